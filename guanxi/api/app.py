@@ -1,0 +1,64 @@
+"""``create_app``: the FastAPI application with its routers and error handlers."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from guanxi import __version__
+from guanxi.config import Settings, get_settings
+from guanxi.errors import GuanxiError
+from guanxi.graph.client import GraphClient
+
+__all__ = ["create_app"]
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the API: ``/api/v1`` routers, request ids, JSON errors."""
+    settings = settings or get_settings()
+    client = GraphClient(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        client.close()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="guanxi",
+        version=__version__,
+        description="Graph analytics for corporate banking: ownership, intimacy, "
+        "key contacts and warm contact paths.",
+        docs_url="/api/docs",
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.client = client
+
+    @app.middleware("http")
+    async def request_id(request: Request, call_next: Any) -> Any:
+        rid = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
+        request.state.request_id = rid
+        response = await call_next(request)
+        response.headers["x-request-id"] = rid
+        return response
+
+    @app.exception_handler(GuanxiError)
+    async def guanxi_error(request: Request, exc: GuanxiError) -> JSONResponse:
+        body = exc.to_dict()
+        body["request_id"] = getattr(request.state, "request_id", None)
+        log.info("request %s failed: %s", body["request_id"], exc)
+        return JSONResponse(status_code=exc.http_status, content=body)
+
+    from guanxi.api.routers import health
+
+    app.include_router(health.router)
+    return app

@@ -1,0 +1,106 @@
+"""One configuration object for guanxi, read from the environment (and ``.env``).
+
+Every field is documented in ``.env.example``. Variables carry the ``GUANXI_`` prefix,
+except the standard Neo4j connection variables ``NEO4J_URI``, ``NEO4J_USER``,
+``NEO4J_PASSWORD`` and ``NEO4J_DATABASE``: when ``NEO4J_URI`` is set guanxi uses that
+server and never starts one of its own.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "get_settings", "PROJECT_ROOT"]
+
+log = logging.getLogger(__name__)
+
+#: The repository root (where ``neo4j/pom.xml`` lives) for an editable install.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """guanxi settings; see ``.env.example`` for every field."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="GUANXI_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    # --- an external server (takes precedence over the local one) ---
+    neo4j_uri: str | None = Field(
+        default=None, validation_alias=AliasChoices("NEO4J_URI", "GUANXI_NEO4J_URI")
+    )
+    neo4j_user: str = Field(
+        default="neo4j", validation_alias=AliasChoices("NEO4J_USER", "GUANXI_NEO4J_USER")
+    )
+    neo4j_password: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("NEO4J_PASSWORD", "GUANXI_NEO4J_PASSWORD"),
+    )
+    neo4j_database: str = Field(
+        default="neo4j",
+        validation_alias=AliasChoices("NEO4J_DATABASE", "GUANXI_NEO4J_DATABASE"),
+    )
+
+    # --- the local server started by `guanxi db start` ---
+    home: Path = Field(default=Path(".guanxi"), description="data, logs, password")
+    neo4j_dist: Path = Field(
+        default=PROJECT_ROOT / "neo4j" / "target",
+        description="where `mvn package` in neo4j/ put lib/ and plugins/",
+    )
+    bolt_port: int = 7687
+    http_port: int = 7474
+    heap: str = "1g"
+    pagecache: str = "512m"
+    start_timeout_s: float = 180.0
+    java_home: Path | None = None
+
+    # --- queries ---
+    query_timeout_s: float = 60.0
+    console_timeout_s: float = 30.0
+    console_row_cap: int = 1000
+    batch_size: int = 5000
+
+    # --- service ---
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    log_level: str = "INFO"
+
+    @property
+    def external(self) -> bool:
+        """True when ``NEO4J_URI`` points guanxi at a server it does not manage."""
+        return bool(self.neo4j_uri)
+
+    @property
+    def home_dir(self) -> Path:
+        """The absolute local home (``.guanxi`` by default)."""
+        return self.home.expanduser().resolve()
+
+    @property
+    def uri(self) -> str:
+        """The Bolt URI guanxi connects to."""
+        return self.neo4j_uri or f"bolt://127.0.0.1:{self.bolt_port}"
+
+    def password(self) -> str:
+        """The password: ``NEO4J_PASSWORD`` if set, else the one stored in the home."""
+        if self.neo4j_password is not None:
+            return self.neo4j_password.get_secret_value()
+        stored = self.home_dir / "password"
+        if stored.exists():
+            return stored.read_text(encoding="utf-8").strip()
+        from guanxi.errors import GraphUnavailable
+
+        raise GraphUnavailable(
+            f"No Neo4j password: set NEO4J_PASSWORD or run `guanxi db start` "
+            f"(which stores one in {stored})"
+        )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (cached; call ``get_settings.cache_clear()`` in tests)."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""GNN: HeteroData building, models, training, evaluation, inference write-back."""

@@ -1,0 +1,274 @@
+"""``GraphClient``: the one gateway to Neo4j.
+
+Every query is sent as ``neo4j.Query(text, metadata={"app": "guanxi", "query": name},
+timeout=...)`` so the server's query log says who asked. Driver exceptions are
+translated into guanxi errors here and only here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+
+import neo4j
+from guanxi.config import Settings, get_settings
+from guanxi.errors import (
+    GraphUnavailable,
+    GuanxiError,
+    QueryError,
+    QueryTimeout,
+    ReadOnlyViolation,
+)
+from guanxi.graph.queries import QueryLibrary, get_library
+from guanxi.graph.values import to_plain
+from neo4j import GraphDatabase, Query, RoutingControl
+from neo4j import exceptions as nex
+
+__all__ = ["GraphClient", "get_client", "ConsoleResult", "translate_errors"]
+
+log = logging.getLogger(__name__)
+
+
+@contextmanager
+def translate_errors(what: str) -> Iterator[None]:
+    """Turn driver exceptions raised inside the block into guanxi errors."""
+    try:
+        yield
+    except GuanxiError:
+        raise
+    except nex.AuthError as e:
+        raise GraphUnavailable(f"Neo4j refused the credentials ({what}): {e.message}") from e
+    except (nex.ServiceUnavailable, nex.SessionExpired, OSError) as e:
+        raise GraphUnavailable(f"Neo4j is not reachable ({what}): {e}") from e
+    except nex.ClientError as e:
+        code = e.code or ""
+        if "TransactionTimedOut" in code or "Terminated" in code:
+            raise QueryTimeout(f"Query {what} ran past its timeout: {e.message}") from e
+        if (
+            "ForbiddenOnReadOnlyDatabase" in code
+            or "WriteOnReadOnly" in code
+            or ("AccessMode" in code)
+        ):
+            raise ReadOnlyViolation(f"Query {what} tried to write: {e.message}") from e
+        raise QueryError(f"Query {what} failed: {e.message} [{code}]") from e
+    except nex.Neo4jError as e:
+        raise QueryError(f"Query {what} failed: {e.message} [{e.code}]") from e
+    except nex.DriverError as e:
+        raise GraphUnavailable(f"Neo4j driver error ({what}): {e}") from e
+
+
+class ConsoleResult(dict):
+    """``{"columns": [...], "rows": [[...]], "truncated": bool}`` of an ad-hoc query."""
+
+
+class GraphClient:
+    """Runs named queries from the library against one Neo4j database."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        library: QueryLibrary | None = None,
+        driver: neo4j.Driver | None = None,
+    ) -> None:
+        self.settings = settings or get_settings()
+        self.library = library or get_library()
+        self.database = self.settings.neo4j_database
+        self._driver = driver
+
+    # -- connection ---------------------------------------------------------------
+    @property
+    def driver(self) -> neo4j.Driver:
+        if self._driver is None:
+            s = self.settings
+            with translate_errors("connect"):
+                self._driver = GraphDatabase.driver(
+                    s.uri,
+                    auth=(s.neo4j_user, s.password()),
+                    user_agent="guanxi/0.1",
+                    connection_timeout=10,
+                    max_connection_pool_size=50,
+                )
+        return self._driver
+
+    def close(self) -> None:
+        if self._driver is not None:
+            self._driver.close()
+            self._driver = None
+
+    def __enter__(self) -> GraphClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def verify(self) -> None:
+        """Raise :class:`GraphUnavailable` unless the server answers."""
+        with translate_errors("verify connectivity"):
+            self.driver.verify_connectivity()
+
+    def _query(self, name: str, text: str, timeout: float | None) -> Query:
+        return Query(
+            text,
+            metadata={"app": "guanxi", "query": name},
+            timeout=timeout if timeout is not None else self.settings.query_timeout_s,
+        )
+
+    # -- named queries ------------------------------------------------------------
+    def read(
+        self, name: str, *, timeout: float | None = None, **params: Any
+    ) -> list[dict[str, Any]]:
+        """Run a named read query; rows as plain dicts."""
+        return self._run(name, self.library[name].text, params, RoutingControl.READ, timeout)
+
+    def read_df(self, name: str, *, timeout: float | None = None, **params: Any) -> pd.DataFrame:
+        """Run a named read query; rows as a DataFrame (columns as the query returns them)."""
+        q = self.library[name]
+        with translate_errors(repr(name)):
+            return self.driver.execute_query(
+                self._query(name, q.text, timeout),
+                params,
+                database_=self.database,
+                routing_=RoutingControl.READ,
+                result_transformer_=neo4j.Result.to_df,
+            )
+
+    def write(
+        self, name: str, *, timeout: float | None = None, **params: Any
+    ) -> list[dict[str, Any]]:
+        """Run a named write query in one transaction; rows as plain dicts."""
+        return self._run(name, self.library[name].text, params, RoutingControl.WRITE, timeout)
+
+    def run_text(
+        self,
+        name: str,
+        text: str,
+        params: dict[str, Any] | None = None,
+        *,
+        write: bool = False,
+        timeout: float | None = None,
+    ) -> list[dict[str, Any]]:
+        """Run Cypher built by a schema-driven builder (see ``guanxi.graph.builders``)."""
+        routing = RoutingControl.WRITE if write else RoutingControl.READ
+        return self._run(name, text, params or {}, routing, timeout)
+
+    def _run(
+        self,
+        name: str,
+        text: str,
+        params: dict[str, Any],
+        routing: RoutingControl,
+        timeout: float | None,
+    ) -> list[dict[str, Any]]:
+        with translate_errors(repr(name)):
+            records, _, _ = self.driver.execute_query(
+                self._query(name, text, timeout),
+                params,
+                database_=self.database,
+                routing_=routing,
+            )
+        return [r.data() for r in records]
+
+    def write_batches(
+        self,
+        name: str,
+        rows: Sequence[dict[str, Any]] | Iterable[dict[str, Any]],
+        *,
+        batch_size: int | None = None,
+        on_batch: Callable[[int], None] | None = None,
+        text: str | None = None,
+        **params: Any,
+    ) -> int:
+        """Send ``rows`` as ``$rows`` to a named ``UNWIND $rows ...`` query, one transaction
+        per batch. Returns the number of rows sent; ``on_batch(n)`` is called after each."""
+        size = batch_size or self.settings.batch_size
+        query_text = text if text is not None else self.library[name].text
+        sent = 0
+        batch: list[dict[str, Any]] = []
+
+        def flush() -> None:
+            nonlocal sent
+            if not batch:
+                return
+            self._run(name, query_text, {**params, "rows": batch}, RoutingControl.WRITE, None)
+            sent += len(batch)
+            if on_batch:
+                on_batch(len(batch))
+            batch.clear()
+
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= size:
+                flush()
+        flush()
+        return sent
+
+    # -- the analyst console ------------------------------------------------------
+    def query_type(self, text: str, params: dict[str, Any] | None = None) -> str:
+        """The server's verdict on a query without running it: ``r``, ``rw``, ``w`` or ``s``."""
+        with translate_errors("EXPLAIN"):
+            _, summary, _ = self.driver.execute_query(
+                self._query("console.explain", f"EXPLAIN {text}", 10),
+                params or {},
+                database_=self.database,
+                routing_=RoutingControl.READ,
+            )
+        return summary.query_type or "r"
+
+    def console(
+        self,
+        text: str,
+        params: dict[str, Any] | None = None,
+        *,
+        allow_write: bool = False,
+        timeout: float | None = None,
+        row_cap: int | None = None,
+    ) -> ConsoleResult:
+        """Run an analyst's ad-hoc query.
+
+        Read-only unless ``allow_write``: ``EXPLAIN`` first, and a query the planner marks
+        as writing (``rw``, ``w``, schema ``s``) raises :class:`ReadOnlyViolation`; reads run
+        in a read transaction. At most ``row_cap`` rows come back and ``truncated`` says
+        whether more existed.
+        """
+        params = params or {}
+        cap = row_cap if row_cap is not None else self.settings.console_row_cap
+        tmo = timeout if timeout is not None else self.settings.console_timeout_s
+        qtype = self.query_type(text, params)
+        if qtype != "r" and not allow_write:
+            raise ReadOnlyViolation(
+                f"Refused: the query writes to the database (query type {qtype!r}); "
+                "the console is read-only (use --write to allow writes)"
+            )
+        mode = neo4j.WRITE_ACCESS if allow_write else neo4j.READ_ACCESS
+
+        @neo4j.unit_of_work(timeout=tmo, metadata={"app": "guanxi", "query": "console"})
+        def work(tx: neo4j.ManagedTransaction) -> ConsoleResult:
+            result = tx.run(text, params)
+            columns = list(result.keys())
+            rows: list[list[Any]] = []
+            truncated = False
+            for record in result:
+                if len(rows) >= cap:
+                    truncated = True
+                    break
+                rows.append([to_plain(v) for v in record.values()])
+            return ConsoleResult(columns=columns, rows=rows, truncated=truncated)
+
+        with (
+            translate_errors("console"),
+            self.driver.session(database=self.database, default_access_mode=mode) as session,
+        ):
+            if allow_write:
+                return session.execute_write(work)
+            return session.execute_read(work)
+
+
+@lru_cache(maxsize=1)
+def get_client() -> GraphClient:
+    """A process-wide client built from :func:`guanxi.config.get_settings`."""
+    return GraphClient()

@@ -1,0 +1,40 @@
+// name: admin.components
+// The server's name, versions and edition.
+// Returns: name, versions (list), edition.
+CALL dbms.components() YIELD name, versions, edition
+RETURN name, versions, edition
+
+// name: admin.procedure_counts
+// How many APOC and GDS procedures are registered.
+// Returns: gds, apoc (counts of procedures whose names start with gds. / apoc.).
+SHOW PROCEDURES YIELD name
+RETURN sum(CASE WHEN name STARTS WITH 'gds.' THEN 1 ELSE 0 END) AS gds,
+       sum(CASE WHEN name STARTS WITH 'apoc.' THEN 1 ELSE 0 END) AS apoc
+
+// name: admin.counts
+// Node and relationship counts of the whole database.
+// Returns: nodes, relationships.
+CALL () { MATCH (n) RETURN count(n) AS nodes }
+CALL () { MATCH ()-[r]->() RETURN count(r) AS relationships }
+RETURN nodes, relationships
+
+// name: admin.label_counts
+// Node count per label.
+// Returns: label, count.
+CALL db.labels() YIELD label
+CALL (label) { MATCH (n) WHERE label IN labels(n) RETURN count(n) AS count }
+RETURN label, count ORDER BY label
+
+// name: admin.rel_type_counts
+// Relationship count per type.
+// Returns: type, count.
+CALL db.relationshipTypes() YIELD relationshipType AS type
+CALL (type) { MATCH ()-[r]->() WHERE type(r) = type RETURN count(r) AS count }
+RETURN type, count ORDER BY type
+
+// name: admin.wipe_batch
+// Delete up to $limit nodes with their relationships (used by `guanxi db reset --data-only`
+// and the test fixtures). Returns: deleted.
+MATCH (n) WITH n LIMIT $limit
+DETACH DELETE n
+RETURN count(*) AS deleted

@@ -1,0 +1,193 @@
+"""The graph model as data: ``schema.yaml`` loaded into frozen pydantic models.
+
+``guanxi db init`` applies :meth:`Schema.ddl` (constraints and indexes with
+``IF NOT EXISTS``, so it is idempotent). Labels, relationship types and property names
+used in dynamic Cypher elsewhere come from here, backtick-quoted by :func:`quote`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["Schema", "NodeSpec", "RelSpec", "PropSpec", "get_schema", "quote", "SCHEMA_PATH"]
+
+log = logging.getLogger(__name__)
+
+SCHEMA_PATH = Path(__file__).parent / "schema.yaml"
+Scope = Literal["public", "internal"]
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def quote(identifier: str) -> str:
+    """Backtick-quote a label, type or property name taken from the schema."""
+    if not _IDENT.match(identifier):
+        raise ValueError(f"Not a valid schema identifier: {identifier!r}")
+    return f"`{identifier}`"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class PropSpec(_Frozen):
+    """A property: its type, whether required, unit, scope override and description."""
+
+    type: str
+    required: bool = False
+    unit: str | None = None
+    scope: Scope | None = None
+    doc: str | None = None
+
+
+class NodeSpec(_Frozen):
+    """A node label."""
+
+    name: str
+    scope: Scope
+    key: str
+    doc: str = ""
+    properties: dict[str, PropSpec]
+    indexes: tuple[str, ...] = ()
+    fulltext: tuple[str, ...] = ()
+
+
+class RelSpec(_Frozen):
+    """A relationship type with its allowed endpoint labels."""
+
+    name: str
+    scope: Scope
+    from_: tuple[str, ...] = Field(alias="from")
+    to: tuple[str, ...]
+    key: str | None = None
+    doc: str = ""
+    properties: dict[str, PropSpec] = {}
+
+
+class VectorIndexSpec(_Frozen):
+    label: str
+    property: str
+    dimensions: int
+    similarity: Literal["cosine", "euclidean"] = "cosine"
+
+
+class Schema(_Frozen):
+    """The whole model."""
+
+    provenance: dict[str, PropSpec]
+    nodes: dict[str, NodeSpec]
+    relationships: dict[str, RelSpec]
+    vector_indexes: dict[str, VectorIndexSpec] = {}
+
+    @classmethod
+    def load(cls, path: Path = SCHEMA_PATH) -> Schema:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        nodes = {k: NodeSpec(name=k, **v) for k, v in raw["nodes"].items()}
+        rels = {k: RelSpec(name=k, **v) for k, v in raw["relationships"].items()}
+        vec = {
+            k: VectorIndexSpec(**v)
+            for k, v in (raw.get("derived", {}).get("vector_indexes") or {}).items()
+        }
+        schema = cls(
+            provenance={k: PropSpec(**v) for k, v in raw["provenance"].items()},
+            nodes=nodes,
+            relationships=rels,
+            vector_indexes=vec,
+        )
+        schema._check()
+        return schema
+
+    def _check(self) -> None:
+        for rel in self.relationships.values():
+            for label in (*rel.from_, *rel.to):
+                if label not in self.nodes:
+                    raise ValueError(f"Relationship {rel.name} refers to unknown label {label}")
+        for node in self.nodes.values():
+            if node.key not in node.properties:
+                raise ValueError(f"Label {node.name}: key {node.key!r} is not a property")
+
+    def node(self, label: str) -> NodeSpec:
+        try:
+            return self.nodes[label]
+        except KeyError:
+            raise KeyError(f"Unknown label {label!r}; known: {sorted(self.nodes)}") from None
+
+    def rel(self, rel_type: str) -> RelSpec:
+        try:
+            return self.relationships[rel_type]
+        except KeyError:
+            raise KeyError(
+                f"Unknown relationship type {rel_type!r}; known: {sorted(self.relationships)}"
+            ) from None
+
+    def internal_labels(self) -> list[str]:
+        return sorted(n for n, s in self.nodes.items() if s.scope == "internal")
+
+    def internal_rel_types(self) -> list[str]:
+        return sorted(n for n, s in self.relationships.items() if s.scope == "internal")
+
+    def ddl(self) -> list[tuple[str, str]]:
+        """``(name, statement)`` pairs: key constraints, property and full-text indexes,
+        vector indexes; all ``IF NOT EXISTS``."""
+        out: list[tuple[str, str]] = []
+        for label, spec in self.nodes.items():
+            lq, kq = quote(label), quote(spec.key)
+            name = f"{label.lower()}_{spec.key}_key"
+            out.append(
+                (
+                    name,
+                    f"CREATE CONSTRAINT {quote(name)} IF NOT EXISTS "
+                    f"FOR (n:{lq}) REQUIRE n.{kq} IS UNIQUE",
+                )
+            )
+            for prop in spec.indexes:
+                iname = f"{label.lower()}_{prop}"
+                out.append(
+                    (
+                        iname,
+                        f"CREATE INDEX {quote(iname)} IF NOT EXISTS "
+                        f"FOR (n:{lq}) ON (n.{quote(prop)})",
+                    )
+                )
+            if spec.fulltext:
+                fname = f"{label.lower()}_fulltext"
+                props = ", ".join(f"n.{quote(p)}" for p in spec.fulltext)
+                out.append(
+                    (
+                        fname,
+                        f"CREATE FULLTEXT INDEX {quote(fname)} IF NOT EXISTS "
+                        f"FOR (n:{lq}) ON EACH [{props}]",
+                    )
+                )
+        for rel_type in ("INTIMACY", "KEY_CONTACT"):
+            iname = f"{rel_type.lower()}_run"
+            out.append(
+                (
+                    iname,
+                    f"CREATE INDEX {quote(iname)} IF NOT EXISTS "
+                    f"FOR ()-[r:{quote(rel_type)}]-() ON (r.run_id)",
+                )
+            )
+        for name, v in self.vector_indexes.items():
+            out.append(
+                (
+                    name,
+                    f"CREATE VECTOR INDEX {quote(name)} IF NOT EXISTS "
+                    f"FOR (n:{quote(v.label)}) ON (n.{quote(v.property)}) "
+                    "OPTIONS {indexConfig: {`vector.dimensions`: "
+                    f"{int(v.dimensions)}, `vector.similarity_function`: '{v.similarity}'}}}}",
+                )
+            )
+        return out
+
+
+@lru_cache(maxsize=1)
+def get_schema() -> Schema:
+    """The package schema (loaded once)."""
+    return Schema.load()

@@ -1,0 +1,1 @@
+"""Loaders: source readers, column mappings, validation, bulk writer, synthetic generator."""

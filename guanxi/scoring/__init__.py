@@ -1,0 +1,1 @@
+"""Scoring: centrality, intimacy, key contacts, contact paths, ownership and risk."""

@@ -1,0 +1,1 @@
+"""Visualisation: pyvis network pages."""

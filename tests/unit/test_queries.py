@@ -1,0 +1,49 @@
+from pathlib import Path
+
+import pytest
+
+from guanxi.errors import NotFound, QueryError
+from guanxi.graph.queries import QueryLibrary, get_library
+
+
+def test_library_splits_named_queries_with_docs_and_params(tmp_path: Path) -> None:
+    area = tmp_path / "demo"
+    area.mkdir()
+    (area / "a.cypher").write_text(
+        "// name: demo.first\n// Returns: x.\n// Takes $limit.\nMATCH (n) RETURN n LIMIT $limit\n\n"
+        "// name: demo.second\n// Two params.\nMATCH (n {id: $id}) SET n.x = $x\n",
+        encoding="utf-8",
+    )
+    (area / "single.cypher").write_text("RETURN $a + $a AS b\n", encoding="utf-8")
+    lib = QueryLibrary(tmp_path)
+    assert lib.names() == ["demo.first", "demo.second", "demo.single"]
+    first = lib["demo.first"]
+    assert first.text == "MATCH (n) RETURN n LIMIT $limit"
+    assert first.params == ("limit",)
+    assert first.title == "Returns: x."
+    assert lib["demo.second"].params == ("id", "x")
+    assert lib["demo.single"].params == ("a",)
+
+
+def test_unknown_query_name_is_not_found() -> None:
+    with pytest.raises(NotFound, match="No query named 'nope'"):
+        get_library()["nope"]
+
+
+def test_duplicate_names_are_rejected(tmp_path: Path) -> None:
+    (tmp_path / "x.cypher").write_text("// name: q\nRETURN 1\n// name: q\nRETURN 2\n")
+    with pytest.raises(QueryError, match="Duplicate query name 'q'"):
+        QueryLibrary(tmp_path)
+
+
+def test_empty_query_is_rejected(tmp_path: Path) -> None:
+    (tmp_path / "x.cypher").write_text("// name: q\n// only a comment\n")
+    with pytest.raises(QueryError, match="has no Cypher text"):
+        QueryLibrary(tmp_path)
+
+
+def test_package_library_loads_admin_queries() -> None:
+    lib = get_library()
+    assert "admin.components" in lib
+    assert "admin.wipe_batch" in lib
+    assert lib["admin.wipe_batch"].params == ("limit",)
