@@ -258,6 +258,24 @@ def demo(
         serve(host=None, port=None)
 
 
+def _register_commands() -> None:
+    import importlib
+
+    from guanxi.commands import MODULES
+
+    for name in MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name != name:
+                raise
+            continue
+        module.register(app)
+
+
+_register_commands()
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()
 

@@ -1,0 +1,3 @@
+"""CLI command groups; each module has ``register(app)`` that adds its commands."""
+
+MODULES = ("guanxi.commands.generate", "guanxi.commands.data", "guanxi.commands.scores")
