@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     batch_size: int = 5000
 
     # --- service ---
+    users_file: Path | None = Field(
+        default=None, description="API users and key hashes; default <home>/users.json"
+    )
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     log_level: str = "INFO"
@@ -79,6 +82,11 @@ class Settings(BaseSettings):
     def home_dir(self) -> Path:
         """The absolute local home (``.guanxi`` by default)."""
         return self.home.expanduser().resolve()
+
+    @property
+    def users_path(self) -> Path:
+        """Where API users live (``GUANXI_USERS_FILE``, else ``<home>/users.json``)."""
+        return (self.users_file or self.home_dir / "users.json").expanduser().resolve()
 
     @property
     def uri(self) -> str:

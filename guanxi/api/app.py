@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from guanxi import __version__
+from guanxi.api.users import UserStore
 from guanxi.config import Settings, get_settings
 from guanxi.errors import GuanxiError
 from guanxi.graph.client import GraphClient
@@ -42,6 +43,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.client = client
+    app.state.users = UserStore(settings)
+    app.state.scope_cache = {}
 
     @app.middleware("http")
     async def request_id(request: Request, call_next: Any) -> Any:
@@ -58,7 +61,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         log.info("request %s failed: %s", body["request_id"], exc)
         return JSONResponse(status_code=exc.http_status, content=body)
 
-    from guanxi.api.routers import health
+    from guanxi.api.routers import ROUTERS
 
-    app.include_router(health.router)
+    for router in ROUTERS:
+        app.include_router(router)
     return app

@@ -1,3 +1,8 @@
 """CLI command groups; each module has ``register(app)`` that adds its commands."""
 
-MODULES = ("guanxi.commands.generate", "guanxi.commands.data", "guanxi.commands.scores")
+MODULES = (
+    "guanxi.commands.generate",
+    "guanxi.commands.data",
+    "guanxi.commands.scores",
+    "guanxi.commands.users",
+)

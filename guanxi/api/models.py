@@ -1,0 +1,92 @@
+"""Pydantic models of the API (Base / Public families)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+__all__ = [
+    "ErrorPublic",
+    "CompanyHit",
+    "CompanyDetail",
+    "GraphNode",
+    "GraphEdge",
+    "EgoNetworkPublic",
+    "CypherRequest",
+    "CypherResult",
+    "SavedQueryPublic",
+    "SavedQueryRun",
+]
+
+
+class ErrorPublic(BaseModel):
+    error: str
+    message: str
+    request_id: str | None = None
+    errors: list[dict[str, Any]] | None = None
+
+
+class CompanyHit(BaseModel):
+    id: str
+    name: str | None
+    industry: str | None = None
+    region: str | None = None
+    listed: bool = False
+
+
+class CompanyDetail(BaseModel):
+    profile: dict[str, Any]
+    shareholders: list[dict[str, Any]]
+    executives: list[dict[str, Any]]
+    investments: list[dict[str, Any]]
+    customer_of: list[dict[str, Any]] = Field(description="only within the caller's scope")
+    products: list[dict[str, Any]] = Field(description="only when a customer in scope")
+    counterparties: list[dict[str, Any]] = Field(description="only when a customer in scope")
+    managed_by: list[dict[str, Any]] = Field(description="only RMs in scope")
+    in_scope: bool
+
+
+class GraphNode(BaseModel):
+    id: str
+    label: str
+    name: str | None = None
+    level: int = 0
+
+
+class GraphEdge(BaseModel):
+    source: str
+    target: str
+    type: str
+    properties: dict[str, Any] = {}
+
+
+class EgoNetworkPublic(BaseModel):
+    center: str
+    depth: int
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+    truncated: bool
+    cap: int
+
+
+class CypherRequest(BaseModel):
+    query: str = Field(min_length=1, max_length=20000)
+    params: dict[str, Any] = {}
+
+
+class CypherResult(BaseModel):
+    columns: list[str]
+    rows: list[list[Any]]
+    truncated: bool
+
+
+class SavedQueryPublic(BaseModel):
+    name: str
+    title: str
+    description: str
+    params: list[str]
+
+
+class SavedQueryRun(BaseModel):
+    params: dict[str, Any] = {}

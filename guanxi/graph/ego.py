@@ -1,0 +1,125 @@
+"""Ego networks: the neighbourhood of a node as graph JSON, capped, filtered by scope."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from guanxi.errors import NotFound, QueryError
+from guanxi.graph.client import GraphClient
+from guanxi.graph.schema import get_schema
+from guanxi.graph.values import to_plain
+from guanxi.scope import Scope
+from guanxi.visibility import node_visible, rel_visible
+
+__all__ = ["EgoNetwork", "ego_network", "MAX_DEPTH"]
+
+log = logging.getLogger(__name__)
+
+MAX_DEPTH = 3
+_HIDDEN_PROPS = {"source", "load_id", "loaded_at", "embedding"}
+
+
+@dataclass
+class EgoNetwork:
+    """``nodes`` ({id, label, name}), ``edges`` ({source, target, type, properties}),
+    ``truncated`` when the node cap cut the neighbourhood."""
+
+    center: str
+    depth: int
+    nodes: list[dict[str, Any]] = field(default_factory=list)
+    edges: list[dict[str, Any]] = field(default_factory=list)
+    truncated: bool = False
+    cap: int = 200
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "center": self.center,
+            "depth": self.depth,
+            "nodes": self.nodes,
+            "edges": self.edges,
+            "truncated": self.truncated,
+            "cap": self.cap,
+        }
+
+
+def ego_network(
+    client: GraphClient,
+    node_id: str,
+    *,
+    depth: int = 1,
+    types: list[str] | None = None,
+    cap: int = 200,
+    scope: Scope | None = None,
+) -> EgoNetwork:
+    """Breadth-first neighbourhood of ``node_id`` up to ``depth`` hops and ``cap`` nodes.
+
+    One query per level. Relationships and internal nodes outside ``scope`` are dropped
+    (public facts always stay). ``truncated`` says whether the cap cut anything.
+    """
+    if not 1 <= depth <= MAX_DEPTH:
+        raise QueryError(f"depth must be between 1 and {MAX_DEPTH}, got {depth}")
+    if cap < 1:
+        raise QueryError(f"cap must be positive, got {cap}")
+    schema = get_schema()
+    for t in types or []:
+        if t not in schema.relationships:
+            raise QueryError(
+                f"Unknown relationship type {t!r}; known: {sorted(schema.relationships)}"
+            )
+    center = client.read("api.node_lookup", key=node_id)
+    if not center:
+        raise NotFound(f"No node with id {node_id!r}")
+    c = center[0]
+    if not node_visible(scope, c["labels"], c["branches"]):
+        raise NotFound(f"No node with id {node_id!r}")
+    net = EgoNetwork(center=node_id, depth=depth, cap=cap)
+    seen: dict[str, dict[str, Any]] = {
+        node_id: {"id": node_id, "label": _label(c["labels"]), "name": c["name"], "level": 0}
+    }
+    edge_keys: set[tuple[str, str, str]] = set()
+    frontier = [node_id]
+    for level in range(1, depth + 1):
+        if not frontier:
+            break
+        rows = client.read("api.ego_expand", keys=frontier, types=types or [], limit=cap * 20)
+        nxt: list[str] = []
+        for r in rows:
+            a_info = (r["a_labels"], r["a_branches"])
+            b_info = (r["b_labels"], r["b_branches"])
+            if not node_visible(scope, r["b_labels"], r["b_branches"]):
+                continue
+            start_is_a = r["start_key"] == r["a_key"]
+            s_info, e_info = (a_info, b_info) if start_is_a else (b_info, a_info)
+            if not rel_visible(scope, r["type"], r["props"], s_info, e_info):
+                continue
+            b = r["b_key"]
+            if b not in seen:
+                if len(seen) >= cap:
+                    net.truncated = True
+                    continue
+                seen[b] = {
+                    "id": b,
+                    "label": _label(r["b_labels"]),
+                    "name": r["b_name"],
+                    "level": level,
+                }
+                nxt.append(b)
+            src, dst = (r["a_key"], b) if start_is_a else (b, r["a_key"])
+            key = (src, dst, r["type"] + str(r["props"].get("role", "")))
+            if key in edge_keys:
+                continue
+            edge_keys.add(key)
+            props = {k: to_plain(v) for k, v in r["props"].items() if k not in _HIDDEN_PROPS}
+            net.edges.append({"source": src, "target": dst, "type": r["type"], "properties": props})
+        if len(rows) >= cap * 20:
+            net.truncated = True
+        frontier = nxt
+    net.nodes = list(seen.values())
+    return net
+
+
+def _label(labels: list[str]) -> str:
+    schema = get_schema()
+    return next((lb for lb in labels if lb in schema.nodes), labels[0] if labels else "")

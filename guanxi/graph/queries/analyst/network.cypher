@@ -1,0 +1,44 @@
+// name: analyst.interlocking_directorates
+// Interlocking directorates: persons serving on the boards of several companies.
+// Params: $min_companies (at least 2). Returns: person, name, companies (count), names.
+MATCH (p:Person)-[r:SERVES_AS]->(c:Company)
+WHERE r.role IN ['chairman', 'vice_chairman', 'director', 'independent_director', 'legal_rep']
+WITH p, collect(DISTINCT c.name) AS names
+WHERE size(names) >= coalesce($min_companies, 2)
+RETURN p.id AS person, p.name AS name, size(names) AS companies, names[..10] AS names
+ORDER BY companies DESC, person
+LIMIT 200
+
+// name: analyst.top_holders
+// The largest shareholders of a company. Params: $company. Returns: holder, name, pct, nominee.
+MATCH (h)-[s:HOLDS_SHARES]->(:Company {id: $company})
+RETURN h.id AS holder, h.name AS name, s.pct AS pct, coalesce(h.nominee, false) AS nominee
+ORDER BY pct DESC
+
+// name: analyst.subsidiaries
+// Companies a company holds directly or indirectly (up to 4 levels) with the path's product
+// of percentages. Params: $company. Returns: id, name, depth, stake (0-100).
+MATCH path = (:Company {id: $company})-[:HOLDS_SHARES*1..4]->(c:Company)
+WITH c, length(path) AS depth,
+     reduce(s = 100.0, r IN relationships(path) | s * r.pct / 100.0) AS stake
+RETURN c.id AS id, c.name AS name, min(depth) AS depth, round(sum(stake), 2) AS stake
+ORDER BY stake DESC
+LIMIT 500
+
+// name: analyst.guarantee_chains
+// Guarantee chains starting at a company (up to 5 hops). Params: $company.
+// Returns: chain (company names in order), length, total (sum of amounts, 万元).
+MATCH path = (:Company {id: $company})-[:GUARANTEES*1..5]->(:Company)
+RETURN [n IN nodes(path) | n.name] AS chain, length(path) AS length,
+       reduce(t = 0.0, r IN relationships(path) | t + coalesce(r.amount, 0)) AS total
+ORDER BY length DESC
+LIMIT 100
+
+// name: analyst.supplier_tiers
+// Suppliers of a company by tier (up to 3 tiers upstream). Params: $company.
+// Returns: tier, id, name, amount.
+MATCH path = (s:Company)-[:SUPPLIES*1..3]->(:Company {id: $company})
+RETURN length(path) AS tier, s.id AS id, s.name AS name,
+       relationships(path)[0].amount AS amount
+ORDER BY tier, amount DESC
+LIMIT 300

@@ -1,0 +1,105 @@
+// name: api.company_search
+// Companies whose name contains $q, or whose id equals it (text index on name).
+// Params: $q, $limit. Returns: id, name, industry, region, listed.
+MATCH (c:Company)
+WHERE c.id = $q OR c.name CONTAINS $q
+RETURN c.id AS id, c.name AS name, c.industry AS industry, c.region AS region,
+       coalesce(c.listed, false) AS listed
+ORDER BY CASE WHEN c.id = $q THEN 0 ELSE 1 END, size(c.name), c.name
+LIMIT $limit
+
+// name: api.company_detail
+// A company's profile with its public neighbourhood and, within the caller's scope,
+// its bank relationships. Params: $id, $scope_all, $branches, $lines.
+// Returns: profile (map), shareholders, executives, investments, customer_of, products,
+// counterparties, managed_by (lists of maps), in_scope (bool).
+MATCH (c:Company {id: $id})
+WITH c, COLLECT {
+  MATCH (c)-[r:CUSTOMER_OF]->(b:Branch)
+  WHERE $scope_all OR (b.id IN $branches AND (size($lines) = 0 OR r.business_line IN $lines))
+  RETURN {branch_id: b.id, branch: b.name, since: toString(r.since),
+          business_line: r.business_line}
+} AS customer_of
+WITH c, customer_of, size(customer_of) > 0 AS in_scope
+RETURN
+  c {.*, embedding: null} AS profile,
+  COLLECT {
+    MATCH (h)-[s:HOLDS_SHARES]->(c)
+    RETURN {id: h.id, name: h.name, type: head(labels(h)), pct: s.pct,
+            nominee: coalesce(h.nominee, false)}
+    ORDER BY s.pct DESC LIMIT 30
+  } AS shareholders,
+  COLLECT {
+    MATCH (p:Person)-[r:SERVES_AS]->(c)
+    RETURN {id: p.id, name: p.name, role: r.role}
+    ORDER BY p.id, r.role
+  } AS executives,
+  COLLECT {
+    MATCH (c)-[s:HOLDS_SHARES]->(x:Company)
+    RETURN {id: x.id, name: x.name, pct: s.pct}
+    ORDER BY s.pct DESC LIMIT 30
+  } AS investments,
+  customer_of,
+  CASE WHEN in_scope THEN COLLECT {
+    MATCH (c)-[h:HOLDS_PRODUCT]->(p:Product)
+    RETURN {code: p.code, name: p.name, line: p.line, balance: h.balance}
+    ORDER BY p.code
+  } ELSE [] END AS products,
+  CASE WHEN in_scope THEN COLLECT {
+    MATCH (c)-[f:PAYS]-(o:Company)
+    RETURN {id: o.id, name: o.name, direction: CASE WHEN startNode(f) = c THEN 'out' ELSE 'in' END,
+            amount: f.amount, count: f.count, last: toString(f.last)}
+    ORDER BY f.amount DESC LIMIT 10
+  } ELSE [] END AS counterparties,
+  CASE WHEN in_scope THEN COLLECT {
+    MATCH (rm:RelationshipManager)-[:MANAGES]->(c)
+    MATCH (rm)-[:WORKS_AT]->(b:Branch)
+    WHERE $scope_all OR b.id IN $branches
+    RETURN {id: rm.id, name: rm.name, branch_id: b.id}
+  } ELSE [] END AS managed_by,
+  in_scope
+
+// name: api.ego_expand
+// One BFS level of the ego network: relationships between the frontier and their
+// neighbours, with enough about each endpoint to apply scope in Python.
+// Params: $keys (list of node keys: id, or code for products), $types (list; empty = all),
+// $limit. Returns: a_key, b_key, a_labels, b_labels, a_name, b_name, type, props, start_key,
+// b_branches (branches b works at or is a customer of, with lines).
+UNWIND $keys AS key
+CALL (key) {
+  MATCH (a:Company {id: key}) RETURN a
+  UNION MATCH (a:Person {id: key}) RETURN a
+  UNION MATCH (a:RelationshipManager {id: key}) RETURN a
+  UNION MATCH (a:Branch {id: key}) RETURN a
+  UNION MATCH (a:Product {code: key}) RETURN a
+}
+MATCH (a)-[r]-(b)
+WHERE (size($types) = 0 OR type(r) IN $types)
+  AND NOT type(r) IN ['INTIMACY', 'KEY_CONTACT']
+WITH a, r, b LIMIT $limit
+RETURN coalesce(a.id, a.code) AS a_key, coalesce(b.id, b.code) AS b_key,
+       labels(a) AS a_labels, labels(b) AS b_labels, a.name AS a_name, b.name AS b_name,
+       type(r) AS type, properties(r) AS props,
+       coalesce(startNode(r).id, startNode(r).code) AS start_key,
+       COLLECT { MATCH (b)-[w:WORKS_AT|CUSTOMER_OF]->(x:Branch)
+                 RETURN {branch: x.id, line: w.business_line} } +
+       CASE WHEN b:Branch THEN [{branch: b.id, line: null}] ELSE [] END AS b_branches,
+       COLLECT { MATCH (a)-[w:WORKS_AT|CUSTOMER_OF]->(x:Branch)
+                 RETURN {branch: x.id, line: w.business_line} } +
+       CASE WHEN a:Branch THEN [{branch: a.id, line: null}] ELSE [] END AS a_branches
+
+// name: api.node_lookup
+// A node of any keyed label by its key (id, or code for products).
+// Params: $key. Returns: labels, name, branches ({branch, line} it belongs to).
+CALL () {
+  MATCH (a:Company {id: $key}) RETURN a
+  UNION MATCH (a:Person {id: $key}) RETURN a
+  UNION MATCH (a:RelationshipManager {id: $key}) RETURN a
+  UNION MATCH (a:Branch {id: $key}) RETURN a
+  UNION MATCH (a:Product {code: $key}) RETURN a
+}
+RETURN labels(a) AS labels, a.name AS name,
+       COLLECT { MATCH (a)-[w:WORKS_AT|CUSTOMER_OF]->(x:Branch)
+                 RETURN {branch: x.id, line: w.business_line} } +
+       CASE WHEN a:Branch THEN [{branch: a.id, line: null}] ELSE [] END AS branches
+LIMIT 1
