@@ -12,7 +12,9 @@ DEMO_COMPANIES ?= 2000
 
 .PHONY: setup demo test lint format bench db-start db-stop clean
 
-setup: $(STAMP) $(NEO4J_STAMP)
+BROWSER_STAMP := $(VENV)/.browser-stamp
+
+setup: $(STAMP) $(NEO4J_STAMP) $(BROWSER_STAMP)
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -25,6 +27,16 @@ $(NEO4J_STAMP): neo4j/pom.xml
 	@command -v java >/dev/null || { echo "Java 17+ is required: apt-get install openjdk-17-jdk-headless" >&2; exit 3; }
 	rm -rf neo4j/target/lib neo4j/target/plugins
 	mvn -B -q -f neo4j/pom.xml package
+	@touch $@
+
+# Debian's chromium + chromedriver for the browser tests (never a tool's own download),
+# and a CJK font so the pages render Chinese names.
+$(BROWSER_STAMP): | $(STAMP)
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && \
+	  $$SUDO apt-get install -y -q --no-install-recommends chromium chromium-driver fonts-wqy-microhei; \
+	fi
 	@touch $@
 
 db-start: setup

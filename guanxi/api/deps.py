@@ -13,10 +13,18 @@ from guanxi.errors import AccessDenied
 from guanxi.graph.client import GraphClient
 from guanxi.scope import Scope, resolve_scope
 
-__all__ = ["ClientDep", "CurrentUser", "ScopeDep", "AnalystUser", "get_client_dep"]
+__all__ = [
+    "ClientDep",
+    "CurrentUser",
+    "ScopeDep",
+    "AnalystUser",
+    "get_client_dep",
+    "SESSION_COOKIE",
+]
 
 log = logging.getLogger(__name__)
 _SCOPE_TTL_S = 30.0
+SESSION_COOKIE = "gx_key"
 
 
 def get_client_dep(request: Request) -> GraphClient:
@@ -29,6 +37,8 @@ ClientDep = Annotated[GraphClient, Depends(get_client_dep)]
 def get_current_user(request: Request) -> User:
     header = request.headers.get("authorization", "")
     key = header[7:] if header.lower().startswith("bearer ") else None
+    if key is None:  # the pages authenticate with the session cookie set by /ui/session
+        key = request.cookies.get(SESSION_COOKIE)
     store: UserStore = request.app.state.users
     user = store.authenticate(key)
     request.state.user = user

@@ -1,9 +1,9 @@
 """API users and keys.
 
-Users live in ``<GUANXI_HOME>/users.json`` (``GUANXI_USERS_FILE``; mode 600), never in the graph, so loading and
-wiping data leaves them alone. Only the SHA-256 of a key is stored: keys are 256-bit
-random tokens, so a fast hash is enough and a lost file reveals no usable key. A key is
-shown once, when the user is created.
+Users live in ``<GUANXI_HOME>/users.json`` (``GUANXI_USERS_FILE``; mode 600), never in
+the graph, so loading and wiping data leaves them alone. Only the SHA-256 of a key is
+stored: keys are 256-bit random tokens, so a fast hash is enough and a lost file
+reveals no usable key. A key is shown once, when the user is created.
 """
 
 from __future__ import annotations

@@ -92,6 +92,8 @@ class GraphClient:
                     user_agent="guanxi/0.1",
                     connection_timeout=10,
                     max_connection_pool_size=50,
+                    # planner notices (unknown label, cartesian product) are not errors
+                    notifications_min_severity="OFF",
                 )
         return self._driver
 
