@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel, Field
 
+from guanxi.graph.schema import get_schema
+
 __all__ = [
+    "RelType",
     "ErrorPublic",
     "CompanyHit",
     "CompanyDetail",
@@ -18,6 +22,10 @@ __all__ = [
     "SavedQueryPublic",
     "SavedQueryRun",
 ]
+
+
+#: The schema's relationship types, so the OpenAPI spec lists the valid values.
+RelType = Enum("RelType", {t: t for t in sorted(get_schema().relationships)}, type=str)
 
 
 class ErrorPublic(BaseModel):

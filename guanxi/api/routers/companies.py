@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from guanxi.api.deps import ClientDep, ScopeDep
-from guanxi.api.models import CompanyDetail, CompanyHit, EgoNetworkPublic, ErrorPublic
+from guanxi.api.models import CompanyDetail, CompanyHit, EgoNetworkPublic, ErrorPublic, RelType
 from guanxi.errors import NotFound
 from guanxi.graph.ego import MAX_DEPTH, ego_network
 
@@ -49,10 +49,13 @@ def network(
     client: ClientDep,
     scope: ScopeDep,
     depth: Annotated[int, Query(ge=1, le=MAX_DEPTH)] = 1,
-    types: Annotated[list[str] | None, Query(description="relationship types to follow")] = None,
+    types: Annotated[
+        list[RelType] | None, Query(description="relationship types to follow")
+    ] = None,
     cap: Annotated[int, Query(ge=1, le=1000, description="most nodes returned")] = 200,
 ) -> EgoNetworkPublic:
-    net = ego_network(client, node_id, depth=depth, types=types, cap=cap, scope=scope)
+    wanted = [t.value for t in types] if types else None
+    net = ego_network(client, node_id, depth=depth, types=wanted, cap=cap, scope=scope)
     return EgoNetworkPublic(**net.to_dict())
 
 
