@@ -1,0 +1,240 @@
+"""Load orchestration: collect → validate everything → write in dependency order.
+
+Nothing is written until every file has been read and validated. With errors, the load
+raises :class:`InvalidData` (the database is unchanged) unless ``skip_bad_rows``; then the
+good rows are written and the rejected ones saved, with their reasons, to a reject CSV.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from guanxi.errors import InvalidData, RowError
+from guanxi.graph.client import GraphClient
+from guanxi.loaders.collect import collect_frames
+from guanxi.loaders.families import FAMILIES, ORDER
+from guanxi.loaders.mapping import Mapping, load_mapping
+from guanxi.loaders.readers import ROW, frame_to_strings
+from guanxi.loaders.references import check_references, check_share_totals
+from guanxi.loaders.validation import BAD, FILE, validate_family
+from guanxi.loaders.writer import Provenance, write_family, write_stubs
+
+__all__ = ["FamilyReport", "LoadReport", "load", "load_frames", "prepare", "Progress"]
+
+log = logging.getLogger(__name__)
+
+#: ``progress(family, rows_done_now, rows_total_of_family)``
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class FamilyReport:
+    """Rows read, written and rejected for one family, and how long writing took."""
+
+    read: int = 0
+    written: int = 0
+    rejected: int = 0
+    elapsed_s: float = 0.0
+
+    @property
+    def rows_per_s(self) -> float:
+        return self.written / self.elapsed_s if self.elapsed_s > 0 else 0.0
+
+
+@dataclass
+class LoadReport:
+    """What a load did: per-family counts, elapsed time, errors, warnings, stubs."""
+
+    load_id: str
+    families: dict[str, FamilyReport] = field(default_factory=dict)
+    elapsed_s: float = 0.0
+    validate_s: float = 0.0
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+    stubs: dict[str, int] = field(default_factory=dict)
+    reject_file: str | None = None
+
+    @property
+    def written(self) -> int:
+        return sum(f.written for f in self.families.values())
+
+    @property
+    def rows_per_s(self) -> float:
+        return self.written / self.elapsed_s if self.elapsed_s > 0 else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "load_id": self.load_id,
+            "elapsed_s": round(self.elapsed_s, 3),
+            "validate_s": round(self.validate_s, 3),
+            "written": self.written,
+            "rows_per_s": round(self.rows_per_s, 1),
+            "families": {
+                k: {**asdict(v), "rows_per_s": round(v.rows_per_s, 1)}
+                for k, v in self.families.items()
+            },
+            "stubs": self.stubs,
+            "reject_file": self.reject_file,
+            "errors": [e.to_dict() for e in self.errors],
+            "warnings": [e.to_dict() for e in self.warnings],
+        }
+
+
+def prepare(
+    frames: dict[str, list[pd.DataFrame]],
+    client: GraphClient | None,
+    stubs: frozenset[str] = frozenset(),
+) -> tuple[dict[str, pd.DataFrame], list[RowError], dict[str, set[str]]]:
+    """Validate every family's frames (strings, ``_file``, ``_row``) together.
+
+    Returns the typed frames (``_bad`` marks rows with errors), all errors and warnings,
+    and the stub ids per label.
+    """
+    typed: dict[str, pd.DataFrame] = {}
+    problems: list[RowError] = []
+    for name in ORDER:
+        if name in frames:
+            df = pd.concat(frames[name], ignore_index=True)
+            typed[name], errs = validate_family(FAMILIES[name], df)
+            problems += errs
+    ref_errors, stub_ids = check_references(typed, client, stubs)
+    problems += ref_errors
+    if "shareholdings" in typed:
+        problems += check_share_totals(typed["shareholdings"])
+    return typed, problems, stub_ids
+
+
+def _write_rejects(path: Path, errors: list[RowError], raw: dict[str, pd.DataFrame]) -> None:
+    records: dict[tuple[str, int], str] = {}
+    for df in raw.values():
+        cols = [c for c in df.columns if c not in (FILE, ROW)]
+        for rec in df.to_dict("records"):
+            records[(rec[FILE], rec[ROW])] = json.dumps(
+                {c: rec[c] for c in cols if isinstance(rec[c], str)}, ensure_ascii=False
+            )
+    rows = [
+        {**e.to_dict(), "record": records.get((e.file, e.row or -1))}
+        for e in errors
+        if e.severity == "error"
+    ]
+    pd.DataFrame(rows, columns=["file", "row", "column", "value", "reason", "severity", "record"]
+                 ).to_csv(path, index=False, encoding="utf-8")  # fmt: skip
+
+
+def _run(
+    client: GraphClient,
+    frames: dict[str, list[pd.DataFrame]],
+    read_errors: list[RowError],
+    *,
+    stubs: frozenset[str],
+    skip_bad_rows: bool,
+    reject_file: Path | str | None,
+    batch_size: int,
+    ingested_by: str,
+    progress: Progress | None,
+    stub_source: str,
+) -> LoadReport:
+    t0 = time.perf_counter()
+    report = LoadReport(load_id=uuid.uuid4().hex[:12])
+    typed, problems, stub_ids = prepare(frames, client, stubs)
+    problems = read_errors + sorted(problems, key=lambda e: (e.file, e.row or 0))
+    report.errors = [e for e in problems if e.severity == "error"]
+    report.warnings = [e for e in problems if e.severity != "error"]
+    for name, df in typed.items():
+        report.families[name] = FamilyReport(read=len(df), rejected=int(df[BAD].sum()))
+    report.validate_s = time.perf_counter() - t0
+    if report.errors and not skip_bad_rows:
+        files = sorted({e.file for e in report.errors})
+        raise InvalidData(
+            f"{len(report.errors)} errors in {', '.join(files)}; nothing was written",
+            report.errors + report.warnings,
+        )
+    if report.errors and reject_file:
+        raw = {k: pd.concat(v, ignore_index=True) for k, v in frames.items()}
+        _write_rejects(Path(reject_file), report.errors, raw)
+        report.reject_file = str(reject_file)
+    prov = Provenance(report.load_id, datetime.now(UTC), ingested_by)
+    report.stubs = {k: write_stubs(client, {k: v}, prov, stub_source) for k, v in stub_ids.items()}
+    for name, df in typed.items():
+        fam, fr = FAMILIES[name], report.families[name]
+        total = fr.read - fr.rejected
+        if fam.aggregate:
+            total = len(df.loc[~df[BAD], list(fam.key)].drop_duplicates())
+
+        def tick(n: int, _name: str = name, _total: int = total) -> None:
+            if progress:
+                progress(_name, n, _total)
+
+        t1 = time.perf_counter()
+        fr.written = write_family(client, fam, df, prov, batch_size=batch_size, on_batch=tick)
+        fr.elapsed_s = time.perf_counter() - t1
+    report.elapsed_s = time.perf_counter() - t0
+    log.info("load %s: %d rows in %.1fs", report.load_id, report.written, report.elapsed_s)
+    return report
+
+
+def load(
+    client: GraphClient,
+    paths: Sequence[Path | str],
+    *,
+    mapping: Mapping | Path | str | None = None,
+    skip_bad_rows: bool = False,
+    reject_file: Path | str | None = None,
+    batch_size: int | None = None,
+    ingested_by: str = "HO",
+    progress: Progress | None = None,
+) -> LoadReport:
+    """Load files or folders (a folder with ``manifest.json``, canonical file names, or the
+    files a ``mapping`` names) into Neo4j.
+
+    Raises
+    ------
+    InvalidData
+        When any row has an error and ``skip_bad_rows`` is false; nothing is written.
+    """
+    if mapping is not None and not isinstance(mapping, Mapping):
+        mapping = load_mapping(mapping)
+    frames, read_errors, source = collect_frames([Path(p) for p in paths], mapping)
+    return _run(
+        client, frames, read_errors, stubs=mapping.stubs if mapping else frozenset(),
+        skip_bad_rows=skip_bad_rows, reject_file=reject_file,
+        batch_size=batch_size or client.settings.batch_size, ingested_by=ingested_by,
+        progress=progress, stub_source=source,
+    )  # fmt: skip
+
+
+def load_frames(
+    client: GraphClient,
+    frames: dict[str, pd.DataFrame],
+    *,
+    source: str = "dataframe",
+    stubs: frozenset[str] = frozenset(),
+    skip_bad_rows: bool = False,
+    batch_size: int | None = None,
+    ingested_by: str = "HO",
+    progress: Progress | None = None,
+) -> LoadReport:
+    """Load canonical DataFrames (family name → frame) from Python; rows are numbered as
+    in a file (first data row = 2) and the file is named ``<source>/<family>``."""
+    prepared: dict[str, list[pd.DataFrame]] = {}
+    for name, df in frames.items():
+        if name not in FAMILIES:
+            raise InvalidData(f"Unknown family {name!r}; known: {', '.join(ORDER)}")
+        s = frame_to_strings(df)
+        s[FILE] = f"{source}/{name}"
+        prepared[name] = [s]
+    return _run(
+        client, prepared, [], stubs=stubs, skip_bad_rows=skip_bad_rows, reject_file=None,
+        batch_size=batch_size or client.settings.batch_size, ingested_by=ingested_by,
+        progress=progress, stub_source=source,
+    )  # fmt: skip

@@ -1,0 +1,106 @@
+"""Cross-file validation: referential integrity against the file set and the database,
+and the total shareholding of each company.
+
+An edge whose endpoint is neither among the valid node rows of this load nor already in
+the database is an error, unless the mapping allows stub nodes for that label; then the
+id is collected and :mod:`guanxi.loaders.writer` creates a stub node (``stub: true``).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+
+from guanxi.errors import RowError
+from guanxi.graph.client import GraphClient
+from guanxi.loaders.families import FAMILIES, KEY_OF_LABEL, ORDER
+from guanxi.loaders.readers import ROW
+from guanxi.loaders.validation import BAD, FILE
+
+__all__ = ["check_references", "check_share_totals", "EXISTING_QUERY"]
+
+log = logging.getLogger(__name__)
+
+#: label → the named query returning which of ``$ids`` exist in the database.
+EXISTING_QUERY = {
+    "Company": "load.existing_company",
+    "Person": "load.existing_person",
+    "Branch": "load.existing_branch",
+    "RelationshipManager": "load.existing_rm",
+    "Product": "load.existing_product",
+}
+_CHUNK = 50_000
+
+
+def _in_database(client: GraphClient | None, label: str, ids: set[str]) -> set[str]:
+    if client is None or not ids:
+        return set()
+    found: set[str] = set()
+    items = sorted(ids)
+    for i in range(0, len(items), _CHUNK):
+        rows = client.read(EXISTING_QUERY[label], ids=items[i : i + _CHUNK])
+        found.update(r["id"] for r in rows)
+    return found
+
+
+def check_references(
+    frames: dict[str, pd.DataFrame],
+    client: GraphClient | None,
+    stubs: frozenset[str] | set[str] = frozenset(),
+) -> tuple[list[RowError], dict[str, set[str]]]:
+    """Check every reference column of the validated ``frames`` (family → typed frame).
+
+    Marks rows with an unknown endpoint as bad (``_bad``) in place. Returns the errors and,
+    per label, the ids that need stub nodes.
+    """
+    known: dict[str, set[str]] = {label: set() for label in KEY_OF_LABEL}
+    for name, df in frames.items():
+        fam = FAMILIES[name]
+        if fam.kind == "node" and fam.label:
+            key = KEY_OF_LABEL[fam.label]
+            known[fam.label].update(df.loc[~df[BAD], key].dropna().tolist())
+    errors: list[RowError] = []
+    stub_ids: dict[str, set[str]] = {}
+    for name in ORDER:
+        if name not in frames:
+            continue
+        fam, df = FAMILIES[name], frames[name]
+        for ref in fam.refs:
+            vals = df[ref.column]
+            labels = df[ref.label_column] if ref.label_column else pd.Series(ref.label, df.index)
+            for label in labels.dropna().unique():
+                if label not in known:
+                    continue  # an invalid type value, reported by validate_family
+                rows = (labels == label) & vals.notna()
+                missing = set(vals[rows]) - known[label]
+                missing -= _in_database(client, label, missing)
+                if not missing:
+                    continue
+                if label in stubs:
+                    stub_ids.setdefault(label, set()).update(missing)
+                    continue
+                unknown = rows & vals.isin(missing)
+                df.loc[unknown, BAD] = True
+                sub = df.loc[unknown]
+                errors += [
+                    RowError(f, int(r), ref.column, v,
+                             f"unknown {label} {v!r} (not in the files nor the database)")
+                    for f, r, v in zip(sub[FILE], sub[ROW], sub[ref.column], strict=True)
+                ]  # fmt: skip
+    return errors, stub_ids
+
+
+def check_share_totals(df: pd.DataFrame, tolerance: float = 0.01) -> list[RowError]:
+    """Warnings for companies whose holders' ``pct`` sum to more than 100 %."""
+    ok = df.loc[~df[BAD] & df["pct"].notna()]
+    if ok.empty:
+        return []
+    totals = ok.groupby("company_id")["pct"].agg(lambda s: float(sum(s)))
+    over = totals[totals > 100 + tolerance]
+    files = ok.groupby("company_id")[FILE].first()
+    return [
+        RowError(files[cid], None, "pct", cid,
+                 f"total shareholding of company {cid!r} is {total:.2f}% (> 100%)", "warning")
+        for cid, total in over.items()
+    ]  # fmt: skip
