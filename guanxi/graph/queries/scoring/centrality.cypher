@@ -1,0 +1,89 @@
+// name: scoring.centrality_edges
+// The weighted party projection for centrality: relationships of the types in
+// $type_weights between Company/Person nodes, nominee-like nodes left out.
+// weight = $type_weights[type] × (0.1 + 0.9·pct/100 for HOLDS_SHARES, else 1).
+// Params: $type_weights (map type → weight), $nominee_patterns.
+// Returns: source_id, target_id, rel_type, weight.
+MATCH (s)-[r]->(t)
+WHERE type(r) IN keys($type_weights)
+  AND (s:Company OR s:Person) AND (t:Company OR t:Person)
+  AND NOT (coalesce(s.nominee, false)
+           OR any(p IN $nominee_patterns WHERE toLower(coalesce(s.name, '')) CONTAINS p))
+  AND NOT (coalesce(t.nominee, false)
+           OR any(p IN $nominee_patterns WHERE toLower(coalesce(t.name, '')) CONTAINS p))
+RETURN s.id AS source_id, t.id AS target_id, type(r) AS rel_type,
+       toFloat($type_weights[type(r)]) *
+       CASE type(r) WHEN 'HOLDS_SHARES' THEN 0.1 + 0.9 * coalesce(toFloat(r.pct), 0.0) / 100.0
+                    ELSE 1.0 END AS weight
+
+// name: scoring.gds_project
+// The same projection as scoring.centrality_edges, as an undirected GDS in-memory graph
+// named $graph_name (Cypher aggregation). Params: $graph_name, $type_weights,
+// $nominee_patterns. Returns: graph, nodes, relationships.
+MATCH (s)-[r]->(t)
+WHERE type(r) IN keys($type_weights)
+  AND (s:Company OR s:Person) AND (t:Company OR t:Person)
+  AND NOT (coalesce(s.nominee, false)
+           OR any(p IN $nominee_patterns WHERE toLower(coalesce(s.name, '')) CONTAINS p))
+  AND NOT (coalesce(t.nominee, false)
+           OR any(p IN $nominee_patterns WHERE toLower(coalesce(t.name, '')) CONTAINS p))
+  AND s <> t
+WITH s, t, toFloat($type_weights[type(r)]) *
+       CASE type(r) WHEN 'HOLDS_SHARES' THEN 0.1 + 0.9 * coalesce(toFloat(r.pct), 0.0) / 100.0
+                    ELSE 1.0 END AS weight
+WITH gds.graph.project($graph_name, s, t, {relationshipProperties: {weight: weight}},
+                       {undirectedRelationshipTypes: ['*']}) AS g
+RETURN g.graphName AS graph, g.nodeCount AS nodes, g.relationshipCount AS relationships
+
+// name: scoring.gds_pagerank
+// Weighted PageRank on the projected graph $graph_name. Params: $graph_name, $damping,
+// $max_iterations, $tolerance. Returns: node_id, score.
+CALL gds.pageRank.stream($graph_name, {relationshipWeightProperty: 'weight',
+  dampingFactor: $damping, maxIterations: $max_iterations, tolerance: $tolerance})
+YIELD nodeId, score
+RETURN gds.util.asNode(nodeId).id AS node_id, score
+
+// name: scoring.gds_betweenness
+// Betweenness on $graph_name (unweighted; $sampling_size pivots, null = exact).
+// Params: $graph_name, $sampling_size. Returns: node_id, score.
+CALL gds.betweenness.stream($graph_name,
+  CASE WHEN $sampling_size IS NULL THEN {} ELSE {samplingSize: $sampling_size, samplingSeed: 7} END)
+YIELD nodeId, score
+RETURN gds.util.asNode(nodeId).id AS node_id, score
+
+// name: scoring.gds_drop
+// Drop the in-memory graph $graph_name if it exists. Returns: graph.
+CALL gds.graph.drop($graph_name, false) YIELD graphName
+RETURN graphName AS graph
+
+// name: scoring.write_centrality_company
+// Write pagerank, betweenness, weighted_degree and centrality_run_id on companies.
+// Params: $rows [{node_id, pagerank, betweenness, weighted_degree}], $run_id. Returns: written.
+UNWIND $rows AS row
+MATCH (n:Company {id: row.node_id})
+SET n.pagerank = row.pagerank, n.betweenness = row.betweenness,
+    n.weighted_degree = row.weighted_degree, n.centrality_run_id = $run_id
+RETURN count(n) AS written
+
+// name: scoring.write_centrality_person
+// As scoring.write_centrality_company, for persons.
+UNWIND $rows AS row
+MATCH (n:Person {id: row.node_id})
+SET n.pagerank = row.pagerank, n.betweenness = row.betweenness,
+    n.weighted_degree = row.weighted_degree, n.centrality_run_id = $run_id
+RETURN count(n) AS written
+
+// name: scoring.write_centrality_nominees
+// Nominee-like companies and persons get centrality 0 (they are left out of the projection
+// so that custodians do not dominate rankings). Params: $run_id, $nominee_patterns.
+// Returns: written.
+CALL () {
+  MATCH (n:Company) RETURN n
+  UNION
+  MATCH (n:Person) RETURN n
+}
+WITH n WHERE coalesce(n.nominee, false)
+  OR any(p IN $nominee_patterns WHERE toLower(coalesce(n.name, '')) CONTAINS p)
+SET n.pagerank = 0.0, n.betweenness = 0.0, n.weighted_degree = 0.0,
+    n.centrality_run_id = $run_id, n.centrality_excluded = true
+RETURN count(n) AS written

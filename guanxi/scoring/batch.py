@@ -1,0 +1,192 @@
+"""``guanxi score``: centrality, intimacy and key contacts for the whole graph, written back
+with one run id, with progress and timing."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+
+import pandas as pd
+
+from guanxi.scoring.centrality import compute_centrality, write_centrality
+from guanxi.scoring.evidence import to_date
+from guanxi.scoring.intimacy import batch_intimacy
+from guanxi.scoring.key_contacts import ContactFacts, rank_contacts, reach_of
+from guanxi.scoring.ownership import actual_controllers, penetrated_stakes
+from guanxi.scoring.projection import LocalGraph, clear_cache, fetch_graph
+
+__all__ = ["new_run_id", "graph_contacts", "run_scoring"]
+
+log = logging.getLogger(__name__)
+
+
+def new_run_id() -> str:
+    """``score-YYYYmmddTHHMMSS-xxxxxx``."""
+    return f"score-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+
+
+def _holdings(g: LocalGraph) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rows = [
+        (u, v, float(p.get("pct") or 0.0))
+        for u, nbrs in g.adj.items()
+        for v, lst in nbrs.items()
+        for t, p, out in lst
+        if t == "HOLDS_SHARES" and out
+    ]
+    hold = pd.DataFrame(rows, columns=["holder_id", "company_id", "pct"])
+    parties = pd.DataFrame(
+        [(n.id, n.name, n.label, n.nominee) for n in g.nodes.values()],
+        columns=["id", "name", "label", "nominee"],
+    )
+    return hold, parties
+
+
+def _reach(g: LocalGraph, pid: str) -> tuple[float, str]:
+    rm_s, rm_name, cust, known = None, None, None, None
+    for v, lst in g.neighbours(pid).items():
+        nv = g.nodes[v]
+        for t, p, out in lst:
+            if t == "KNOWS" and nv.label == "RelationshipManager":
+                s = float(p.get("strength", 0.5) or 0.5)
+                if rm_s is None or s > rm_s:
+                    rm_s, rm_name = s, nv.name
+            elif t in ("SERVES_AS", "HOLDS_SHARES") and out and nv.customer and cust is None:
+                cust = nv.name
+            elif (
+                t == "KNOWS"
+                and nv.label == "Person"
+                and known is None
+                and any(
+                    g.nodes[x].customer and any(tt == "SERVES_AS" and o for tt, _, o in ll)
+                    for x, ll in g.neighbours(v).items()
+                )
+            ):
+                known = nv.name
+    return reach_of(rm_s, rm_name, cust, known)
+
+
+def graph_contacts(
+    g: LocalGraph, pagerank: dict[str, float] | None = None, k: int = 5, today: date | None = None
+) -> dict[str, list]:
+    """Key contacts of every company of a whole-graph :class:`LocalGraph`."""
+    today = today or date.today()
+    hold, parties = _holdings(g)
+    stakes = (
+        penetrated_stakes(hold)
+        if not hold.empty
+        else pd.DataFrame(columns=["holder_id", "company_id", "stake"])
+    )
+    labels = {n.id: n.label for n in g.nodes.values()}
+    stake_map = {(h, c): s for h, c, s in stakes.itertuples(index=False)}
+    controllers = actual_controllers(hold, parties, stakes=stake_map) if not hold.empty else {}
+    person_stakes: dict[str, dict[str, float]] = defaultdict(dict)
+    for h, c, s in stakes.itertuples(index=False):
+        if labels.get(h) == "Person":
+            person_stakes[c][h] = s
+    direct = {(h, c): p for h, c, p in hold.itertuples(index=False)}
+    reach_cache: dict[str, tuple[float, str]] = {}
+    out: dict[str, list] = {}
+    names = {n.id: n.name for n in g.nodes.values()}
+    nominees = {n.id for n in g.nodes.values() if n.nominee}
+    for cid, node in g.nodes.items():
+        if node.label != "Company":
+            continue
+        f = ContactFacts(
+            cid,
+            names=names,
+            nominees=nominees,
+            controller=controllers.get(cid),
+            pagerank=pagerank or {},
+        )
+        for pid, lst in g.neighbours(cid).items():
+            for t, p, o in lst:
+                if t == "SERVES_AS" and not o:
+                    until = to_date(p.get("until"))
+                    f.roles.append((pid, str(p.get("role")), until is not None and until < today))
+        chain = f.controller.chain[:-1] if f.controller else ()
+        for up in chain:
+            if labels.get(up) != "Company":
+                continue
+            for pid, lst in g.neighbours(up).items():
+                for t, p, o in lst:
+                    if t == "SERVES_AS" and not o and not p.get("until"):
+                        f.parent_roles.append((pid, str(p.get("role")), up, names.get(up)))
+        f.stakes = {h: (direct.get((h, cid), 0.0), s) for h, s in person_stakes[cid].items()}
+        cands = {p for p, *_ in f.roles} | {p for p, *_ in f.parent_roles} | set(f.stakes)
+        if f.controller and f.controller.controller_id:
+            cands.add(f.controller.controller_id)
+        for pid in cands:
+            if pid not in reach_cache:
+                reach_cache[pid] = _reach(g, pid)
+            f.reach[pid] = reach_cache[pid]
+        if cands:
+            out[cid] = rank_contacts(f, k)
+    return out
+
+
+def run_scoring(
+    client,
+    *,
+    engine: str = "auto",
+    k: int = 5,
+    hub_cap: int = 50,
+    min_score: float = 0.05,
+    say: Callable[[str], None] = lambda m: None,
+    run_id: str | None = None,
+) -> dict:
+    """Centrality + intimacy + key contacts, written back with one run id; stale INTIMACY
+    and KEY_CONTACT of earlier runs are removed. Returns counts and timings."""
+    run_id = run_id or new_run_id()
+    clear_cache()
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    say(f"run {run_id}: centrality ({engine})…")
+    cen, used = compute_centrality(client, engine=engine, run_id=run_id)
+    g = fetch_graph(client, run_id)
+    labels = {n.id: n.label for n in g.nodes.values()}
+    n_cen = write_centrality(client, cen, labels, run_id)
+    timings["centrality_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    say(f"centrality of {n_cen} nodes written ({used}); intimacy…")
+    pairs = batch_intimacy(g, hub_cap=hub_cap, min_score=min_score)
+    n_int = client.write_batches(
+        "scoring.write_intimacy", pairs.to_dict("records"), run_id=run_id, batch_size=2000
+    )
+    while client.write("scoring.delete_stale_intimacy", run_id=run_id, limit=20000)[0]["deleted"]:
+        pass
+    timings["intimacy_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    say(f"{n_int} INTIMACY written; key contacts…")
+    pr = dict(zip(cen["node_id"], cen["pagerank"], strict=True))
+    contacts = graph_contacts(g, pr, k)
+    rows = [
+        {
+            "person_id": c.id,
+            "company_id": cid,
+            "rank": c.rank,
+            "score": round(c.score, 6),
+            "reasons": list(c.reasons),
+        }
+        for cid, cs in contacts.items()
+        for c in cs
+    ]
+    n_kc = client.write_batches("scoring.write_key_contacts", rows, run_id=run_id)
+    while client.write("scoring.delete_stale_key_contacts", run_id=run_id, limit=20000)[0][
+        "deleted"
+    ]:
+        pass
+    timings["key_contacts_s"] = time.perf_counter() - t
+    say(f"{n_kc} KEY_CONTACT written")
+    return {
+        "run_id": run_id,
+        "engine": used,
+        "centrality_nodes": n_cen,
+        "intimacy": n_int,
+        "key_contacts": n_kc,
+        "companies_with_contacts": len(contacts),
+        "timings": {k2: round(v, 3) for k2, v in timings.items()},
+    }

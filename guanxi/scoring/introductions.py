@@ -1,0 +1,187 @@
+"""Explain contact paths: hops with evidence, the introducer to ask, and the channel.
+
+:func:`explain` turns a raw path into a :class:`~guanxi.scoring.records.ContactPath`;
+:func:`choose_channel` applies the channel rules of docs/scoring.md;
+:func:`contact_paths` is the thin function behind ``guanxi paths``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import date
+
+from guanxi.errors import NotFound
+from guanxi.scoring.contact_paths import Found, PathConfig, fetch_ball, find_paths
+from guanxi.scoring.evidence import to_date
+from guanxi.scoring.intimacy import edge_intimacy
+from guanxi.scoring.projection import LocalGraph
+from guanxi.scoring.records import ContactPath, Hop
+
+__all__ = ["ROLE_EN", "explain", "choose_channel", "contact_paths"]
+
+log = logging.getLogger(__name__)
+
+ROLE_EN = {
+    "chairman": "chairman",
+    "legal_rep": "legal representative",
+    "ceo": "CEO",
+    "cfo": "CFO",
+    "cto": "CTO",
+    "vp": "VP",
+    "director": "director",
+    "vice_chairman": "vice chairman",
+    "secretary": "board secretary",
+    "supervisor": "supervisor",
+    "manager": "manager",
+    "independent_director": "independent director",
+}
+_KIND_TYPE = {
+    "shareholding": "HOLDS_SHARES",
+    "role": "SERVES_AS",
+    "supply": "SUPPLIES",
+    "payment": "PAYS",
+    "guarantee": "GUARANTEES",
+    "knows": "KNOWS",
+    "manages": "MANAGES",
+}
+
+
+def _hop(g: LocalGraph, u: str, v: str, today: date) -> Hop:
+    score, items = edge_intimacy(g, u, v, today)
+    top = max(items, key=lambda e: e.contribution) if items else None
+    rel = _KIND_TYPE.get(top.kind, top.kind) if top else "RELATED"
+    return Hop(u, v, rel, score, tuple(items), g.nodes[u].name, g.nodes[v].name)
+
+
+def _role(g: LocalGraph, person: str, company: str) -> str:
+    for t, p, _ in g.edges_between(person, company):
+        if t == "SERVES_AS":
+            return ROLE_EN.get(str(p.get("role")), str(p.get("role")))
+    for t, p, _ in g.edges_between(person, company):
+        if t == "HOLDS_SHARES":
+            return f"shareholder ({p.get('pct')}%)"
+    return "contact"
+
+
+def _describe_origin(node_id: str, g: LocalGraph, ctx: dict[str, dict]) -> str:
+    n, c = g.nodes[node_id], ctx.get(node_id, {})
+    if n.label == "RelationshipManager":
+        return f"RM {n.name}" + (f" at branch {c['branch']}" if c.get("branch") else "")
+    rm = f", managed by RM {c['rm_name']}" if c.get("rm_name") else ""
+    br = f" at branch {c['branch']}" if c.get("branch") else ""
+    return f"existing customer {n.name}{rm}{br}"
+
+
+def choose_channel(
+    g: LocalGraph, f: Found, hops: list[Hop], ctx: dict[str, dict], today: date
+) -> tuple[str, str]:
+    """The recommended channel and a one-line reason (rules in docs/scoring.md)."""
+    o = g.nodes[f.nodes[0]]
+    first, last = hops[0], hops[-1]
+    if len(hops) == 1 and first.rel_type == "MANAGES":
+        return "visit", f"{g.nodes[f.nodes[-1]].name} is already RM {o.name}'s customer; visit"
+    if f.score < 0.02 or len(hops) >= 4:
+        return "event invitation", (
+            f"weak or long path ({len(hops)} hops, strength "
+            f"{f.score:.3f}): invite both to a bank event"
+        )
+    tgt = g.nodes[f.nodes[-1]]
+    if tgt.label == "Company" and g.nodes[last.source_id].label == "Company":
+        return "introduction by a partner", (
+            f"{last.source_name} is a {last.rel_type.lower()} partner of {tgt.name}; "
+            "ask it to introduce us"
+        )
+    if o.label == "RelationshipManager" and first.rel_type == "KNOWS":
+        ev = next((e for e in first.evidence if e.kind == "knows"), None)
+        last_c = to_date(ev.detail.get("last_contact")) if ev else None
+        strength = float(ev.detail.get("strength", 0.5)) if ev else 0.5
+        if last_c is not None and (today - last_c).days <= 90:
+            return "WeChat", (
+                f"RM {o.name} was in touch with {first.target_name} "
+                f"{(today - last_c).days} days ago; a WeChat message is natural"
+            )
+        if strength >= 0.6:
+            return "phone", (
+                f"RM {o.name} knows {first.target_name} well (strength "
+                f"{strength:.1f}) but not recently; call"
+            )
+        return "event invitation", f"RM {o.name} knows {first.target_name} only loosely"
+    if o.label == "RelationshipManager" or ctx.get(o.id, {}).get("rm_name"):
+        return "visit", (
+            f"{_describe_origin(o.id, g, ctx)}; ask for the introduction during a visit"
+        )
+    return "online-banking message", (
+        f"{o.name} is a customer without an RM; ask through an online-banking message"
+    )
+
+
+def explain(g: LocalGraph, f: Found, ctx: dict[str, dict], today: date) -> ContactPath:
+    """A :class:`ContactPath` for a raw path: hops, introducer, channel and reason."""
+    hops = [_hop(g, u, v, today) for u, v in zip(f.nodes, f.nodes[1:], strict=False)]
+    origin = f.nodes[0]
+    mids = f.nodes[1:-1]
+    intro = next((x for x in mids if g.nodes[x].label == "Person"), mids[0] if mids else origin)
+    if intro == origin:
+        text = _describe_origin(origin, g, ctx)
+    else:
+        i = f.nodes.index(intro)
+        prev = f.nodes[i - 1]
+        pn = g.nodes[prev]
+        who = g.nodes[intro].name or intro
+        if pn.label == "Company" and g.nodes[intro].label == "Person":
+            text = (
+                f"{_describe_origin(prev, g, ctx)}'s {_role(g, intro, prev)} {who}"
+                if prev == origin
+                else f"{who}, {_role(g, intro, prev)} of {pn.name}"
+            )
+        elif pn.label == "RelationshipManager" and g.nodes[intro].label == "Company":
+            text = f"{_describe_origin(intro, g, ctx)}"
+        elif pn.label == "RelationshipManager":
+            text = f"{who}, known to {_describe_origin(prev, g, ctx)}"
+        else:
+            text = f"{who} (via {pn.name or prev})"
+    channel, reason = choose_channel(g, f, hops, ctx, today)
+    return ContactPath(f.score, tuple(hops), text, channel, reason, intro)
+
+
+def contact_paths(
+    client,
+    target: str,
+    origin: str | None = None,
+    k: int = 3,
+    max_hops: int = 4,
+    today: date | None = None,
+    cfg: PathConfig | None = None,
+) -> tuple[list[ContactPath], str]:
+    """The top-k warm paths to ``target`` from ``origin`` (an RM, a Branch, a party, or the
+    whole bank when None) and a reason line. No path is an empty list, not an error.
+
+    Raises
+    ------
+    NotFound
+        When the target or the origin does not exist.
+    """
+    t0 = time.perf_counter()
+    today = today or date.today()
+    cfg = PathConfig(**{**(cfg or PathConfig()).__dict__, "max_hops": max_hops})
+    origin_ids: list[str] | None = None
+    if origin is not None:
+        rows = client.read("scoring.origin_rms", origin=origin)
+        if not rows:
+            raise NotFound(f"No RM, branch, company or person with id {origin!r}")
+        origin_ids = sorted({r["id"] for r in rows if r["id"]})
+        if not origin_ids:
+            return [], f"Branch {origin!r} has no RMs"
+    g, origins = fetch_ball(client, target, origin_ids, cfg)
+    src = origin or "the bank"
+    if target in (origin_ids or []):
+        return [], f"{target!r} is the origin itself"
+    found = find_paths(g, origins, target, k, cfg, today)
+    if not found:
+        return [], f"No contact path from {src!r} to {target!r} within {max_hops} hops"
+    ids = sorted({x for f in found for x in f.nodes})
+    ctx = {r["id"]: r for r in client.read("scoring.bank_context", ids=ids)}
+    paths = [explain(g, f, ctx, today) for f in found]
+    log.info("paths to %s: %d in %.1f ms", target, len(paths), (time.perf_counter() - t0) * 1e3)
+    return paths, f"{len(paths)} path(s) from {src!r} to {target!r} within {max_hops} hops"

@@ -1,0 +1,216 @@
+"""Key contacts (核心联系人): whom to approach at a company, ranked, with reasons.
+
+Candidates are the company's executives, its person shareholders (direct or penetrated),
+its actual controller and the executives of its controlling shareholders. Each gets
+``score = 0.45·role + 0.35·control + 0.15·reach + 0.05·centrality`` (docs/scoring.md).
+:func:`rank_contacts` is the pure scorer on :class:`ContactFacts`;
+:func:`company_contacts` fetches the facts with two queries.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from guanxi.errors import NotFound
+from guanxi.scoring.evidence import ROLE_SENIORITY, ROLE_ZH, to_date
+from guanxi.scoring.nominees import NOMINEE_PATTERNS, is_nominee
+from guanxi.scoring.ownership import actual_controllers, stakes_in
+from guanxi.scoring.records import Controller, KeyContact, ScorerInfo
+
+__all__ = ["WEIGHTS", "INFO", "ContactFacts", "rank_contacts", "reach_of", "company_contacts"]
+
+log = logging.getLogger(__name__)
+
+#: Component weights of the key-contact score (they sum to 1).
+WEIGHTS = {"role": 0.45, "control": 0.35, "reach": 0.15, "centrality": 0.05}
+PARENT_ROLE_FACTOR = 0.6
+INFO = ScorerInfo(
+    name="key_contacts",
+    method="weighted sum of role seniority, control, bank reachability and PageRank",
+    config={"weights": WEIGHTS, "parent_role_factor": PARENT_ROLE_FACTOR, "k": 5},
+    result="list[KeyContact]; KEY_CONTACT {rank, score, reasons, run_id}",
+)
+
+
+@dataclass
+class ContactFacts:
+    """What the scorer needs to know about one company.
+
+    ``roles``: (person_id, role, ended) at the company; ``parent_roles``: (person_id, role,
+    parent_id, parent_name) at its controlling shareholders; ``stakes``: person_id →
+    (direct pct, penetrated pct); ``reach``: person_id → (0–1, reason); ``pagerank``:
+    person_id → PageRank (mean 1).
+    """
+
+    company_id: str
+    roles: list[tuple[str, str, bool]] = field(default_factory=list)
+    parent_roles: list[tuple[str, str, str, str | None]] = field(default_factory=list)
+    stakes: dict[str, tuple[float, float]] = field(default_factory=dict)
+    controller: Controller | None = None
+    names: dict[str, str] = field(default_factory=dict)
+    nominees: set[str] = field(default_factory=set)
+    reach: dict[str, tuple[float, str]] = field(default_factory=dict)
+    pagerank: dict[str, float] = field(default_factory=dict)
+
+
+def reach_of(
+    rm_strength: float | None,
+    rm_name: str | None,
+    customer: str | None,
+    known_customer_person: str | None,
+) -> tuple[float, str]:
+    """Reachability from the bank: an RM knows the person (their recorded strength), the
+    person serves at or holds a customer (0.7), or knows someone at a customer (0.4)."""
+    best = (0.0, "")
+    if rm_strength is not None and rm_strength == rm_strength and rm_name:
+        best = max(best, (float(rm_strength), f"客户经理{rm_name}相识(强度{rm_strength:.1f})"))
+    if customer:
+        best = max(best, (0.7, f"在本行客户{customer}任职/持股"))
+    if known_customer_person:
+        best = max(best, (0.4, f"与本行客户人员{known_customer_person}相识"))
+    return best
+
+
+def rank_contacts(facts: ContactFacts, k: int | None = 5) -> list[KeyContact]:
+    """Rank the persons to approach at ``facts.company_id``.
+
+    Notes
+    -----
+    ``role`` = the highest seniority of the person's current roles at the company (ended
+    roles × 0.4), or ``0.6 ×`` their seniority at a controlling shareholder;
+    ``control`` = 1 for the actual controller, otherwise ``sqrt(min(1, stake/50))`` of the
+    penetrated stake; ``reach`` from :func:`reach_of`; ``centrality =
+    min(1, ln(1+PR)/ln(11))``. ``score = Σ WEIGHTS[c]·c``. Nominee-like persons are left out.
+
+    Examples
+    --------
+    >>> f = ContactFacts("C", roles=[("p1", "chairman", False), ("p2", "cfo", False)])
+    >>> [c.id for c in rank_contacts(f)]
+    ['p1', 'p2']
+    """
+    comp: dict[str, dict[str, float]] = {}
+    reasons: dict[str, list[str]] = {}
+
+    def bump(pid: str, key: str, value: float, reason: str) -> None:
+        if pid in facts.nominees or is_nominee(facts.names.get(pid)):
+            return
+        c = comp.setdefault(pid, {"role": 0.0, "control": 0.0, "reach": 0.0, "centrality": 0.0})
+        rs = reasons.setdefault(pid, [])
+        if reason and reason not in rs:
+            rs.append(reason)
+        c[key] = max(c[key], value)
+
+    for pid, role, ended in facts.roles:
+        s = ROLE_SENIORITY.get(role, 0.4) * (0.4 if ended else 1.0)
+        bump(pid, "role", s, ROLE_ZH.get(role, role) + ("(已离任)" if ended else ""))
+    for pid, role, parent, pname in facts.parent_roles:
+        s = PARENT_ROLE_FACTOR * ROLE_SENIORITY.get(role, 0.4)
+        bump(pid, "role", s, f"控股股东{pname or parent}的{ROLE_ZH.get(role, role)}")
+    for pid, (direct, stake) in facts.stakes.items():
+        if stake <= 0:
+            continue
+        text = (
+            f"持股{direct:.2f}%"
+            if direct and abs(direct - stake) < 1e-6
+            else (f"穿透持股{stake:.2f}%" + (f"(直接{direct:.2f}%)" if direct else ""))
+        )
+        bump(pid, "control", math.sqrt(min(1.0, stake / 50.0)), text)
+    ctl = facts.controller
+    if ctl is not None and ctl.controller_id and ctl.controller_label == "Person":
+        word = "绝对控股" if ctl.kind == "absolute" else "相对控股"
+        bump(ctl.controller_id, "control", 1.0, f"实际控制人({word}, 表决权{ctl.votes:.1f}%)")
+    out = []
+    for pid, c in comp.items():
+        reach, why = facts.reach.get(pid, (0.0, ""))
+        c["reach"] = reach
+        if why:
+            reasons[pid].append(why)
+        pr = facts.pagerank.get(pid) or 0.0
+        c["centrality"] = min(1.0, math.log1p(max(pr, 0.0)) / math.log(11.0))
+        score = sum(WEIGHTS[key] * v for key, v in c.items())
+        out.append(
+            KeyContact(pid, facts.names.get(pid, pid), score, tuple(reasons[pid]), 0, dict(c))
+        )
+    out.sort(key=lambda x: (-x.score, x.id))
+    ranked = [
+        KeyContact(x.id, x.name, x.score, x.reasons, i + 1, x.components) for i, x in enumerate(out)
+    ]
+    return ranked[:k] if k else ranked
+
+
+def _facts_from_rows(company_id: str, holdings: list[dict], roles: list[dict]) -> ContactFacts:
+    facts = ContactFacts(company_id)
+    hold = pd.DataFrame(
+        holdings,
+        columns=["holder_id", "holder_label", "holder_name", "nominee", "company_id", "pct"],
+    )
+    hold["pct"] = hold["pct"].fillna(0.0).astype(float)
+    for r in holdings:
+        facts.names[r["holder_id"]] = r["holder_name"]
+        if r["nominee"]:
+            facts.nominees.add(r["holder_id"])
+    parties = hold.rename(
+        columns={"holder_id": "id", "holder_name": "name", "holder_label": "label"}
+    )[["id", "name", "label", "nominee"]]
+    if not hold.empty:
+        stakes = stakes_in(hold, company_id)
+        facts.controller = actual_controllers(
+            hold,
+            parties.drop_duplicates("id"),
+            [company_id],
+            stakes={(p, company_id): s for p, s in stakes.items()},
+        )[company_id]
+        labels = dict(zip(hold["holder_id"], hold["holder_label"], strict=True))
+        direct = hold[hold["company_id"] == company_id].groupby("holder_id")["pct"].sum()
+        facts.stakes = {
+            p: (float(direct.get(p, 0.0)), s)
+            for p, s in stakes.items()
+            if labels.get(p) == "Person"
+        }
+    chain = set(facts.controller.chain[:-1]) if facts.controller else set()
+    for r in roles:
+        facts.names[r["person_id"]] = r["name"]
+        if r["company_id"] == company_id:
+            ended = (d := to_date(r.get("until"))) is not None and d < pd.Timestamp.now().date()
+            facts.roles.append((r["person_id"], r["role"], ended))
+        elif r["company_id"] in chain and r.get("until") in (None, ""):
+            facts.parent_roles.append(
+                (r["person_id"], r["role"], r["company_id"], r["company_name"])
+            )
+    return facts
+
+
+def company_contacts(client, company_id: str, k: int | None = 5) -> list[KeyContact]:
+    """Fetch the facts about ``company_id`` (two queries) and rank its key contacts.
+
+    Raises
+    ------
+    NotFound
+        When no company has that id.
+    """
+    rows = client.read(
+        "scoring.key_contact_facts", company_id=company_id, nominee_patterns=list(NOMINEE_PATTERNS)
+    )
+    if not rows:
+        raise NotFound(f"No company with id {company_id!r}")
+    facts = _facts_from_rows(company_id, rows[0]["holdings"], rows[0]["roles"])
+    persons = sorted(
+        {p for p, _, _ in facts.roles}
+        | {p for p, *_ in facts.parent_roles}
+        | set(facts.stakes)
+        | (
+            {facts.controller.controller_id}
+            if facts.controller and facts.controller.controller_id
+            else set()
+        )
+    )
+    for r in client.read("scoring.person_reach", ids=persons) if persons else []:
+        facts.reach[r["id"]] = reach_of(
+            r["rm_strength"], r["rm_name"], r["customer_name"], r["known_customer_person"]
+        )
+        facts.pagerank[r["id"]] = r["pagerank"] or 0.0
+    return rank_contacts(facts, k)

@@ -1,0 +1,208 @@
+"""Projections of the graph for the scorers.
+
+* :class:`LocalGraph` — a small in-memory multigraph (adjacency dicts) of parties and
+  their relationships with properties: the ego neighbourhoods fetched on demand for
+  intimacy and contact paths, and the whole-graph view used by batch scoring.
+* :class:`Projection` — a compact weighted CSR with id maps for centrality.
+
+Fetch functions run one named query each and are cached per run id.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from guanxi.scoring.nominees import NOMINEE_PATTERNS, is_nominee
+
+__all__ = [
+    "PARTY_REL_TYPES",
+    "EDGE_PROPS",
+    "Node",
+    "LocalGraph",
+    "Projection",
+    "fetch_graph",
+    "fetch_projection",
+    "clear_cache",
+]
+
+log = logging.getLogger(__name__)
+
+#: Relationship types between parties that carry intimacy.
+PARTY_REL_TYPES = (
+    "HOLDS_SHARES",
+    "SERVES_AS",
+    "SUPPLIES",
+    "PAYS",
+    "GUARANTEES",
+    "KNOWS",
+    "MANAGES",
+)
+#: Relationship properties the scorers read.
+EDGE_PROPS = (
+    "pct",
+    "role",
+    "until",
+    "amount",
+    "share",
+    "count",
+    "last",
+    "end",
+    "strength",
+    "last_contact",
+    "since",
+)
+
+_CACHE: dict[tuple[str, str], Any] = {}
+
+
+@dataclass
+class Node:
+    """A party in a :class:`LocalGraph`."""
+
+    id: str
+    label: str
+    name: str | None = None
+    nominee: bool = False
+    degree: int = 0
+    customer: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class LocalGraph:
+    """An undirected multigraph of parties; each edge keeps its type, properties and
+    direction (``outgoing`` is True when the stored edge points from the key node)."""
+
+    def __init__(self) -> None:
+        self.nodes: dict[str, Node] = {}
+        self.adj: dict[str, dict[str, list[tuple[str, dict[str, Any], bool]]]] = {}
+
+    def add_node(
+        self,
+        node_id: str,
+        label: str,
+        name: str | None = None,
+        *,
+        nominee: bool | None = None,
+        degree: int = 0,
+        customer: bool = False,
+        **extra: Any,
+    ) -> Node:
+        n = self.nodes.get(node_id)
+        if n is None:
+            n = Node(node_id, label, name, is_nominee(name, nominee), degree, customer, extra)
+            self.nodes[node_id] = n
+            self.adj.setdefault(node_id, {})
+        else:
+            n.degree = max(n.degree, degree)
+            n.customer = n.customer or customer
+            n.extra.update({k: v for k, v in extra.items() if v is not None})
+        return n
+
+    def add_edge(self, source: str, target: str, rel_type: str, props: dict[str, Any]) -> None:
+        if source == target:
+            return
+        for a, b, out in ((source, target, True), (target, source, False)):
+            lst = self.adj.setdefault(a, {}).setdefault(b, [])
+            key = (rel_type, out, props.get("role"))
+            if not any((t, o, p.get("role")) == key for t, p, o in lst):
+                lst.append((rel_type, props, out))
+
+    def neighbours(self, node_id: str) -> dict[str, list[tuple[str, dict[str, Any], bool]]]:
+        return self.adj.get(node_id, {})
+
+    def edges_between(self, a: str, b: str) -> list[tuple[str, dict[str, Any], bool]]:
+        return self.adj.get(a, {}).get(b, [])
+
+    def degree(self, node_id: str) -> int:
+        n = self.nodes.get(node_id)
+        return max(n.degree if n else 0, len(self.adj.get(node_id, {})))
+
+    @classmethod
+    def from_frames(cls, nodes: pd.DataFrame, edges: pd.DataFrame) -> LocalGraph:
+        """Build from ``nodes`` (id, label, name[, nominee, degree, customer]) and ``edges``
+        (source_id, target_id, rel_type and property columns from :data:`EDGE_PROPS`)."""
+        g = cls()
+        cols = nodes.columns
+        for row in nodes.itertuples(index=False):
+            r = row._asdict()
+            g.add_node(
+                r["id"],
+                r["label"],
+                r.get("name"),
+                nominee=bool(r["nominee"])
+                if "nominee" in cols and r["nominee"] == r["nominee"] and r["nominee"] is not None
+                else None,
+                degree=int(r.get("degree") or 0) if "degree" in cols else 0,
+                customer=bool(r.get("customer")) if "customer" in cols else False,
+            )
+        props_cols = [c for c in EDGE_PROPS if c in edges.columns]
+        for row in edges.itertuples(index=False):
+            r = row._asdict()
+            props = {c: r[c] for c in props_cols if r[c] is not None and r[c] == r[c]}
+            for nid in (r["source_id"], r["target_id"]):
+                if nid not in g.nodes:
+                    g.add_node(nid, "Unknown")
+            g.add_edge(r["source_id"], r["target_id"], r["rel_type"], props)
+        return g
+
+
+@dataclass
+class Projection:
+    """A weighted undirected CSR of parties with id maps (centrality input)."""
+
+    ids: np.ndarray
+    index: dict[str, int]
+    matrix: sp.csr_matrix
+
+    @classmethod
+    def from_edges(cls, edges: pd.DataFrame, *, undirected: bool = True) -> Projection:
+        """From ``source_id``, ``target_id``, ``weight``; parallel edges are summed."""
+        ids = np.asarray(sorted(set(edges["source_id"]) | set(edges["target_id"])), dtype=object)
+        index = {x: i for i, x in enumerate(ids)}
+        s = edges["source_id"].map(index).to_numpy()
+        t = edges["target_id"].map(index).to_numpy()
+        w = edges["weight"].astype(float).to_numpy() if "weight" in edges else np.ones(len(s))
+        keep = s != t
+        s, t, w = s[keep], t[keep], w[keep]
+        if undirected:
+            s, t, w = np.concatenate([s, t]), np.concatenate([t, s]), np.concatenate([w, w])
+        n = len(ids)
+        return cls(ids, index, sp.csr_matrix((w, (s, t)), shape=(n, n)))
+
+
+def clear_cache() -> None:
+    """Forget cached projections (new data loaded)."""
+    _CACHE.clear()
+
+
+def fetch_graph(client, run_id: str = "adhoc") -> LocalGraph:
+    """The whole party graph (Company, Person, RelationshipManager and their party
+    relationships) as a :class:`LocalGraph`; two queries, cached per ``run_id``."""
+    key = ("graph", run_id)
+    if key not in _CACHE:
+        nodes = client.read_df("scoring.party_nodes", nominee_patterns=list(NOMINEE_PATTERNS))
+        edges = client.read_df("scoring.party_edges")
+        log.info("fetched %d parties and %d relationships", len(nodes), len(edges))
+        _CACHE[key] = LocalGraph.from_frames(nodes, edges)
+    return _CACHE[key]
+
+
+def fetch_projection(client, type_weights: dict[str, float], run_id: str = "adhoc") -> Projection:
+    """The weighted centrality projection (nominees left out), cached per ``run_id``."""
+    key = ("csr", run_id + repr(sorted(type_weights.items())))
+    if key not in _CACHE:
+        edges = client.read_df(
+            "scoring.centrality_edges",
+            type_weights=type_weights,
+            nominee_patterns=list(NOMINEE_PATTERNS),
+        )
+        if edges.empty:
+            edges = pd.DataFrame(columns=["source_id", "target_id", "weight"])
+        _CACHE[key] = Projection.from_edges(edges)
+    return _CACHE[key]

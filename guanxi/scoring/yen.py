@@ -1,0 +1,154 @@
+"""k shortest loopless paths (Yen) with a hop limit, on adjacency dicts.
+
+The graph is ``{u: {v: cost}}`` with non-negative costs (``-log`` of a strength). A hop
+limit makes plain Dijkstra insufficient, so the spur search runs Dijkstra over
+``(node, hops)`` states, pruned by each node's hop distance to the target. Edges leaving a
+*virtual* source (a super-source joined to many origins) do not count as hops.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+from collections import deque
+from collections.abc import Hashable, Mapping
+
+__all__ = ["hop_distances", "constrained_dijkstra", "yen_k_shortest"]
+
+log = logging.getLogger(__name__)
+
+Adj = Mapping[Hashable, Mapping[Hashable, float]]
+
+
+def hop_distances(adj: Adj, target: Hashable, limit: int) -> dict[Hashable, int]:
+    """Hop distance of every node to ``target`` (following edges backwards), up to ``limit``."""
+    rev: dict[Hashable, list[Hashable]] = {}
+    for u, nbrs in adj.items():
+        for v in nbrs:
+            rev.setdefault(v, []).append(u)
+    dist = {target: 0}
+    queue = deque([target])
+    while queue:
+        v = queue.popleft()
+        if dist[v] >= limit:
+            continue
+        for u in rev.get(v, ()):
+            if u not in dist:
+                dist[u] = dist[v] + 1
+                queue.append(u)
+    return dist
+
+
+def constrained_dijkstra(
+    adj: Adj,
+    source: Hashable,
+    target: Hashable,
+    max_hops: int,
+    *,
+    virtual: Hashable | None = None,
+    banned_nodes: frozenset | set = frozenset(),
+    banned_edges: frozenset | set = frozenset(),
+    hop_dist: Mapping[Hashable, int] | None = None,
+) -> tuple[float, list[Hashable]] | None:
+    """The cheapest path ``source → target`` with at most ``max_hops`` counted hops, avoiding
+    ``banned_nodes`` and ``banned_edges`` (pairs); ``None`` when there is none."""
+    if source in banned_nodes:
+        return None
+    start = (0.0, 0, source, 0)
+    heap = [start]
+    best: dict[tuple[Hashable, int], float] = {(source, 0): 0.0}
+    parent: dict[tuple[Hashable, int], tuple[Hashable, int] | None] = {(source, 0): None}
+    counter = 1
+    while heap:
+        cost, _, u, h = heapq.heappop(heap)
+        if cost > best.get((u, h), float("inf")):
+            continue
+        if u == target:
+            path, state = [], (u, h)
+            while state is not None:
+                path.append(state[0])
+                state = parent[state]
+            return cost, path[::-1]
+        for v, c in adj.get(u, {}).items():
+            if v in banned_nodes or (u, v) in banned_edges:
+                continue
+            nh = h if u == virtual else h + 1
+            if nh > max_hops:
+                continue
+            if hop_dist is not None and nh + hop_dist.get(v, max_hops + 1) > max_hops:
+                continue
+            nc = cost + c
+            # a state dominated by a cheaper one with fewer hops is useless
+            if any(best.get((v, x), float("inf")) <= nc for x in range(nh + 1)):
+                continue
+            best[(v, nh)] = nc
+            parent[(v, nh)] = (u, h)
+            heapq.heappush(heap, (nc, counter, v, nh))
+            counter += 1
+    return None
+
+
+def _cost(adj: Adj, path: list[Hashable]) -> float:
+    return sum(adj[u][v] for u, v in zip(path, path[1:], strict=False))
+
+
+def yen_k_shortest(
+    adj: Adj,
+    source: Hashable,
+    target: Hashable,
+    k: int,
+    max_hops: int,
+    *,
+    virtual: Hashable | None = None,
+) -> list[tuple[float, list[Hashable]]]:
+    """Up to ``k`` cheapest loopless paths with at most ``max_hops`` hops, cheapest first.
+
+    Notes
+    -----
+    Yen (1971): path *i+1* deviates from one of the first *i* paths at a spur node; the root
+    up to the spur is kept, the edges the earlier paths took from that root are banned, the
+    root's other nodes are banned, and the cheapest spur path completes the candidate.
+    Ties are broken by the path's node sequence, so the result is deterministic.
+
+    Examples
+    --------
+    >>> adj = {"s": {"a": 1.0, "b": 2.0}, "a": {"t": 1.0, "b": 0.5}, "b": {"t": 1.0}}
+    >>> yen_k_shortest(adj, "s", "t", 3, 3)
+    [(2.0, ['s', 'a', 't']), (2.5, ['s', 'a', 'b', 't']), (3.0, ['s', 'b', 't'])]
+    """
+    hop_dist = hop_distances(adj, target, max_hops + 1)
+    first = constrained_dijkstra(adj, source, target, max_hops, virtual=virtual, hop_dist=hop_dist)
+    if first is None:
+        return []
+    found = [first]
+    seen = {tuple(first[1])}
+    candidates: list[tuple[float, tuple, list]] = []
+    while len(found) < k:
+        prev = found[-1][1]
+        for i in range(len(prev) - 1):
+            spur, root = prev[i], prev[: i + 1]
+            banned_edges = {(p[i], p[i + 1]) for _, p in found if p[: i + 1] == root}
+            root_hops = sum(1 for u in root[:-1] if u != virtual)
+            res = constrained_dijkstra(
+                adj,
+                spur,
+                target,
+                max_hops - root_hops,
+                virtual=virtual,
+                banned_nodes=set(root[:-1]),
+                banned_edges=banned_edges,
+                hop_dist=hop_dist,
+            )
+            if res is None:
+                continue
+            path = root[:-1] + res[1]
+            key = tuple(path)
+            if key in seen:
+                continue
+            seen.add(key)
+            heapq.heappush(candidates, (_cost(adj, path), key, path))
+        if not candidates:
+            break
+        cost, _, path = heapq.heappop(candidates)
+        found.append((cost, path))
+    return [(round(c, 12), p) for c, p in found]
