@@ -4,5 +4,6 @@ MODULES = (
     "guanxi.commands.generate",
     "guanxi.commands.data",
     "guanxi.commands.scores",
+    "guanxi.commands.gnn",
     "guanxi.commands.users",
 )

@@ -1,0 +1,181 @@
+"""GNN benchmark: link prediction against baselines, lookalikes, latency, training time.
+
+    python benchmarks/gnn.py [--companies 10000] [--epochs 10] [--real] [--latency]
+
+(a) synthetic: ``guanxi generate`` network, the generator's ``held_out_edges``;
+(b) real (``--real``): A-share top-10 holders announced up to 2020-05 as the graph, the new
+    holder-company pairs of the 2020-Q3 snapshot as positives (both ends seen before);
+(c) lookalike precision@10 (same archetype) on the synthetic companies;
+(d) ``--latency``: p95 of ``gnn.lookalikes`` through Cypher on the database configured by
+    the environment (whatever is loaded there; its size is recorded).
+Writes benchmarks/results/gnn.json (merging with what is there).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import re
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+
+from guanxi.gnn.data import build_graph
+from guanxi.gnn.evaluate import embed, evaluate_links, gnn_scorer, heuristic_scorers
+from guanxi.gnn.files import graph_from_folder, held_out_positives
+from guanxi.gnn.infer import lookalike_embeddings
+from guanxi.gnn.train import TrainConfig, train
+
+log = logging.getLogger("benchmarks.gnn")
+OUT = Path(__file__).parent / "results" / "gnn.json"
+REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "cn_ashare_holders"
+COMPANY_LIKE = re.compile(
+    r"公司|基金|计划|银行|企业|合伙|信托|集团|账户|资产管理|证券|保险|中心|[A-Za-z]{2,}"
+)
+
+
+def link_benchmark(graph, positives, epochs: int) -> dict:
+    """Train on ``graph``, score ``positives`` with the GNN and every baseline."""
+    t0 = time.perf_counter()
+    result = train(graph, TrainConfig(epochs=epochs))
+    train_s = time.perf_counter() - t0
+    z = embed(result.model, graph.data)
+    edge_types = {"__".join(e): e for e in graph.data.edge_types}
+    scorers = heuristic_scorers(result.pairs)
+    scorers["gnn"] = gnn_scorer(result.model, z, result.pairs, edge_types)
+    num = {t: graph.data[t].num_nodes for t in graph.data.node_types}
+    t1 = time.perf_counter()
+    metrics = evaluate_links(positives, num, scorers)
+    return {"metrics": metrics, "train_seconds": round(train_s, 1),
+            "eval_seconds": round(time.perf_counter() - t1, 1), "losses": result.losses,
+            "nodes": num, "_z": z, "_model": result}  # fmt: skip
+
+
+def precision_at_10(emb: np.ndarray, labels: np.ndarray, queries: int = 2000) -> float:
+    """Share of the 10 nearest companies (cosine) with the query's archetype."""
+    e = emb / np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
+    rng = np.random.default_rng(7)
+    q = rng.choice(len(e), min(queries, len(e)), replace=False)
+    sims = e[q] @ e.T
+    sims[np.arange(len(q)), q] = -np.inf
+    top = np.argpartition(-sims, 10, axis=1)[:, :10]
+    return float((labels[top] == labels[q][:, None]).mean())
+
+
+def synthetic(companies: int, epochs: int) -> dict:
+    from guanxi.loaders.synthetic.generate import generate
+    from guanxi.loaders.synthetic.world import GeneratorConfig
+
+    with tempfile.TemporaryDirectory() as tmp:
+        generate(GeneratorConfig(companies=companies, seed=7), tmp)
+        graph = graph_from_folder(tmp)
+        truth = json.loads((Path(tmp) / "ground_truth.json").read_text("utf-8"))
+    positives = held_out_positives(graph, truth["held_out_edges"])
+    res = link_benchmark(graph, positives, epochs)
+    arch = truth["archetype"]
+    labels = np.array([arch.get(i, "?") for i in graph.ids["company"]])
+    z = res.pop("_z")["company"].numpy()
+    x = graph.data["company"].x.numpy()
+    res.pop("_model")
+    res["lookalike_precision@10"] = {
+        "index_vector": precision_at_10(lookalike_embeddings(z, x), labels),
+        "gnn_embedding_only": precision_at_10(z - z.mean(0), labels),
+        "attributes_only": precision_at_10(x - x.mean(0), labels),
+    }
+    res["companies"] = companies
+    return res
+
+
+def _holder_frames(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    hc = pd.read_csv(folder / "holder_company.csv", dtype=str)
+    hc = hc.rename(columns={":END_ID(Company)": "company", "holderFullname:string": "holder",
+                            "holdRatio:double": "pct"})  # fmt: skip
+    return hc[["company", "holder", "pct"]], hc
+
+
+def real() -> dict:
+    train_pairs, _ = _holder_frames(REAL / "import_2020-05")
+    q3 = pd.read_csv(REAL / "relation_tushare_top10_2020Q3.csv", dtype=str)
+    q3 = q3.rename(columns={"ts_code": "company", "holder_name": "holder"})
+    comp = pd.read_csv(REAL / "import_2020-05" / "company.csv", dtype=str)
+    comp = comp.rename(columns={"companyId:ID(Company)": "id", "area:string": "region",
+                                "industry:string": "industry"})  # fmt: skip
+    concepts = pd.read_csv(REAL / "import_2020-05" / "company_concept.csv", dtype=str)
+    tags = concepts.groupby(":START_ID(Company)")[":END_ID(Concept)"].agg(list)
+    comp["tags"] = comp["id"].map(tags)
+    comp["listed"] = "true"
+    holders = pd.DataFrame({"holder": train_pairs["holder"].unique()})
+    holders["label"] = np.where(holders["holder"].str.contains(COMPANY_LIKE), "Company", "Person")
+    holders["id"] = "H:" + holders["holder"]
+    hid = dict(zip(holders["holder"], holders["id"], strict=True))
+    hlabel = dict(zip(holders["holder"], holders["label"], strict=True))
+    edges = pd.DataFrame({
+        "source_id": train_pairs["holder"].map(hid),
+        "source_label": train_pairs["holder"].map(hlabel),
+        "target_id": train_pairs["company"], "target_label": "Company",
+        "rel_type": "HOLDS_SHARES", "pct": train_pairs["pct"]})  # fmt: skip
+    companies = pd.concat([comp[["id", "industry", "region", "tags", "listed"]],
+                           holders[holders["label"] == "Company"][["id"]]])  # fmt: skip
+    persons = holders[holders["label"] == "Person"][["id"]]
+    graph = build_graph(companies, persons, edges)
+    seen = set(zip(train_pairs["holder"], train_pairs["company"], strict=True))
+    new = q3[[(h, c) not in seen for h, c in zip(q3["holder"], q3["company"], strict=True)]]
+    new = new.drop_duplicates(["holder", "company"])
+    known = new[new["holder"].isin(hid.keys())]
+    triples = [[hid[h], c, "HOLDS_SHARES"] for h, c in zip(known["holder"], known["company"],
+                                                          strict=True)]  # fmt: skip
+    positives = held_out_positives(graph, triples)
+    res = link_benchmark(graph, positives, epochs=10)
+    res.pop("_z"), res.pop("_model")
+    res["q3_pairs"] = int(len(q3.drop_duplicates(["holder", "company"])))
+    res["new_pairs"] = int(len(new))
+    res["new_pairs_known_holder"] = int(len(known))
+    res["evaluated"] = int(sum(len(v[2]) for v in positives.values()))
+    return res
+
+
+def latency(runs: int = 200) -> dict:
+    from guanxi.graph.client import GraphClient
+
+    with GraphClient() as c:
+        ids = [r["id"] for r in c.console("MATCH (c:Company) WHERE c.embedding IS NOT NULL "
+                                          "RETURN c.id AS id LIMIT 500")["rows"]]  # fmt: skip
+        n = c.console("MATCH (c:Company) RETURN count(c)")["rows"][0][0]
+        times = []
+        for i in range(runs):
+            t = time.perf_counter()
+            c.read("gnn.lookalikes", id=ids[i % len(ids)], k=10)
+            times.append((time.perf_counter() - t) * 1000)
+    return {"companies_in_db": n, "runs": runs, "p50_ms": float(np.percentile(times, 50)),
+            "p95_ms": float(np.percentile(times, 95))}  # fmt: skip
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("--companies", type=int, default=10000)
+    p.add_argument("--epochs", type=int, default=10)
+    p.add_argument("--real", action="store_true")
+    p.add_argument("--latency", action="store_true")
+    p.add_argument("--skip-synthetic", action="store_true")
+    a = p.parse_args()
+    logging.basicConfig(level=logging.INFO)
+    torch.set_num_threads(2)
+    out = json.loads(OUT.read_text("utf-8")) if OUT.exists() else {}
+    if not a.skip_synthetic:
+        out["synthetic"] = synthetic(a.companies, a.epochs)
+    if a.real:
+        out["real_ashare_holders"] = real()
+    if a.latency:
+        out["lookalike_latency"] = latency()
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps(out, indent=2, ensure_ascii=False, default=float), "utf-8")
+    log.info("wrote %s", OUT)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+"""GNN commands: ``guanxi train``, ``lookalikes``, ``recommend``, ``prospects``."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Any
+
+import typer
+
+from guanxi.errors import GuanxiError, NotFound
+
+__all__ = ["register", "lookalikes", "recommend", "prospects"]
+
+log = logging.getLogger(__name__)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+
+
+def lookalikes(client: Any, company: str, k: int = 10) -> dict[str, Any]:
+    """``{"company", "name", "lookalikes": [{"id", "name", "score", "reasons"}]}`` from one
+    query on the vector index (``gnn.lookalikes``)."""
+    rows = client.read("gnn.lookalikes", id=company, k=k)
+    if not rows:
+        exists = client.read("gnn.company_state", id=company)
+        if not exists:
+            raise NotFound(f"No company '{company}'")
+        if not exists[0]["has_embedding"]:
+            raise NotFound(f"Company '{company}' has no embedding yet: run `guanxi train`")
+        return {"company": company, "name": None, "lookalikes": []}
+    return rows[0]
+
+
+def recommend(client: Any, company: str, k: int = 10, limit: int = 10) -> dict[str, Any]:
+    """Products for ``company`` held by its lookalikes, group peers and supply partners."""
+    rows = client.read("gnn.recommend", id=company, k=k, limit=limit)
+    return {"company": company, "products": rows}
+
+
+def prospects(client: Any, branch: str | None = None, k: int = 50) -> dict[str, Any]:
+    """Per-branch prospect lists: ``{"branches": {branch: [{id, name, score, reasons}]}}``."""
+    rows = client.read("gnn.prospects", branch=branch, k=k)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        out.setdefault(r["branch"] or "unassigned", []).append(
+            {"id": r["id"], "name": r["name"], "score": r["score"], "reasons": r["reasons"]}
+        )
+    return {"branch": branch, "branches": out}
+
+
+def register(app: typer.Typer) -> None:
+    """Add the GNN commands to ``app``."""
+    from guanxi.cli import err, fail, out, print_json
+    from guanxi.config import get_settings
+    from guanxi.graph.client import GraphClient
+
+    @app.command("train")
+    def train_cmd(
+        epochs: Annotated[int, typer.Option(help="Training epochs.")] = 20,
+        device: Annotated[str, typer.Option(help="cpu, cuda or auto.")] = "auto",
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Train the link-prediction GNN, save it with its card, write embeddings back."""
+        from guanxi.gnn.runs import train_and_publish
+        from guanxi.gnn.train import TrainConfig
+
+        s = get_settings()
+        try:
+            with GraphClient(s) as c:
+                res = train_and_publish(c, s.home_dir, TrainConfig(epochs=epochs, device=device))
+        except GuanxiError as e:
+            raise fail(e, as_json) from e
+        if as_json:
+            print_json(res)
+            return
+        out.print(f"[bold]{res['run_id']}[/] saved in {res['model_dir']}")
+        out.print(f"loss {res['losses'][0]} → {res['losses'][-1]} in {res['train_seconds']} s")
+        for name, m in res["metrics"].items():
+            out.print(f"  {name}: " + ", ".join(f"{k} {v:.3f}" for k, v in m.items()))
+        out.print(f"written: {res['written']}")
+
+    @app.command("lookalikes")
+    def lookalikes_cmd(
+        company: Annotated[str, typer.Argument(help="Company id.")],
+        k: Annotated[int, typer.Option("-k", help="How many.")] = 10,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Companies most like COMPANY (vector index on the GNN embeddings), with reasons."""
+        try:
+            with GraphClient() as c:
+                res = lookalikes(c, company, k)
+        except GuanxiError as e:
+            raise fail(e, as_json) from e
+        if as_json:
+            print_json(res)
+            return
+        out.print(f"[bold]{res.get('name') or company}[/] ({company})")
+        for o in res["lookalikes"]:
+            out.print(f"  {o['score']:.3f} {o['name']} ({o['id']}): {'; '.join(o['reasons'])}")
+
+    @app.command("recommend")
+    def recommend_cmd(
+        company: Annotated[str, typer.Argument(help="Company id.")],
+        k: Annotated[int, typer.Option("-k", help="Lookalikes to consult.")] = 10,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Products COMPANY does not hold but its lookalikes and neighbours do."""
+        try:
+            with GraphClient() as c:
+                res = recommend(c, company, k)
+        except GuanxiError as e:
+            raise fail(e, as_json) from e
+        if as_json:
+            print_json(res)
+            return
+        for p in res["products"]:
+            out.print(f"  {p['score']:.2f} {p['name']} ({p['code']}): {'; '.join(p['reasons'])}")
+        if not res["products"]:
+            err.print("no recommendation")
+
+    @app.command("prospects")
+    def prospects_cmd(
+        branch: Annotated[str | None, typer.Option(help="Branch id (default: all).")] = None,
+        k: Annotated[int, typer.Option("-k", help="Prospects per branch.")] = 50,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Non-customers ranked per branch by their prospect score, with reasons."""
+        try:
+            with GraphClient() as c:
+                res = prospects(c, branch, k)
+        except GuanxiError as e:
+            raise fail(e, as_json) from e
+        if as_json:
+            print_json(res)
+            return
+        for b, items in res["branches"].items():
+            out.print(f"[bold]{b}[/]")
+            for p in items:
+                out.print(f"  {p['score']:.2f} {p['name']} ({p['id']}): {'; '.join(p['reasons'])}")

@@ -1,0 +1,112 @@
+// name: gnn.lookalikes
+// The $k companies nearest to company $id on the `company_embedding` vector index
+// (cosine), each with reasons computed here: shared industry, region, tags and up to
+// three shared neighbours (holders, executives, supply partners, guarantors).
+// Params: $id, $k. Returns: company, name, lookalikes (list of {id, name, score, reasons}).
+MATCH (c:Company {id: $id})
+WHERE c.embedding IS NOT NULL
+CALL db.index.vector.queryNodes('company_embedding', $k + 1, c.embedding)
+YIELD node AS o, score
+WITH c, o, score WHERE o <> c
+ORDER BY score DESC LIMIT $k
+WITH c, o, score,
+     COLLECT {
+       MATCH (c)-[:HOLDS_SHARES|SERVES_AS|SUPPLIES|GUARANTEES]-(m)
+             -[:HOLDS_SHARES|SERVES_AS|SUPPLIES|GUARANTEES]-(o)
+       WHERE m <> c AND m <> o
+       RETURN DISTINCT coalesce(m.name, m.id) LIMIT 3
+     } AS shared
+RETURN c.id AS company, c.name AS name,
+       collect({id: o.id, name: o.name, score: score, reasons:
+         [r IN [CASE WHEN o.industry = c.industry THEN 'same industry: ' + c.industry END,
+                CASE WHEN o.region = c.region THEN 'same region: ' + c.region END]
+          WHERE r IS NOT NULL]
+         + [t IN coalesce(o.tags, []) WHERE t IN coalesce(c.tags, []) | 'shared tag: ' + t]
+         + [n IN shared | 'shared neighbour: ' + n]}) AS lookalikes
+
+// name: gnn.recommend
+// Products that company $id does not hold, held by its lookalikes (top $k on the vector
+// index, weight = cosine), its group peers (companies sharing a holder, weight 1) and its
+// supply-chain neighbours (SUPPLIES either way, weight 1); ranked by the summed weight.
+// Params: $id, $k, $limit. Returns: code, name, line, score, holders, reasons.
+MATCH (c:Company {id: $id})
+CALL (c) {
+  WITH c WHERE c.embedding IS NOT NULL
+  CALL db.index.vector.queryNodes('company_embedding', $k + 1, c.embedding)
+  YIELD node AS peer, score
+  WITH c, peer, score WHERE peer <> c
+  RETURN peer, 'lookalike' AS via, score AS weight
+  UNION
+  MATCH (c)<-[:HOLDS_SHARES]-(h)-[:HOLDS_SHARES]->(peer:Company)
+  WHERE peer <> c AND NOT coalesce(h.nominee, false)
+  RETURN DISTINCT peer, 'group peer' AS via, 1.0 AS weight
+  UNION
+  MATCH (c)-[:SUPPLIES]-(peer:Company)
+  RETURN DISTINCT peer, 'supply-chain neighbour' AS via, 1.0 AS weight
+}
+MATCH (peer)-[:HOLDS_PRODUCT]->(p:Product)
+WHERE NOT (c)-[:HOLDS_PRODUCT]->(p)
+WITH p, via, sum(weight) AS w, count(DISTINCT peer) AS n, collect(DISTINCT peer.name)[..3] AS ex
+WITH p, sum(w) AS score, sum(n) AS holders,
+     collect(via + ' (' + toString(n) + '): ' + reduce(s = '', x IN ex |
+             s + CASE s WHEN '' THEN '' ELSE ', ' END + x)) AS reasons
+RETURN p.code AS code, p.name AS name, p.line AS line, score, holders, reasons
+ORDER BY score DESC, code LIMIT $limit
+
+// name: gnn.prospects
+// Non-customer companies ranked by a prospect score (docs/gnn.md "Prospects"):
+// 0.25·high_tech + 0.15·specialized_sme + 0.15·min(rd_intensity / 0.08, 1)
+// + 0.30·min(customers within two hops / 3, 1) + 0.15·min(lookalike score to customers, 1),
+// where the two-hop closeness follows public relationships (shares, positions, supply,
+// guarantees, payments). A prospect belongs to the branch of the customers near it, else
+// to the branches of its region. Params: $branch (null = all branches), $k.
+// Returns: branch, id, name, score, reasons.
+MATCH (c:Company)
+WHERE NOT (c)-[:CUSTOMER_OF]->() AND coalesce(c.status, 'active') = 'active'
+  AND NOT coalesce(c.nominee, false)
+WITH c, COLLECT {
+  MATCH (c)-[:HOLDS_SHARES|SERVES_AS|SUPPLIES|GUARANTEES|PAYS]-(m)
+        -[:HOLDS_SHARES|SERVES_AS|SUPPLIES|GUARANTEES|PAYS]-(n:Company)-[:CUSTOMER_OF]->(b:Branch)
+  WHERE n <> c
+  RETURN DISTINCT {customer: n.name, branch: b.id}
+  UNION
+  MATCH (c)-[:HOLDS_SHARES|SUPPLIES|GUARANTEES|PAYS]-(n:Company)-[:CUSTOMER_OF]->(b:Branch)
+  RETURN DISTINCT {customer: n.name, branch: b.id}
+} AS near
+WITH c, near,
+     CASE WHEN 'high_tech' IN coalesce(c.tags, []) THEN 1.0 ELSE 0.0 END AS ht,
+     CASE WHEN 'specialized_sme' IN coalesce(c.tags, []) THEN 1.0 ELSE 0.0 END AS ss,
+     CASE WHEN coalesce(c.rd_intensity, 0.0) / 0.08 > 1 THEN 1.0
+          ELSE coalesce(c.rd_intensity, 0.0) / 0.08 END AS rd,
+     size(apoc.coll.toSet([x IN near | x.customer])) AS nc
+WITH c, near, ht, ss, rd, nc,
+     0.25 * ht + 0.15 * ss + 0.15 * rd
+     + 0.30 * CASE WHEN nc >= 3 THEN 1.0 ELSE nc / 3.0 END
+     + 0.15 * coalesce(c.customer_similarity, 0.0) AS score
+WITH c, score, ht, ss, rd, nc, near,
+     CASE WHEN size(near) > 0 THEN apoc.coll.toSet([x IN near | x.branch])
+          ELSE COLLECT { MATCH (b:Branch) WHERE b.region IS NOT NULL AND b.region = c.region
+                         RETURN b.id } END AS branches
+UNWIND (CASE WHEN size(branches) = 0 THEN [null] ELSE branches END) AS branch
+WITH branch, c, score, ht, ss, rd, nc, near
+WHERE $branch IS NULL OR branch = $branch
+WITH branch, c, score,
+     [r IN [CASE WHEN ht > 0 THEN 'high-tech certified' END,
+            CASE WHEN ss > 0 THEN 'specialised SME (专精特新)' END,
+            CASE WHEN rd > 0.5 THEN 'R&D intensity ' + toString(round(c.rd_intensity * 100, 1)) + '%' END,
+            CASE WHEN nc > 0 THEN toString(nc) + ' customer(s) within two hops: '
+                 + reduce(s = '', x IN apoc.coll.toSet([y IN near | y.customer])[..3] |
+                          s + CASE s WHEN '' THEN '' ELSE ', ' END + x) END,
+            CASE WHEN coalesce(c.customer_similarity, 0.0) > 0.5
+                 THEN 'looks like existing customers (embedding)' END]
+      WHERE r IS NOT NULL] AS reasons
+ORDER BY branch, score DESC, c.id
+WITH branch, collect({id: c.id, name: c.name, score: score, reasons: reasons})[..$k] AS top
+UNWIND top AS t
+RETURN branch, t.id AS id, t.name AS name, t.score AS score, t.reasons AS reasons
+ORDER BY branch, score DESC, id
+
+// name: gnn.company_state
+// Whether company $id exists and has an embedding. Params: $id. Returns: has_embedding.
+MATCH (c:Company {id: $id})
+RETURN c.embedding IS NOT NULL AS has_embedding

@@ -1,0 +1,116 @@
+"""GNN against the real Neo4j: export, train, write back, lookalikes, recommend, prospects.
+
+One small synthetic network (200 companies) is loaded once for the module; the model is
+trained for a few epochs (well under a minute) and its vectors written behind the index.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import torch
+
+from guanxi.commands.gnn import lookalikes, prospects, recommend
+from guanxi.errors import NotFound
+from guanxi.gnn.data import export_graph
+from guanxi.gnn.runs import train_and_publish
+from guanxi.gnn.train import TrainConfig
+
+
+@pytest.fixture(scope="module")
+def trained(client, tmp_path_factory):
+    from guanxi.graph.admin import wipe
+    from guanxi.loaders.load import load
+    from guanxi.loaders.synthetic.generate import generate
+    from guanxi.loaders.synthetic.world import GeneratorConfig
+
+    torch.set_num_threads(1)
+    folder = tmp_path_factory.mktemp("syn")
+    generate(GeneratorConfig(companies=200, seed=11), folder, force=True)
+    wipe(client)
+    load(client, [folder])
+    home = tmp_path_factory.mktemp("home")
+    summary = train_and_publish(client, Path(home), TrainConfig(epochs=8, batch_size=128, lr=1e-2))
+    yield client, summary, folder
+    wipe(client)
+
+
+def test_export_keeps_ids_and_counts(trained) -> None:
+    client, _, folder = trained
+    graph = export_graph(client, batch_size=37)  # several pages
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    assert graph.data["company"].num_nodes == manifest["nodes"]["Company"]
+    assert graph.data["person"].num_nodes == manifest["nodes"]["Person"]
+    first = graph.ids["company"][0]
+    assert graph.index("company", [first])[0] == 0
+    assert graph.customer is not None and graph.customer.any()
+
+
+def test_train_saves_card_and_writes_embeddings(trained) -> None:
+    client, summary, _ = trained
+    card = json.loads((Path(summary["model_dir"]) / "card.json").read_text("utf-8"))
+    assert card["run_id"] == summary["run_id"] and card["data"]["nodes"]["company"] == 200
+    assert min(summary["losses"][-3:]) < summary["losses"][0]  # loss falls
+    rows = client.console(
+        "MATCH (c:Company) WHERE c.embedding IS NOT NULL "
+        "RETURN count(c) AS n, min(size(c.embedding)) AS d"
+    )["rows"]
+    assert rows[0] == [200, 64]
+
+
+def test_lookalikes_shape_and_reasons(trained) -> None:
+    client, _, _ = trained
+    cid = client.console(
+        "MATCH (c:Company) WHERE c.industry IS NOT NULL RETURN c.id ORDER BY c.id LIMIT 1"
+    )["rows"][0][0]
+    res = lookalikes(client, cid, k=5)
+    assert res["company"] == cid and len(res["lookalikes"]) == 5
+    scores = [o["score"] for o in res["lookalikes"]]
+    assert scores == sorted(scores, reverse=True)
+    assert all(set(o) == {"id", "name", "score", "reasons"} for o in res["lookalikes"])
+    assert cid not in {o["id"] for o in res["lookalikes"]}
+    me = client.console("MATCH (c:Company {id: $id}) RETURN c.industry", {"id": cid})["rows"][0][0]
+    for o in res["lookalikes"]:
+        other = client.console("MATCH (c:Company {id: $id}) RETURN c.industry", {"id": o["id"]})[
+            "rows"
+        ][0][0]
+        assert (f"same industry: {me}" in o["reasons"]) == (other == me)
+    with pytest.raises(NotFound):
+        lookalikes(client, "NO-SUCH-COMPANY")
+
+
+def test_recommend_excludes_held_products(trained) -> None:
+    client, _, _ = trained
+    cid = client.console(
+        "MATCH (c:Company)-[:SUPPLIES]-(:Company)-[:HOLDS_PRODUCT]->() "
+        "RETURN c.id ORDER BY c.id LIMIT 1"
+    )["rows"][0][0]
+    res = recommend(client, cid)
+    held = {
+        r[0]
+        for r in client.console(
+            "MATCH (:Company {id: $id})-[:HOLDS_PRODUCT]->(p) RETURN p.code", {"id": cid}
+        )["rows"]
+    }
+    assert res["products"], "a supply partner holds products, so something is recommended"
+    assert not held & {p["code"] for p in res["products"]}
+    assert all(p["reasons"] for p in res["products"])
+
+
+def test_prospects_are_non_customers_per_branch(trained) -> None:
+    client, _, _ = trained
+    res = prospects(client, None, k=5)
+    assert res["branches"]
+    customers = {
+        r[0]
+        for r in client.console("MATCH (c:Company)-[:CUSTOMER_OF]->() RETURN DISTINCT c.id")["rows"]
+    }
+    for items in res["branches"].values():
+        assert len(items) <= 5
+        assert not customers & {p["id"] for p in items}
+        assert [p["score"] for p in items] == sorted((p["score"] for p in items), reverse=True)
+    branch = next(b for b in res["branches"] if b != "unassigned")
+    only = prospects(client, branch, k=3)
+    assert list(only["branches"]) == [branch]
