@@ -233,6 +233,8 @@ def serve(
 @app.command("demo")
 def demo(
     companies: Annotated[int, typer.Option(help="Synthetic companies to generate.")] = 2000,
+    seed: Annotated[int, typer.Option(help="Generator seed.")] = 7,
+    train: Annotated[bool, typer.Option("--train/--no-train", help="Train the GNN.")] = True,
     serve_api: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve at the end.")] = True,
 ) -> None:
     """Run the whole pipeline on fresh synthetic data, then serve the API and pages."""
@@ -240,7 +242,9 @@ def demo(
 
     s = get_settings()
     try:
-        summary = run_demo(s, companies=companies, say=lambda m: err.print(m))
+        summary = run_demo(
+            s, companies=companies, seed=seed, train=train, say=lambda m: err.print(m)
+        )
     except GuanxiError as e:
         raise fail(e) from e
     base = f"http://{s.api_host}:{s.api_port}"
@@ -249,6 +253,7 @@ def demo(
         out.print(f"  {k}: {v}")
     out.print(f"  API health:   {base}/api/v1/health")
     out.print(f"  API docs:     {base}/api/docs")
+    out.print(f"  Pages:        {base}/ui/  (sign in with a key above)")
     if not s.external:
         out.print(
             f"  Neo4j Browser: http://127.0.0.1:{s.http_port}/browser/  (user neo4j, "

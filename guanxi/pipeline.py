@@ -1,13 +1,18 @@
-"""The demo pipeline: every stage that exists, in order, on fresh synthetic data."""
+"""The demo pipeline: every stage, in order, on fresh synthetic data.
+
+schema → generate (seeded) → validate + load → batch scoring (centrality, intimacy,
+key contacts) → GNN training with embeddings and lookalikes → demo API users.
+"""
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
 from guanxi.config import Settings
-from guanxi.graph.admin import init_schema
+from guanxi.graph.admin import init_schema, wipe
 from guanxi.graph.client import GraphClient
 
 __all__ = ["run_demo"]
@@ -16,15 +21,59 @@ log = logging.getLogger(__name__)
 
 
 def run_demo(
-    settings: Settings, companies: int = 2000, say: Callable[[str], None] = log.info
+    settings: Settings,
+    companies: int = 2000,
+    seed: int = 7,
+    say: Callable[[str], None] = log.info,
+    train: bool = True,
 ) -> dict[str, Any]:
-    """Apply the schema and run the pipeline stages; returns a summary for the console."""
+    """Wipe the database, then run every stage on ``companies`` synthetic companies.
+
+    Returns a summary for the console, including a demo admin key and an RM key.
+    """
+    from guanxi.api.users import UserStore
+    from guanxi.loaders import load
+    from guanxi.loaders.synthetic.generate import generate
+    from guanxi.loaders.synthetic.world import GeneratorConfig
+    from guanxi.scoring.batch import run_scoring
+
     summary: dict[str, Any] = {}
+    data_dir = settings.home_dir / "demo-data"
     with GraphClient(settings) as client:
         client.verify()
         say("Applying the schema …")
-        summary["schema objects"] = len(init_schema(client))
+        init_schema(client)
+        say("Clearing the database …")
+        wipe(client)
+        say(f"Generating {companies} synthetic companies (seed {seed}) in {data_dir} …")
+        t0 = time.perf_counter()
+        generate(GeneratorConfig(companies=companies, seed=seed), data_dir, force=True)
+        summary["generate_s"] = round(time.perf_counter() - t0, 1)
+        say("Validating and loading …")
+        report = load(client, [data_dir])
+        summary["loaded rows"] = report.written
+        summary["load_s"] = round(report.elapsed_s, 1)
+        say("Scoring: centrality, intimacy, key contacts …")
+        t0 = time.perf_counter()
+        scored = run_scoring(client, say=say)
+        summary["score_s"] = round(time.perf_counter() - t0, 1)
+        summary["scoring run"] = scored.get("run_id")
+        if train:
+            from guanxi.gnn.runs import train_and_publish
+            from guanxi.gnn.train import TrainConfig
+
+            say("Training the GNN (embeddings, lookalikes, learned intimacy) …")
+            t0 = time.perf_counter()
+            train_and_publish(client, settings.home_dir, TrainConfig(epochs=2))
+            summary["train_s"] = round(time.perf_counter() - t0, 1)
         counts = client.read("admin.counts")[0]
         summary["nodes"] = counts["nodes"]
         summary["relationships"] = counts["relationships"]
+        branch = client.read("demo.first_branch")
+        store = UserStore(settings)
+        summary["admin key (HO)"] = store.add("demo-admin", "admin", "HO")
+        if branch:
+            b = branch[0]["id"]
+            summary[f"RM key ({b})"] = store.add("demo-rm", "rm", b)
+            summary[f"analyst key ({b})"] = store.add("demo-analyst", "analyst", b)
     return summary
