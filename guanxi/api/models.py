@@ -10,6 +10,13 @@ from pydantic import BaseModel, Field
 from guanxi.graph.schema import get_schema
 
 __all__ = [
+    "ContactsPublic",
+    "PathsPublic",
+    "IntimacyPublic",
+    "OwnershipPublic",
+    "LookalikesPublic",
+    "RecommendationsPublic",
+    "ProspectsPublic",
     "RelType",
     "ErrorPublic",
     "CompanyHit",
@@ -98,3 +105,91 @@ class SavedQueryPublic(BaseModel):
 
 class SavedQueryRun(BaseModel):
     params: dict[str, Any] = {}
+
+
+class ContactPublic(BaseModel):
+    id: str
+    name: str | None
+    rank: int
+    score: float
+    reasons: list[str]
+    components: dict[str, float] = {}
+
+
+class ContactsPublic(BaseModel):
+    company: str
+    contacts: list[ContactPublic]
+
+
+class HopPublic(BaseModel):
+    from_: str = Field(alias="from")
+    to: str
+    from_name: str | None = None
+    to_name: str | None = None
+    type: str
+    intimacy: float
+    evidence: list[dict[str, Any]]
+    text: str = ""
+    masked: bool = False
+
+    model_config = {"populate_by_name": True, "serialize_by_alias": True}
+
+
+class PathPublic(BaseModel):
+    score: float
+    hops: list[HopPublic]
+    introducer: str
+    introducer_id: str | None = None
+    channel: str
+    reason: str
+
+
+class PathsPublic(BaseModel):
+    target: str
+    origin: str | None
+    paths: list[PathPublic]
+    reason: str
+
+
+class IntimacyPublic(BaseModel):
+    a: str
+    b: str
+    score: float
+    direct: float
+    indirect: float
+    evidence: list[dict[str, Any]]
+    text: str
+    masked_evidence: int = 0
+
+
+class OwnershipPublic(BaseModel):
+    company: str | None = None
+    name: str | None = None
+    controller: dict[str, Any]
+    holders: list[dict[str, Any]]
+    beneficial_owners: list[dict[str, Any]]
+
+    model_config = {"extra": "allow"}
+
+
+class LookalikePublic(BaseModel):
+    id: str
+    name: str | None
+    score: float
+    reasons: list[str]
+
+
+class LookalikesPublic(BaseModel):
+    company: str
+    name: str | None = None
+    lookalikes: list[LookalikePublic]
+
+
+class RecommendationsPublic(BaseModel):
+    company: str
+    products: list[dict[str, Any]]
+
+
+class ProspectsPublic(BaseModel):
+    branch: str | None
+    branches: dict[str, list[dict[str, Any]]]

@@ -1,7 +1,21 @@
 """One router per resource; ``ROUTERS`` is the order ``create_app`` registers them in."""
 
-from guanxi.api.routers import companies, health, pages, queries
+from guanxi.api.routers import (
+    companies,
+    contacts,
+    health,
+    pages,
+    queries,
+    recommendations,
+)
 
 __all__ = ["ROUTERS"]
 
-ROUTERS = [health.router, companies.router, queries.router, pages.router]
+ROUTERS = [
+    health.router,
+    companies.router,
+    contacts.router,
+    recommendations.router,
+    queries.router,
+    pages.router,
+]

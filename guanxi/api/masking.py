@@ -1,0 +1,96 @@
+"""Masking bank-internal facts outside a caller's scope in scoring results.
+
+Contact paths are found over the whole graph; a hop through a party outside the caller's
+scope stays in the path but is masked: the hidden RM becomes "另一分行的客户经理", the
+evidence of an internal relationship that the caller may not see is removed, and the
+introducer is replaced by a request to go through the head office. Free-text reasons
+(key contacts) that name an RM or a customer of another branch are replaced.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from guanxi.graph.client import GraphClient
+from guanxi.scope import Scope
+from guanxi.visibility import is_internal_type, node_visible, rel_visible
+
+__all__ = ["mask_paths", "mask_reasons", "MASKED_RM", "MASKED_REASON"]
+
+log = logging.getLogger(__name__)
+
+MASKED_RM = "另一分行的客户经理 (an RM of another branch)"
+MASKED_NODE = "他行范围内的关系方 (a party outside your scope)"
+MASKED_REASON = "通过他行客户或客户经理可达（详情不可见）"
+VIA_HEAD_OFFICE = "经总行协调引荐 (ask the head office to arrange the introduction)"
+
+
+def _info(client: GraphClient, keys: list[str]) -> dict[str, dict[str, Any]]:
+    if not keys:
+        return {}
+    return {r["key"]: r for r in client.read("scope.nodes_info", keys=sorted(set(keys)))}
+
+
+def mask_paths(client: GraphClient, scope: Scope, paths: list[dict[str, Any]]) -> None:
+    """Mask, in place, the hops of ``paths`` (``ContactPath.to_dict()``) outside ``scope``."""
+    if scope.everything or not paths:
+        return
+    keys = [k for p in paths for h in p["hops"] for k in (h["from"], h["to"])]
+    info = _info(client, keys)
+    aliases: dict[str, str] = {}
+    hidden_names: set[str] = set()
+
+    def hidden(key: str) -> bool:
+        i = info.get(key)
+        return i is not None and not node_visible(scope, i["labels"], i["branches"])
+
+    def alias(key: str) -> str:
+        return aliases.setdefault(key, f"masked-{len(aliases) + 1}")
+
+    for p in paths:
+        masked_any = False
+        for h in p["hops"]:
+            s, t = info.get(h["from"]), info.get(h["to"])
+            if (
+                s
+                and t
+                and is_internal_type(h["type"])
+                and not rel_visible(
+                    scope, h["type"], {}, (s["labels"], s["branches"]), (t["labels"], t["branches"])
+                )
+            ):
+                h["evidence"], h["text"], h["masked"] = [], "", True
+                masked_any = True
+            for end, name in (("from", "from_name"), ("to", "to_name")):
+                key = h[end]
+                if hidden(key):
+                    rm = "RelationshipManager" in info[key]["labels"]
+                    hidden_names.add(info[key]["name"] or key)
+                    h[end], h[name] = alias(key), MASKED_RM if rm else MASKED_NODE
+                    h["masked"] = masked_any = True
+        if masked_any and (
+            p.get("introducer_id") in aliases or _mentions(p, hidden_names | set(aliases))
+        ):
+            p["introducer"], p["introducer_id"] = VIA_HEAD_OFFICE, None
+            p["reason"] = (
+                "路径经过他行范围内的关系方，须经总行协调 (the path crosses another branch)"
+            )
+
+
+def _mentions(path: dict[str, Any], words: set[str]) -> bool:
+    text = (path.get("introducer") or "") + (path.get("reason") or "")
+    return any(w and w in text for w in words)
+
+
+def mask_reasons(client: GraphClient, scope: Scope, reasons: list[str]) -> list[str]:
+    """Replace reasons that name an RM or a customer outside ``scope``."""
+    if scope.everything or not reasons:
+        return reasons
+    names = client.read("scope.hidden_names", branches=sorted(scope.branches))[0]
+    hidden = [n for n in (names["rms"] + names["customers"]) if n]
+    out = []
+    for r in reasons:
+        bank_fact = r.startswith(("客户经理", "在本行客户", "与本行客户"))
+        out.append(MASKED_REASON if bank_fact and any(n in r for n in hidden) else r)
+    return out

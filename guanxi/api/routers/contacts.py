@@ -1,0 +1,103 @@
+"""Key contacts, contact paths and intimacy — with bank-internal facts masked to scope."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from guanxi.api.deps import ClientDep, ScopeDep
+from guanxi.api.masking import mask_paths, mask_reasons
+from guanxi.api.models import ContactsPublic, ErrorPublic, IntimacyPublic, PathsPublic
+from guanxi.errors import AccessDenied
+from guanxi.visibility import node_visible
+
+__all__ = ["router"]
+
+router = APIRouter(
+    prefix="/api/v1",
+    tags=["contacts"],
+    responses={401: {"model": ErrorPublic}, 404: {"model": ErrorPublic}},
+)
+#: evidence kinds that come from bank-internal facts (docs/scoring.md)
+_INTERNAL_EVIDENCE = {"payment", "knows", "manages"}
+
+
+@router.get(
+    "/companies/{company_id}/contacts",
+    response_model=ContactsPublic,
+    summary="Key contacts (核心联系人) of a company, ranked, with reasons",
+)
+def contacts(
+    company_id: str,
+    client: ClientDep,
+    scope: ScopeDep,
+    k: Annotated[int, Query(ge=1, le=50)] = 5,
+) -> ContactsPublic:
+    from guanxi.scoring.key_contacts import company_contacts
+
+    res = company_contacts(client, company_id, k)
+    items = []
+    for x in res:
+        d = x.to_dict()
+        d["reasons"] = mask_reasons(client, scope, d["reasons"])
+        items.append(d)
+    return ContactsPublic(company=company_id, contacts=items)
+
+
+@router.get(
+    "/paths",
+    response_model=PathsPublic,
+    summary="Warm contact paths (联络路径) to a target, with introducer and channel",
+    responses={403: {"model": ErrorPublic}},
+)
+def paths(
+    client: ClientDep,
+    scope: ScopeDep,
+    to: Annotated[str, Query(min_length=1, description="target company or person id")],
+    origin: Annotated[
+        str | None,
+        Query(alias="from", description="RM or branch id; default: the caller's scope"),
+    ] = None,
+    k: Annotated[int, Query(ge=1, le=10)] = 3,
+    max_hops: Annotated[int, Query(ge=1, le=6)] = 4,
+) -> PathsPublic:
+    from guanxi.scoring.introductions import contact_paths
+
+    if origin is not None and not scope.everything:
+        info = client.read("scope.nodes_info", keys=[origin])
+        if info and not node_visible(scope, info[0]["labels"], info[0]["branches"]):
+            raise AccessDenied(f"Origin {origin!r} is outside your branch scope")
+    if origin is None and not scope.everything and scope.user.branch:
+        origin = scope.user.branch
+    found, reason = contact_paths(client, to, origin, k, max_hops)
+    out = [p.to_dict() for p in found]
+    mask_paths(client, scope, out)
+    return PathsPublic(target=to, origin=origin, paths=out, reason=reason)
+
+
+@router.get(
+    "/intimacy",
+    response_model=IntimacyPublic,
+    summary="Intimacy (关系亲密度) of two parties with its evidence",
+)
+def intimacy(
+    client: ClientDep,
+    scope: ScopeDep,
+    a: Annotated[str, Query(min_length=1)],
+    b: Annotated[str, Query(min_length=1)],
+) -> IntimacyPublic:
+    from guanxi.scoring.intimacy import intimacy_between
+
+    d: dict[str, Any] = intimacy_between(client, a, b).to_dict()
+    if not scope.everything:
+        info = client.read("scope.nodes_info", keys=[a, b])
+        for i in info:
+            if not node_visible(scope, i["labels"], i["branches"]):
+                raise AccessDenied(f"{i['key']!r} is outside your branch scope")
+        shown = [e for e in d.get("evidence", []) if e.get("kind") not in _INTERNAL_EVIDENCE]
+        d["masked_evidence"] = len(d.get("evidence", [])) - len(shown)
+        d["evidence"] = shown
+        if d["masked_evidence"]:
+            d["text"] = "·".join(e["text"] for e in shown if e.get("text"))
+    return IntimacyPublic(**d)
