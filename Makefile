@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 NEO4J_STAMP := neo4j/target/.resolved-stamp
 
 # The tests get their own Neo4j home and ports, so a running demo is never touched.
-TEST_ENV := GUANXI_HOME=.guanxi/test GUANXI_BOLT_PORT=7688 GUANXI_HTTP_PORT=7475
+TEST_ENV := GUANXI_HOME=$(CURDIR)/.guanxi/test GUANXI_BOLT_PORT=7688 GUANXI_HTTP_PORT=7475
 DEMO_COMPANIES ?= 2000
 
 .PHONY: setup demo test lint format bench db-start db-stop clean

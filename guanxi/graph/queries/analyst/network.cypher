@@ -42,3 +42,22 @@ RETURN length(path) AS tier, s.id AS id, s.name AS name,
        relationships(path)[0].amount AS amount
 ORDER BY tier, amount DESC
 LIMIT 300
+
+// name: analyst.top_centrality
+// Parties ranked by PageRank from the latest batch scoring. Params: $limit.
+// Returns: id, name, label, pagerank, betweenness, weighted_degree.
+MATCH (n)
+WHERE (n:Company OR n:Person) AND n.pagerank IS NOT NULL
+RETURN n.id AS id, n.name AS name, head(labels(n)) AS label, n.pagerank AS pagerank,
+       n.betweenness AS betweenness, n.weighted_degree AS weighted_degree
+ORDER BY pagerank DESC
+LIMIT $limit
+
+// name: analyst.companies_with_holders
+// Companies with the most recorded shareholders (good starting points to explore).
+// Params: $limit. Returns: id, name, holders.
+MATCH (c:Company)<-[:HOLDS_SHARES]-(h)
+WITH c, count(h) AS holders
+RETURN c.id AS id, c.name AS name, holders
+ORDER BY holders DESC, id
+LIMIT $limit
