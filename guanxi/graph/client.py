@@ -60,6 +60,9 @@ def translate_errors(what: str) -> Iterator[None]:
         raise QueryError(f"Query {what} failed: {e.message} [{e.code}]") from e
     except nex.DriverError as e:
         raise GraphUnavailable(f"Neo4j driver error ({what}): {e}") from e
+    except (OverflowError, ValueError, TypeError) as e:
+        # raised while packing parameters, e.g. an integer outside 64 bits
+        raise QueryError(f"Query {what}: a parameter cannot be sent to Neo4j: {e}") from e
 
 
 class ConsoleResult(dict):

@@ -116,3 +116,10 @@ def test_db_init_is_idempotent(db: GraphClient) -> None:
     assert n1 == n2
     names = {r[0] for r in db.console("SHOW CONSTRAINTS YIELD name")["rows"]}
     assert {"company_id_key", "person_id_key", "product_code_key"} <= names
+
+
+def test_unsendable_parameter_is_a_query_error(db: GraphClient) -> None:
+    from guanxi.errors import QueryError
+
+    with pytest.raises(QueryError, match="parameter cannot be sent"):
+        db.console("RETURN $x AS x", {"x": 2**63})
