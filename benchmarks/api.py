@@ -1,0 +1,178 @@
+"""HTTP latency of the API under concurrent clients (issue 6).
+
+Serves the real app with uvicorn on 127.0.0.1 against the configured Neo4j, creates a
+throw-away admin key, and measures with N concurrent clients:
+- contact paths (``GET /api/v1/paths?to=…&k=3&max_hops=4``) for random non-customers;
+- ego networks (``GET /api/v1/network/{id}?depth=1&cap=200``) for random parties;
+p50/p95/p99 and throughput go to ``benchmarks/results/api.json``.
+
+Without ``--reuse`` it first generates, loads and scores ``--companies`` companies
+(the database is wiped). Targets: paths p95 < 250 ms, ego p95 < 100 ms (20 clients).
+
+    .venv/bin/python benchmarks/api.py --companies 100000
+    .venv/bin/python benchmarks/api.py --reuse --requests 400
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import socket
+import statistics
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import uvicorn
+
+from guanxi.api.app import create_app
+from guanxi.api.users import UserStore
+from guanxi.config import Settings, get_settings
+from guanxi.graph.client import GraphClient
+
+RESULTS = Path(__file__).parent / "results" / "api.json"
+
+
+def _prepare(client: GraphClient, companies: int, seed: int) -> dict[str, float]:
+    from guanxi.graph.admin import init_schema, wipe
+    from guanxi.loaders import load
+    from guanxi.loaders.synthetic.generate import generate
+    from guanxi.loaders.synthetic.world import GeneratorConfig
+    from guanxi.scoring.batch import run_scoring
+
+    t: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as d:
+        t0 = time.perf_counter()
+        generate(GeneratorConfig(companies=companies, seed=seed), d, force=True)
+        t["generate_s"] = time.perf_counter() - t0
+        init_schema(client)
+        wipe(client)
+        t0 = time.perf_counter()
+        load(client, [d])
+        t["load_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    run_scoring(client)
+    t["score_s"] = time.perf_counter() - t0
+    return {k: round(v, 1) for k, v in t.items()}
+
+
+def _sample(client: GraphClient, n: int, seed: int) -> tuple[list[str], list[str]]:
+    rows = client.console(
+        "MATCH (c:Company) WHERE NOT (c)-[:CUSTOMER_OF]->() AND NOT coalesce(c.nominee, false) "
+        "RETURN c.id ORDER BY c.id",
+        row_cap=10**7,
+    )["rows"]
+    rng = random.Random(seed)
+    targets = rng.sample([r[0] for r in rows], min(n, len(rows)))
+    parties = client.console(
+        "MATCH (n:Company) WITH n, COUNT { (n)--() } AS d WHERE d <= 200 RETURN n.id ORDER BY n.id",
+        row_cap=10**7,
+    )["rows"]
+    egos = rng.sample([r[0] for r in parties], min(n, len(parties)))
+    return targets, egos
+
+
+def _serve(settings: Settings) -> tuple[str, uvicorn.Server, threading.Thread]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    th = threading.Thread(target=srv.run, daemon=True)
+    th.start()
+    while not srv.started:
+        time.sleep(0.05)
+    return f"http://127.0.0.1:{port}", srv, th
+
+
+def _run(base: str, key: str, urls: list[str], clients: int) -> dict[str, float]:
+    lat: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    headers = {"Authorization": f"Bearer {key}"}
+
+    def one(url: str, http: httpx.Client) -> None:
+        nonlocal errors
+        t0 = time.perf_counter()
+        r = http.get(url, headers=headers)
+        dt = (time.perf_counter() - t0) * 1000
+        with lock:
+            lat.append(dt)
+            errors += r.status_code >= 400
+
+    local = threading.local()
+
+    def task(url: str) -> None:
+        if not hasattr(local, "http"):
+            local.http = httpx.Client(base_url=base, timeout=60)
+        one(url, local.http)
+
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        list(pool.map(task, urls))
+    wall = time.perf_counter() - t0
+    q = statistics.quantiles(lat, n=100)
+    return {
+        "requests": len(lat),
+        "errors": errors,
+        "p50_ms": round(q[49], 1),
+        "p95_ms": round(q[94], 1),
+        "p99_ms": round(q[98], 1),
+        "throughput_rps": round(len(lat) / wall, 1),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--companies", type=int, default=100000)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--reuse", action="store_true", help="use the data already loaded")
+    ap.add_argument("--clients", type=int, default=20)
+    ap.add_argument("--requests", type=int, default=200)
+    ap.add_argument("--out", type=Path, default=RESULTS)
+    args = ap.parse_args()
+
+    base_settings = get_settings()
+    result: dict = {
+        "clients": args.clients,
+        "machine": platform.machine(),
+        "cpus": __import__("os").cpu_count(),
+    }
+    with GraphClient(base_settings) as client:
+        if not args.reuse:
+            result["prepare"] = _prepare(client, args.companies, args.seed)
+        result["companies"] = client.console("MATCH (c:Company) RETURN count(c)")["rows"][0][0]
+        targets, egos = _sample(client, args.requests, args.seed)
+    with tempfile.TemporaryDirectory() as d:
+        settings = Settings(**{**base_settings.model_dump(), "users_file": Path(d) / "u.json"})
+        key = UserStore(settings).add("bench", "admin", "HO")
+        base, srv, th = _serve(settings)
+        try:
+            _run(base, key, [f"/api/v1/network/{egos[0]}"] * 5, 1)  # warm-up
+            result["paths"] = _run(
+                base, key, [f"/api/v1/paths?to={t}&k=3&max_hops=4" for t in targets], args.clients
+            )
+            result["ego_network"] = _run(
+                base, key, [f"/api/v1/network/{e}?depth=1&cap=200" for e in egos], args.clients
+            )
+        finally:
+            srv.should_exit = True
+            th.join(10)
+    result["targets"] = {"paths_p95_ms": 250, "ego_p95_ms": 100}
+    result["pass"] = {
+        "paths": result["paths"]["p95_ms"] < 250,
+        "ego_network": result["ego_network"]["p95_ms"] < 100,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
