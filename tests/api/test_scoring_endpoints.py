@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from tests.api.conftest import auth
 
-B_SECRETS = ("RM-B", "李经理", "北京分行", "\"BB\"", "CASH", "现金管理")
+B_SECRETS = ("RM-B", "李经理", "北京分行", '"BB"', "CASH", "现金管理")
 
 
 def _leaks(payload: object) -> list[str]:
@@ -44,8 +44,7 @@ def test_paths_for_rm_a_are_found_but_b_hops_are_masked(api: TestClient, keys) -
 
 
 def test_paths_from_another_branch_rm_are_refused(api: TestClient, keys) -> None:
-    r = api.get("/api/v1/paths", params={"to": "CB", "from": "RM-B"},
-                headers=auth(keys["rm_a"]))
+    r = api.get("/api/v1/paths", params={"to": "CB", "from": "RM-B"}, headers=auth(keys["rm_a"]))
     assert r.status_code == 403
 
 
@@ -56,19 +55,20 @@ def test_admin_paths_can_use_any_rm(api: TestClient, keys) -> None:
 
 
 def test_no_path_is_an_empty_list_with_a_reason(api: TestClient, keys) -> None:
-    r = api.get("/api/v1/paths", params={"to": "CB", "max_hops": 1},
-                headers=auth(keys["rm_a"]))
+    r = api.get("/api/v1/paths", params={"to": "CB", "max_hops": 1}, headers=auth(keys["rm_a"]))
     assert r.status_code == 200
     assert r.json()["paths"] == []
     assert r.json()["reason"]
 
 
 def test_intimacy_hides_other_branch_payment_evidence(api: TestClient, keys) -> None:
-    admin = api.get("/api/v1/intimacy", params={"a": "CB", "b": "CP"},
-                    headers=auth(keys["admin"])).json()
+    admin = api.get(
+        "/api/v1/intimacy", params={"a": "CB", "b": "CP"}, headers=auth(keys["admin"])
+    ).json()
     assert any(e["kind"] == "payment" for e in admin["evidence"])
-    rm = api.get("/api/v1/intimacy", params={"a": "CB", "b": "CP"},
-                 headers=auth(keys["rm_a"])).json()
+    rm = api.get(
+        "/api/v1/intimacy", params={"a": "CB", "b": "CP"}, headers=auth(keys["rm_a"])
+    ).json()
     assert not any(e["kind"] == "payment" for e in rm["evidence"])
     assert rm["masked_evidence"] >= 1
     r = api.get("/api/v1/intimacy", params={"a": "RM-B", "b": "P-B"}, headers=auth(keys["rm_a"]))
@@ -83,16 +83,22 @@ def test_ownership_is_public(api: TestClient, keys) -> None:
 
 
 def test_recommendations_only_for_customers_in_scope(api: TestClient, keys) -> None:
-    assert api.get("/api/v1/companies/CB/recommendations",
-                   headers=auth(keys["rm_a"])).status_code == 403
+    assert (
+        api.get("/api/v1/companies/CB/recommendations", headers=auth(keys["rm_a"])).status_code
+        == 403
+    )
     r = api.get("/api/v1/companies/CA/recommendations", headers=auth(keys["rm_a"]))
     assert r.status_code == 200
     assert _leaks(r.json()) == [] or r.json()["products"] == []
 
 
 def test_prospects_only_for_own_branches(api: TestClient, keys) -> None:
-    assert api.get("/api/v1/prospects", params={"branch": "BB"},
-                   headers=auth(keys["rm_a"])).status_code == 403
+    assert (
+        api.get(
+            "/api/v1/prospects", params={"branch": "BB"}, headers=auth(keys["rm_a"])
+        ).status_code
+        == 403
+    )
     r = api.get("/api/v1/prospects", headers=auth(keys["rm_a"]))
     assert r.status_code == 200
     assert set(r.json()["branches"]) <= {"BA", "BA1"}
