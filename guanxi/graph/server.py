@@ -180,7 +180,8 @@ db.transaction.timeout=0
         """Generate the password once (mode 600) and set it as the initial password."""
         self.home.mkdir(parents=True, exist_ok=True)
         if not self.password_file.exists():
-            pw = secrets.token_urlsafe(24)
+            # hex, so it never starts with '-' (neo4j-admin would read that as an option)
+            pw = secrets.token_hex(24)
             fd = os.open(self.password_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as f:
                 f.write(pw + "\n")

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.by import By
@@ -83,20 +84,23 @@ def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
 
 def test_search_open_network_and_expand(server: tuple[str, str], browser) -> None:
     base, key = server
-    wait = WebDriverWait(browser, 30)
+    wait = WebDriverWait(browser, 30, ignored_exceptions=(StaleElementReferenceException,))
+
+    def body_attr(name: str) -> str | None:
+        return browser.find_element(By.TAG_NAME, "body").get_attribute(name)
+
     browser.get(base + "/ui/")
     browser.find_element(By.NAME, "key").send_keys(key)
     browser.find_element(By.CSS_SELECTOR, "#login button").click()
     wait.until(lambda d: d.find_element(By.ID, "app").is_displayed())
     browser.find_element(By.ID, "q").send_keys("有限公司")
     browser.find_element(By.ID, "go").click()
-    wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-results") == "3")
+    wait.until(lambda d: body_attr("data-results") == "3")
 
     browser.get(base + "/ui/network/CP")
-    body = wait.until(lambda d: d.find_element(By.TAG_NAME, "body"))
-    wait.until(lambda d: body.get_attribute("data-settled") == "1")
+    wait.until(lambda d: body_attr("data-settled") == "1")
     # CP's depth-1 neighbourhood for an admin: CP, CA, CB
-    assert body.get_attribute("data-nodes") == "3"
+    assert body_attr("data-nodes") == "3"
     # no request left this machine: every script is inline
     assert not browser.find_elements(By.CSS_SELECTOR, "script[src^='http'], link[href^='http']")
 
@@ -111,5 +115,5 @@ def test_search_open_network_and_expand(server: tuple[str, str], browser) -> Non
         int(rect["left"] + pos["x"]), int(rect["top"] + pos["y"])
     ).click()
     actions.perform()
-    wait.until(lambda d: body.get_attribute("data-expanded") == "CA")
-    assert int(body.get_attribute("data-nodes")) > 3
+    wait.until(lambda d: body_attr("data-expanded") == "CA")
+    assert int(body_attr("data-nodes")) > 3
