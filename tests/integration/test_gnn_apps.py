@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from guanxi.commands.gnn import lookalikes, prospects, recommend
+from guanxi.gnn.apps import lookalikes, prospects, recommend
 from guanxi.errors import NotFound
 from guanxi.gnn.data import export_graph
 from guanxi.gnn.runs import train_and_publish

@@ -61,7 +61,7 @@ def lookalikes(
     scope: ScopeDep,
     k: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> LookalikesPublic:
-    from guanxi.commands.gnn import lookalikes as find
+    from guanxi.gnn.apps import lookalikes as find
 
     return LookalikesPublic(**find(client, company_id, k))
 
@@ -78,7 +78,7 @@ def recommendations(
     scope: ScopeDep,
     k: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> RecommendationsPublic:
-    from guanxi.commands.gnn import recommend
+    from guanxi.gnn.apps import recommend
 
     if not scope.everything:
         rows = client.read("api.company_detail", id=company_id, **scope.params())
@@ -103,7 +103,7 @@ def prospects(
     branch: Annotated[str | None, Query(description="default: the caller's branch")] = None,
     k: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> ProspectsPublic:
-    from guanxi.commands.gnn import prospects as rank
+    from guanxi.gnn.apps import prospects as rank
 
     if not scope.everything:
         branch = branch or scope.user.branch
