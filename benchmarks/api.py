@@ -38,27 +38,11 @@ from guanxi.graph.client import GraphClient
 RESULTS = Path(__file__).parent / "results" / "api.json"
 
 
-def _prepare(client: GraphClient, companies: int, seed: int) -> dict[str, float]:
-    from guanxi.graph.admin import init_schema, wipe
-    from guanxi.loaders import load
-    from guanxi.loaders.synthetic.generate import generate
-    from guanxi.loaders.synthetic.world import GeneratorConfig
-    from guanxi.scoring.batch import run_scoring
+def _prepare(client: GraphClient, companies: int, seed: int) -> dict:
+    from guanxi.pipeline import build_network
 
-    t: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as d:
-        t0 = time.perf_counter()
-        generate(GeneratorConfig(companies=companies, seed=seed), d, force=True)
-        t["generate_s"] = time.perf_counter() - t0
-        init_schema(client)
-        wipe(client)
-        t0 = time.perf_counter()
-        load(client, [d])
-        t["load_s"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    run_scoring(client)
-    t["score_s"] = time.perf_counter() - t0
-    return {k: round(v, 1) for k, v in t.items()}
+        return build_network(client, Path(d), companies, seed)
 
 
 def _sample(client: GraphClient, n: int, seed: int) -> tuple[list[str], list[str]]:

@@ -9,15 +9,54 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from guanxi.config import Settings
 from guanxi.graph.admin import init_schema, wipe
 from guanxi.graph.client import GraphClient
 
-__all__ = ["run_demo"]
+__all__ = ["run_demo", "build_network"]
 
 log = logging.getLogger(__name__)
+
+
+def build_network(
+    client: GraphClient,
+    data_dir: Path,
+    companies: int,
+    seed: int = 7,
+    say: Callable[[str], None] = log.info,
+) -> dict[str, Any]:
+    """Schema, wipe, generate ``companies`` synthetic companies into ``data_dir``, load them
+    and run batch scoring. Used by the demo, the benchmarks and the notebook tests.
+    Returns timings, the rows written and the scoring run id."""
+    from guanxi.loaders import load
+    from guanxi.loaders.synthetic.generate import generate
+    from guanxi.loaders.synthetic.world import GeneratorConfig
+    from guanxi.scoring.batch import run_scoring
+    from guanxi.scoring.projection import clear_cache
+
+    out: dict[str, Any] = {}
+    say("Applying the schema …")
+    init_schema(client)
+    say("Clearing the database …")
+    wipe(client)
+    clear_cache()
+    say(f"Generating {companies} synthetic companies (seed {seed}) in {data_dir} …")
+    t0 = time.perf_counter()
+    generate(GeneratorConfig(companies=companies, seed=seed), data_dir, force=True)
+    out["generate_s"] = round(time.perf_counter() - t0, 1)
+    say("Validating and loading …")
+    report = load(client, [data_dir])
+    out["loaded rows"] = report.written
+    out["load_s"] = round(report.elapsed_s, 1)
+    say("Scoring: centrality, intimacy, key contacts …")
+    t0 = time.perf_counter()
+    scored = run_scoring(client, say=say)
+    out["score_s"] = round(time.perf_counter() - t0, 1)
+    out["scoring run"] = scored.get("run_id")
+    return out
 
 
 def run_demo(
@@ -27,37 +66,13 @@ def run_demo(
     say: Callable[[str], None] = log.info,
     train: bool = True,
 ) -> dict[str, Any]:
-    """Wipe the database, then run every stage on ``companies`` synthetic companies.
-
-    Returns a summary for the console, including a demo admin key and an RM key.
-    """
+    """Wipe the database, build the network (:func:`build_network`), train the GNN and
+    create demo users. Returns a summary for the console, including the demo keys."""
     from guanxi.api.users import UserStore
-    from guanxi.loaders import load
-    from guanxi.loaders.synthetic.generate import generate
-    from guanxi.loaders.synthetic.world import GeneratorConfig
-    from guanxi.scoring.batch import run_scoring
 
-    summary: dict[str, Any] = {}
-    data_dir = settings.home_dir / "demo-data"
     with GraphClient(settings) as client:
         client.verify()
-        say("Applying the schema …")
-        init_schema(client)
-        say("Clearing the database …")
-        wipe(client)
-        say(f"Generating {companies} synthetic companies (seed {seed}) in {data_dir} …")
-        t0 = time.perf_counter()
-        generate(GeneratorConfig(companies=companies, seed=seed), data_dir, force=True)
-        summary["generate_s"] = round(time.perf_counter() - t0, 1)
-        say("Validating and loading …")
-        report = load(client, [data_dir])
-        summary["loaded rows"] = report.written
-        summary["load_s"] = round(report.elapsed_s, 1)
-        say("Scoring: centrality, intimacy, key contacts …")
-        t0 = time.perf_counter()
-        scored = run_scoring(client, say=say)
-        summary["score_s"] = round(time.perf_counter() - t0, 1)
-        summary["scoring run"] = scored.get("run_id")
+        summary = build_network(client, settings.home_dir / "demo-data", companies, seed, say)
         if train:
             from guanxi.gnn.runs import train_and_publish
             from guanxi.gnn.train import TrainConfig

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from guanxi.gnn.apps import lookalikes, prospects, recommend
 from guanxi.errors import NotFound
+from guanxi.gnn.apps import lookalikes, prospects, recommend
 from guanxi.gnn.data import export_graph
 from guanxi.gnn.runs import train_and_publish
 from guanxi.gnn.train import TrainConfig

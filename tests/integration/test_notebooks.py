@@ -10,11 +10,7 @@ import pytest
 from nbclient import NotebookClient
 
 from guanxi.graph.client import GraphClient
-from guanxi.loaders import load
-from guanxi.loaders.synthetic.generate import generate
-from guanxi.loaders.synthetic.world import GeneratorConfig
-from guanxi.scoring.batch import run_scoring
-from guanxi.scoring.projection import clear_cache
+from guanxi.pipeline import build_network
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
 
@@ -23,12 +19,7 @@ NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.i
 def scored(client: GraphClient, tmp_path_factory: pytest.TempPathFactory) -> GraphClient:
     from guanxi.graph.admin import wipe
 
-    wipe(client)
-    clear_cache()
-    out = tmp_path_factory.mktemp("nbdata")
-    generate(GeneratorConfig(companies=300, seed=3), out, force=True)
-    load(client, [out])
-    run_scoring(client)
+    build_network(client, tmp_path_factory.mktemp("nbdata"), companies=300, seed=3)
     yield client
     wipe(client)
 
