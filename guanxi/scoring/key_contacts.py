@@ -18,7 +18,7 @@ import pandas as pd
 from guanxi.errors import NotFound
 from guanxi.scoring.evidence import ROLE_SENIORITY, ROLE_ZH, to_date
 from guanxi.scoring.nominees import NOMINEE_PATTERNS, is_nominee
-from guanxi.scoring.ownership import actual_controllers, stakes_in
+from guanxi.scoring.ownership import CONTROL_KINDS, KIND_ZH, actual_controllers, stakes_in
 from guanxi.scoring.records import Controller, KeyContact, ScorerInfo
 
 __all__ = ["WEIGHTS", "INFO", "ContactFacts", "rank_contacts", "reach_of", "company_contacts"]
@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 #: Component weights of the key-contact score (they sum to 1).
 WEIGHTS = {"role": 0.45, "control": 0.35, "reach": 0.15, "centrality": 0.05}
 PARENT_ROLE_FACTOR = 0.6
+#: Control strength of a suspected controller (largest bloc, lead below the margin).
+SUSPECTED_CONTROL = 0.8
 INFO = ScorerInfo(
     name="key_contacts",
     method="weighted sum of role seniority, control, bank reachability and PageRank",
@@ -121,8 +123,11 @@ def rank_contacts(facts: ContactFacts, k: int | None = 5) -> list[KeyContact]:
         bump(pid, "control", math.sqrt(min(1.0, stake / 50.0)), text)
     ctl = facts.controller
     if ctl is not None and ctl.controller_id and ctl.controller_label == "Person":
-        word = "绝对控股" if ctl.kind == "absolute" else "相对控股"
-        bump(ctl.controller_id, "control", 1.0, f"实际控制人({word}, 表决权{ctl.votes:.1f}%)")
+        if ctl.kind in CONTROL_KINDS:
+            text, strength = f"实际控制人({KIND_ZH[ctl.kind]}, 表决权{ctl.votes:.1f}%)", 1.0
+        else:
+            text, strength = f"疑似实际控制人(第一大表决权{ctl.votes:.1f}%)", SUSPECTED_CONTROL
+        bump(ctl.controller_id, "control", strength, text)
     out = []
     for pid, c in comp.items():
         reach, why = facts.reach.get(pid, (0.0, ""))

@@ -28,16 +28,26 @@ __all__ = [
     "actual_controllers",
     "beneficial_owners",
     "company_ownership",
+    "CONTROL_KINDS",
+    "KIND_ZH",
     "INFO",
 ]
 
 log = logging.getLogger(__name__)
 
+#: Controller kinds that are control in the rule's sense (a suspected one is not).
+CONTROL_KINDS = ("absolute", "relative")
+#: How each kind reads in evidence.
+KIND_ZH = {"absolute": "绝对控股", "relative": "相对控股", "suspected": "疑似实际控制人"}
+
 
 @dataclass(frozen=True)
 class ControlRule:
     """When a voting bloc controls a company: more than ``absolute`` percent, or at least
-    ``relative`` percent with a lead of ``margin`` points over the next bloc."""
+    ``relative`` percent with a lead of ``margin`` points over the next bloc. A bloc with at
+    least ``relative`` percent that leads by less than ``margin`` (but leads) is only the
+    *suspected* controller (疑似实际控制人): reported and ranked first, flagged as such, and
+    never used to roll votes further up a chain."""
 
     absolute: float = 50.0
     relative: float = 30.0
@@ -169,9 +179,12 @@ def actual_controllers(
     controller is P (or h = P)``. Nominee-like holders are left out entirely (they are
     neither candidates nor competing blocs: their shares belong to many dispersed owners).
     The top bloc controls *c* when ``votes > rule.absolute`` ("absolute"), or when
-    ``votes >= rule.relative`` and ``votes - second >= rule.margin`` ("relative"); otherwise
-    *c* has no controlling party. Resolution recurses upward with memoisation; a control
-    cycle is cut at the first repeated company (that holder then votes for itself).
+    ``votes >= rule.relative`` and ``votes - second >= rule.margin`` ("relative"). A top
+    bloc with ``votes >= rule.relative`` and a smaller (non-zero) lead is the "suspected"
+    controller: reported, but a holder company whose controller is only suspected votes for
+    itself one level up. Otherwise *c* has no controlling party. Resolution recurses upward
+    with memoisation; a control cycle is cut at the first repeated company (that holder
+    then votes for itself).
     ``stake`` is the controller's penetrated stake from ``stakes`` (or :func:`stakes_in`).
     """
     names, labels, nominee = _party_maps(parties)
@@ -192,6 +205,8 @@ def actual_controllers(
             if nominee.get(hid, False) or is_nominee(names.get(hid)):
                 continue
             ctl = resolve(hid) if hid in holders and hid not in visiting else None
+            if ctl is not None and ctl.kind not in CONTROL_KINDS:
+                ctl = None
             party = ctl.controller_id if ctl is not None and ctl.controller_id else hid
             votes[party] += pct
             members[party].append((hid, pct, ctl))
@@ -203,6 +218,8 @@ def actual_controllers(
             kind = "absolute"
         elif top >= rule.relative and top - second >= rule.margin:
             kind = "relative"
+        elif top >= rule.relative and top > second:
+            kind = "suspected"
         else:
             kind = "none"
         if kind == "none" or top_id is None:
@@ -226,8 +243,9 @@ def actual_controllers(
             if stake is None:
                 stake = stakes_in(holdings, c).get(top_id, 0.0)
             label = labels.get(top_id)
-            ctrl_word = "绝对控股" if kind == "absolute" else "相对控股"
-            why = f"{ctrl_word}: 控制表决权{top:.2f}% (次大{second:.2f}%), 穿透持股{stake:.2f}%"
+            why = f"{KIND_ZH[kind]}: 控制表决权{top:.2f}% (次大{second:.2f}%), 穿透持股{stake:.2f}%"
+            if kind == "suspected":
+                why += f", 领先不足{rule.margin:g}点, 未达控制标准"
             res = Controller(
                 c, top_id, names.get(top_id), label, kind, top, stake, chain, tuple(paths), why
             )

@@ -180,9 +180,10 @@ class Controller:
     """The actual controller (实际控制人) of a company, or none.
 
     ``kind`` is ``absolute`` (> 50% of votes), ``relative`` (largest bloc ≥ 30% with a
-    lead over the next bloc) or ``none``. ``chain`` lists the control chain from the
-    ultimate controller down to the company; ``paths`` the ownership paths that carry the
-    controller's votes, each a list of ``(holder, company, pct)`` hops.
+    10-point lead over the next bloc), ``suspected`` (largest bloc ≥ 30%, smaller lead:
+    疑似实际控制人, not control in the rule's sense) or ``none``. ``chain`` lists the control
+    chain from the ultimate controller down to the company; ``paths`` the ownership paths
+    that carry the controller's votes, each a list of ``(holder, company, pct)`` hops.
     """
 
     company_id: str

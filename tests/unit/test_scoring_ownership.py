@@ -79,12 +79,28 @@ def test_nominee_is_never_controller_even_alone() -> None:
     assert actual_controllers(h, p, ["C"])["C"].controller_id is None
 
 
-def test_contested_blocs_have_no_controller() -> None:
+def test_contested_blocs_give_only_a_suspected_controller() -> None:
     h = holdings(("P", "C", 35), ("Q", "C", 30))
     ctl = actual_controllers(h, parties(("P", "甲", "Person"), ("Q", "乙", "Person")), ["C"])["C"]
-    assert ctl.kind == "none" and ctl.controller_id is None
+    assert (ctl.kind, ctl.controller_id) == ("suspected", "P")
+    assert "疑似实际控制人" in ctl.reason and "领先不足10点" in ctl.reason
     loose = ControlRule(margin=5.0)
-    assert actual_controllers(h, None, ["C"], loose)["C"].controller_id == "P"
+    assert actual_controllers(h, None, ["C"], loose)["C"].kind == "relative"
+
+
+def test_tied_or_small_blocs_have_no_controller() -> None:
+    tied = actual_controllers(holdings(("P", "C", 40), ("Q", "C", 40)), None, ["C"])["C"]
+    assert tied.kind == "none" and tied.controller_id is None
+    small = actual_controllers(holdings(("P", "C", 29), ("Q", "C", 10)), None, ["C"])["C"]
+    assert small.kind == "none" and small.controller_id is None
+
+
+def test_suspected_control_does_not_roll_up() -> None:
+    # P leads B only 40 vs 35 (suspected); B holds 60% of C: C's controller is B, not P
+    h = holdings(("P", "B", 40), ("Q", "B", 35), ("B", "C", 60))
+    res = actual_controllers(h, None, ["B", "C"])
+    assert (res["B"].kind, res["B"].controller_id) == ("suspected", "P")
+    assert (res["C"].kind, res["C"].controller_id) == ("absolute", "B")
 
 
 def test_blocs_aggregate_votes_of_controlled_holders() -> None:
