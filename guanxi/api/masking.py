@@ -2,8 +2,9 @@
 
 Contact paths are found over the whole graph; a hop through a party outside the caller's
 scope stays in the path but is masked: the hidden RM becomes "另一分行的客户经理", the
-evidence of an internal relationship that the caller may not see is removed, and the
-introducer is replaced by a request to go through the head office. Free-text reasons
+evidence of an internal relationship that the caller may not see is removed (also when it
+only backs a public hop, e.g. another branch's customer's payments on a shareholding hop),
+and the introducer is replaced by a request to go through the head office. Free-text reasons
 (key contacts) that name an RM or a customer of another branch are replaced.
 """
 
@@ -24,6 +25,8 @@ MASKED_RM = "另一分行的客户经理 (an RM of another branch)"
 MASKED_NODE = "他行范围内的关系方 (a party outside your scope)"
 MASKED_REASON = "通过他行客户或客户经理可达（详情不可见）"
 VIA_HEAD_OFFICE = "经总行协调引荐 (ask the head office to arrange the introduction)"
+#: evidence kinds that stand for an internal relationship, and its type (docs/scoring.md)
+_EVIDENCE_TYPES = {"payment": "PAYS", "knows": "KNOWS", "manages": "MANAGES"}
 
 
 def _info(client: GraphClient, keys: list[str]) -> dict[str, dict[str, Any]]:
@@ -62,6 +65,8 @@ def mask_paths(client: GraphClient, scope: Scope, paths: list[dict[str, Any]]) -
             ):
                 h["evidence"], h["text"], h["masked"] = [], "", True
                 masked_any = True
+            elif s and t and _drop_hidden_evidence(scope, h, s, t):
+                masked_any = True
             for end, name in (("from", "from_name"), ("to", "to_name")):
                 key = h[end]
                 if hidden(key):
@@ -76,6 +81,34 @@ def mask_paths(client: GraphClient, scope: Scope, paths: list[dict[str, Any]]) -
             p["reason"] = (
                 "路径经过他行范围内的关系方，须经总行协调 (the path crosses another branch)"
             )
+
+
+def _drop_hidden_evidence(
+    scope: Scope, hop: dict[str, Any], s: dict[str, Any], t: dict[str, Any]
+) -> bool:
+    """Remove from a public hop the evidence items backed by an internal relationship the
+    caller may not see (a payment between another branch's customer and a public company
+    shows on a shareholding hop). Whether anything was removed."""
+    kept = []
+    for e in hop["evidence"]:
+        rel = _EVIDENCE_TYPES.get(e.get("kind", ""))
+        if rel is None or _pair_visible(scope, rel, s, t):
+            kept.append(e)
+    if len(kept) == len(hop["evidence"]):
+        return False
+    hop["evidence"], hop["masked"] = kept, True
+    hop["text"] = "·".join(e["text"] for e in kept if e.get("text"))
+    return True
+
+
+def _pair_visible(scope: Scope, rel: str, s: dict[str, Any], t: dict[str, Any]) -> bool:
+    """Whether a relationship of type ``rel`` between ``s`` and ``t`` (either direction; an
+    RM is the start of MANAGES and KNOWS) may be shown."""
+    a, b = (s["labels"], s["branches"]), (t["labels"], t["branches"])
+    if rel in ("MANAGES", "KNOWS"):
+        a, b = (b, a) if "RelationshipManager" in b[0] else (a, b)
+        return rel_visible(scope, rel, {}, a, b)
+    return rel_visible(scope, rel, {}, a, b) or rel_visible(scope, rel, {}, b, a)
 
 
 def _mentions(path: dict[str, Any], words: set[str]) -> bool:

@@ -43,6 +43,20 @@ def test_paths_for_rm_a_are_found_but_b_hops_are_masked(api: TestClient, keys) -
     assert _leaks(body) == []
 
 
+def test_paths_for_rm_a_drop_b_payment_evidence_on_public_hops(api: TestClient, keys) -> None:
+    # CP→CB is a shareholding hop; its evidence also counts CB's payments to CP, a fact of
+    # branch B (CB is B's customer): the admin sees it, RM-A does not, and the hop says so
+    def hop(key: str) -> dict:
+        body = api.get("/api/v1/paths", params={"to": "CB"}, headers=auth(keys[key])).json()
+        hops = [h for p in body["paths"] for h in p["hops"]]
+        return next(h for h in hops if (h["from"], h["to"]) == ("CP", "CB"))
+
+    assert "payment" in {e["kind"] for e in hop("admin")["evidence"]}
+    rm = hop("rm_a")
+    assert [e["kind"] for e in rm["evidence"]] == ["shareholding"]
+    assert rm["masked"] is True and "付款" not in rm["text"]
+
+
 def test_paths_from_another_branch_rm_are_refused(api: TestClient, keys) -> None:
     r = api.get("/api/v1/paths", params={"to": "CB", "from": "RM-B"}, headers=auth(keys["rm_a"]))
     assert r.status_code == 403
