@@ -286,7 +286,8 @@ def company_ownership(
     client, company_id: str, *, rule: ControlRule = ControlRule(), threshold: float = 25.0
 ) -> dict:
     """Fetch ``company_id``'s upstream ownership graph (one query) and report its holders'
-    penetrated stakes, its actual controller and its beneficial owners.
+    penetrated stakes, its actual controller, its beneficial owners and the graph's direct
+    holdings (``edges``: ``from`` holds ``pct`` percent of ``to``).
 
     Raises
     ------
@@ -323,6 +324,7 @@ def company_ownership(
             "controller": ctl.to_dict(),
             "beneficial_owners": [],
             "holders": [],
+            "edges": [],
         }
     stakes = stakes_in(holdings, company_id)
     ctl = actual_controllers(
@@ -351,4 +353,17 @@ def company_ownership(
         "controller": ctl.to_dict(),
         "beneficial_owners": [o.to_dict() for o in owners],
         "holders": [o.to_dict() for o in holders],
+        "edges": _holding_edges(holdings),
     }
+
+
+def _holding_edges(holdings: pd.DataFrame) -> list[dict]:
+    """The direct holdings of the upstream graph as ``{from, to, pct}``, duplicates summed
+    (as in :func:`ownership_matrix`), largest first: what an ownership tree draws."""
+    h = holdings[holdings["holder_id"] != holdings["company_id"]]
+    h = h.groupby(["holder_id", "company_id"], as_index=False)["pct"].sum()
+    h = h.sort_values(["pct", "holder_id"], ascending=[False, True])
+    return [
+        {"from": a, "to": b, "pct": round(float(p), 4)}
+        for a, b, p in zip(h["holder_id"], h["company_id"], h["pct"], strict=True)
+    ]

@@ -71,6 +71,13 @@ def test_ownership_controller_and_nominee(seeded: GraphClient) -> None:
     assert ctl["stake"] == pytest.approx(44.0)
     assert [o["id"] for o in out["beneficial_owners"]] == ["P3"]
     assert {o["id"]: o["nominee"] for o in out["holders"]}["N1"] is True
+    # the upstream direct holdings, largest first: what the ownership page draws
+    assert [(e["from"], e["to"], e["pct"]) for e in out["edges"]] == [
+        ("P3", "C3", 80.0),
+        ("C3", "C2", 55.0),
+        ("N1", "C2", 20.0),
+        ("P1", "C2", 10.0),
+    ]
 
 
 def test_ownership_unknown_company_fails(seeded: GraphClient) -> None:
