@@ -10,9 +10,11 @@ from guanxi.api.deps import ClientDep, ScopeDep
 from guanxi.api.masking import mask_paths, mask_reasons
 from guanxi.api.models import ContactsPublic, ErrorPublic, IntimacyPublic, PathsPublic
 from guanxi.errors import AccessDenied
+from guanxi.graph.client import GraphClient
+from guanxi.scope import Scope
 from guanxi.visibility import node_visible
 
-__all__ = ["router"]
+__all__ = ["router", "scoped_paths"]
 
 router = APIRouter(
     prefix="/api/v1",
@@ -62,6 +64,23 @@ def paths(
     k: Annotated[int, Query(ge=1, le=10)] = 3,
     max_hops: Annotated[int, Query(ge=1, le=6)] = 4,
 ) -> PathsPublic:
+    return PathsPublic(**scoped_paths(client, scope, to, origin, k, max_hops))
+
+
+def scoped_paths(
+    client: GraphClient, scope: Scope, to: str, origin: str | None, k: int, max_hops: int
+) -> dict[str, Any]:
+    """The top-``k`` contact paths to ``to`` as ``scope`` may see them: an origin outside
+    scope is refused, an RM's default origin is their branch, and hops outside scope are
+    masked. ``GET /api/v1/paths`` and the page ``/ui/paths/{id}`` both call this.
+
+    Raises
+    ------
+    AccessDenied
+        When ``origin`` is outside the caller's scope.
+    NotFound
+        When the target or the origin does not exist.
+    """
     from guanxi.scoring.introductions import contact_paths
 
     if origin is not None and not scope.everything:
@@ -73,7 +92,7 @@ def paths(
     found, reason = contact_paths(client, to, origin, k, max_hops)
     out = [p.to_dict() for p in found]
     mask_paths(client, scope, out)
-    return PathsPublic(target=to, origin=origin, paths=out, reason=reason)
+    return {"target": to, "origin": origin, "paths": out, "reason": reason}
 
 
 @router.get(
