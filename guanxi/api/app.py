@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 
 from guanxi import __version__
 from guanxi.api.users import UserStore
@@ -55,10 +55,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return response
 
     @app.exception_handler(GuanxiError)
-    async def guanxi_error(request: Request, exc: GuanxiError) -> JSONResponse:
+    async def guanxi_error(request: Request, exc: GuanxiError) -> JSONResponse | HTMLResponse:
         body = exc.to_dict()
         body["request_id"] = getattr(request.state, "request_id", None)
         log.info("request %s failed: %s", body["request_id"], exc)
+        if request.url.path.startswith("/ui/"):  # the pages answer with a page
+            from guanxi.viz.pages import render_error
+
+            page = render_error(exc.http_status, body["error"], body["message"], body["request_id"])
+            return HTMLResponse(page, status_code=exc.http_status)
         return JSONResponse(status_code=exc.http_status, content=body)
 
     from guanxi.api.routers import ROUTERS

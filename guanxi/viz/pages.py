@@ -4,6 +4,11 @@ Pages are self-contained: pyvis inlines vis-network (``cdn_resources="in_line"``
 guanxi strips the template's remaining CDN links (Bootstrap), so nothing is fetched from
 the internet. Physics stabilises, then stops. A click on a node fetches its neighbours
 from ``/api/v1/network/{id}`` (same origin, the session cookie) and adds them.
+
+The ownership and contact-path pages (``guanxi/viz/ownership.py``, ``guanxi/viz/paths.py``)
+use the same renderer with per-node and per-edge ``style`` overrides, a navigation line, a
+panel of text above the network and extra vis options; :func:`render_error` is the HTML
+error page of every ``/ui/`` route.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from typing import Any
 
 from pyvis.network import Network
 
-__all__ = ["render_network", "LABEL_COLOURS"]
+__all__ = ["render_network", "render_error", "nav_links", "js_json", "LABEL_COLOURS", "HIGHLIGHT"]
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +33,7 @@ LABEL_COLOURS = {
     "Product": "#b07aa1",
     "Masked": "#bab0ac",
 }
+HIGHLIGHT = "#d62728"
 _CDN = re.compile(r"<(link|script)[^>]+(href|src)=\"https?://[^\"]+\"[^>]*>(\s*</script>)?", re.S)
 
 
@@ -55,11 +61,20 @@ def render_network(
     expandable: bool = True,
     note: str | None = None,
     height: str = "760px",
+    links: list[tuple[str, str]] | None = None,
+    panel: str | None = None,
+    options: dict[str, Any] | None = None,
+    script: str = "",
 ) -> str:
     """HTML of an interactive page for graph JSON (``nodes``/``edges`` as the API returns).
 
     ``highlight`` is a node sequence (a contact path) drawn thick and red; ``note`` is a
-    line shown above the network (e.g. that the neighbourhood was capped).
+    line shown above the network (e.g. that the neighbourhood was capped). A node or edge
+    may carry a ``style`` dict of vis options that override the defaults (colour, shape,
+    width, dashes, an edge ``id``…). ``links`` are ``(text, href)`` pairs shown in the
+    header, ``panel`` is trusted HTML (escape what goes into it) shown under the header,
+    ``options`` are merged over the vis options, ``script`` is JavaScript run after the
+    network is drawn.
     """
     net = Network(height=height, width="100%", directed=True, cdn_resources="in_line")
     on_path = set(highlight or [])
@@ -68,11 +83,14 @@ def render_network(
         colour = LABEL_COLOURS.get(n.get("label", ""), "#999999")
         net.add_node(
             n["id"],
-            label=(n.get("name") or n["id"])[:24],
-            title=_tooltip(f"{n.get('label')} {n['id']}", n.get("properties", {})),
-            color="#d62728" if n["id"] in on_path else colour,
-            size=22 if n.get("level", 1) == 0 or n["id"] in on_path else 14,
-            group=n.get("label", ""),
+            **{
+                "label": (n.get("name") or n["id"])[:24],
+                "title": _tooltip(f"{n.get('label')} {n['id']}", n.get("properties", {})),
+                "color": HIGHLIGHT if n["id"] in on_path else colour,
+                "size": 22 if n.get("level", 1) == 0 or n["id"] in on_path else 14,
+                "group": n.get("label", ""),
+                **n.get("style", {}),
+            },
         )
     for e in graph["edges"]:
         props = e.get("properties", {})
@@ -80,36 +98,76 @@ def render_network(
         net.add_edge(
             e["source"],
             e["target"],
-            title=_tooltip(e["type"], props),
-            label=e.get("label") or e["type"],
-            width=8 if hot else 1 + 6 * max(0.0, min(1.0, _strength(props))),
-            color="#d62728" if hot else "#9aa5b1",
+            **{
+                "title": _tooltip(e["type"], props),
+                "label": e.get("label") or e["type"],
+                "width": 8 if hot else 1 + 6 * max(0.0, min(1.0, _strength(props))),
+                "color": HIGHLIGHT if hot else "#9aa5b1",
+                **e.get("style", {}),
+            },
         )
-    net.set_options(
-        json.dumps(
-            {
-                "physics": {
-                    "solver": "forceAtlas2Based",
-                    "stabilization": {"enabled": True, "iterations": 300, "fit": True},
-                },
-                "edges": {
-                    "font": {"size": 9, "align": "middle"},
-                    "arrows": {"to": {"enabled": True}},
-                },
-                "interaction": {"hover": True, "tooltipDelay": 120},
-            }
-        )
-    )
+    opts: dict[str, Any] = {
+        "physics": {
+            "solver": "forceAtlas2Based",
+            "stabilization": {"enabled": True, "iterations": 300, "fit": True},
+        },
+        "edges": {
+            "font": {"size": 9, "align": "middle"},
+            "arrows": {"to": {"enabled": True}},
+        },
+        "interaction": {"hover": True, "tooltipDelay": 120},
+    }
+    net.set_options(json.dumps({**opts, **(options or {})}))
     page = _CDN.sub("", net.generate_html())
     banner = (
         f'<div id="gx-header" style="font:14px sans-serif;padding:6px 10px">'
         f"<b>{html.escape(title)}</b>"
         f"{' — ' + html.escape(note) if note else ''}"
-        f' <span id="gx-count"></span></div>'
+        f' <span id="gx-count"></span>{nav_links(links)}</div>'
     )
+    if panel:
+        banner += f'\n<div id="gx-panel" style="{_PANEL_CSS}">{panel}</div>'
     page = page.replace("<body>", "<body>\n" + banner, 1)
-    script = _SCRIPT.replace("__EXPANDABLE__", "true" if expandable else "false")
-    return page.replace("</body>", script + "\n</body>", 1)
+    tail = _SCRIPT.replace("__EXPANDABLE__", "true" if expandable else "false")
+    if script:
+        tail += f'\n<script type="text/javascript">\n{script}\n</script>'
+    return page.replace("</body>", tail + "\n</body>", 1)
+
+
+_PANEL_CSS = "font:13px sans-serif;padding:4px 10px;max-height:42vh;overflow:auto"
+
+
+def js_json(value: Any) -> str:
+    """``value`` as a JavaScript literal that is safe inside a ``<script>`` element."""
+    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def nav_links(links: list[tuple[str, str]] | None) -> str:
+    """The header's navigation: `` · ``-separated links, escaped (``<nav id="gx-nav">``)."""
+    if not links:
+        return ""
+    items = " · ".join(
+        f'<a href="{html.escape(href, quote=True)}">{html.escape(text)}</a>' for text, href in links
+    )
+    return f' <nav id="gx-nav" style="display:inline;margin-left:1em">{items}</nav>'
+
+
+def render_error(status: int, error: str, message: str, request_id: str | None = None) -> str:
+    """A plain HTML error page (the ``/ui/`` routes' answer to a guanxi error)."""
+    rid = f"<p class=muted>request id {html.escape(request_id)}</p>" if request_id else ""
+    hint = (
+        '<p><a href="/ui/">Sign in</a> with an API key first.</p>'
+        if status == 401
+        else '<p><a href="/ui/">Back to search</a></p>'
+    )
+    return (
+        '<!doctype html><html lang="zh"><head><meta charset="utf-8">'
+        f"<title>{status} {html.escape(error)} — guanxi</title>"
+        "<style>body{font:15px system-ui,sans-serif;margin:2em;max-width:900px}"
+        ".muted{color:#777}</style></head><body>"
+        f'<h1 id="gx-error" data-status="{status}">{status} {html.escape(error)}</h1>'
+        f'<p id="gx-message">{html.escape(message)}</p>{hint}{rid}</body></html>'
+    )
 
 
 _SCRIPT = """
