@@ -165,19 +165,22 @@ def _run(
         report.reject_file = str(reject_file)
     prov = Provenance(report.load_id, datetime.now(UTC), ingested_by)
     report.stubs = {k: write_stubs(client, {k: v}, prov, stub_source) for k, v in stub_ids.items()}
-    for name, df in typed.items():
-        fam, fr = FAMILIES[name], report.families[name]
-        total = fr.read - fr.rejected
-        if fam.aggregate:
-            total = len(df.loc[~df[BAD], list(fam.key)].drop_duplicates())
+    try:
+        for name, df in typed.items():
+            fam, fr = FAMILIES[name], report.families[name]
+            total = fr.read - fr.rejected
+            if fam.aggregate:
+                total = len(df.loc[~df[BAD], list(fam.key)].drop_duplicates())
 
-        def tick(n: int, _name: str = name, _total: int = total) -> None:
-            if progress:
-                progress(_name, n, _total)
+            def tick(n: int, _name: str = name, _total: int = total) -> None:
+                if progress:
+                    progress(_name, n, _total)
 
-        t1 = time.perf_counter()
-        fr.written = write_family(client, fam, df, prov, batch_size=batch_size, on_batch=tick)
-        fr.elapsed_s = time.perf_counter() - t1
+            t1 = time.perf_counter()
+            fr.written = write_family(client, fam, df, prov, batch_size=batch_size, on_batch=tick)
+            fr.elapsed_s = time.perf_counter() - t1
+    finally:  # even a write that failed half-way changed the graph
+        client.write("admin.bump_graph_version", why=f"load {report.load_id}")
     report.elapsed_s = time.perf_counter() - t0
     log.info("load %s: %d rows in %.1fs", report.load_id, report.written, report.elapsed_s)
     return report

@@ -181,6 +181,7 @@ def run_scoring(
         pass
     timings["key_contacts_s"] = time.perf_counter() - t
     say(f"{n_kc} KEY_CONTACT written")
+    client.write("admin.bump_graph_version", why=f"scoring {run_id}")
     return {
         "run_id": run_id,
         "engine": used,

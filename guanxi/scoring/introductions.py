@@ -12,10 +12,11 @@ import time
 from datetime import date
 
 from guanxi.errors import NotFound
-from guanxi.scoring.contact_paths import Found, PathConfig, fetch_ball, find_paths
+from guanxi.scoring.contact_paths import Found, PathConfig, find_paths
 from guanxi.scoring.evidence import to_date
 from guanxi.scoring.intimacy import edge_intimacy
-from guanxi.scoring.projection import LocalGraph
+from guanxi.scoring.path_index import get_index
+from guanxi.scoring.projection import EDGE_PROPS, LocalGraph
 from guanxi.scoring.records import ContactPath, Hop
 
 __all__ = ["ROLE_EN", "explain", "choose_channel", "contact_paths"]
@@ -145,6 +146,29 @@ def explain(g: LocalGraph, f: Found, ctx: dict[str, dict], today: date) -> Conta
     return ContactPath(f.score, tuple(hops), text, channel, reason, intro)
 
 
+def _pairs(f: Found) -> list[tuple[str, str]]:
+    return list(zip(f.nodes, f.nodes[1:], strict=False))
+
+
+def live_hops(client, found: list[Found]) -> LocalGraph:
+    """The parties on ``found`` and every relationship between consecutive ones, read from
+    Neo4j now (one query), so evidence and channels always use current facts."""
+    g = LocalGraph()
+    if not found:
+        return g
+    ids = sorted({x for f in found for x in f.nodes})
+    pairs = sorted({p for f in found for p in _pairs(f)})
+    rows = client.read("scoring.path_hops", ids=ids, pairs=[list(p) for p in pairs])
+    for r in rows:
+        if r["kind"] == "node":
+            g.add_node(r["id"], r["label"], r["name"], nominee=r["nominee"])
+    for r in rows:
+        if r["kind"] == "edge" and r["source_id"] in g.nodes and r["target_id"] in g.nodes:
+            props = {c: r[c] for c in EDGE_PROPS if r.get(c) is not None}
+            g.add_edge(r["source_id"], r["target_id"], r["rel_type"], props)
+    return g
+
+
 def contact_paths(
     client,
     target: str,
@@ -173,11 +197,15 @@ def contact_paths(
         origin_ids = sorted({r["id"] for r in rows if r["id"]})
         if not origin_ids:
             return [], f"Branch {origin!r} has no RMs"
-    g, origins = fetch_ball(client, target, origin_ids, cfg)
+    ix = get_index(client)
+    if target not in ix.pos:
+        raise NotFound(f"No company, person or RM with id {target!r}")
     src = origin or "the bank"
     if target in (origin_ids or []):
         return [], f"{target!r} is the origin itself"
-    found = find_paths(g, origins, target, k, cfg, today)
+    found = find_paths(ix.ball(target, origin_ids, cfg.max_hops), target, k, cfg)
+    g = live_hops(client, found)
+    found = [f for f in found if all(g.edges_between(u, v) for u, v in _pairs(f))]
     if not found:
         return [], f"No contact path from {src!r} to {target!r} within {max_hops} hops"
     ids = sorted({x for f in found for x in f.nodes})

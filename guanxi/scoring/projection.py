@@ -26,6 +26,7 @@ __all__ = [
     "Node",
     "LocalGraph",
     "Projection",
+    "party_frames",
     "fetch_graph",
     "fetch_projection",
     "clear_cache",
@@ -181,15 +182,34 @@ def clear_cache() -> None:
     _CACHE.clear()
 
 
+def party_frames(client) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every party (id, label, name, nominee, customer) and every party relationship
+    (source_id, target_id, rel_type and :data:`EDGE_PROPS`) as DataFrames; two packed
+    queries (one row per label / type)."""
+    parts = []
+    for r in client.read("scoring.party_nodes", nominee_patterns=list(NOMINEE_PATTERNS)):
+        df = pd.DataFrame(r["rows"], columns=["id", "name", "nominee", "customer"], dtype=object)
+        parts.append(df.assign(label=r["label"]))
+    cols = ["id", "label", "name", "nominee", "customer"]
+    nodes = pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
+    parts = []
+    ecols = ["source_id", "target_id", *EDGE_PROPS]
+    for r in client.read("scoring.party_edges"):
+        parts.append(
+            pd.DataFrame(r["rows"], columns=ecols, dtype=object).assign(rel_type=r["rel_type"])
+        )
+    ecols.insert(2, "rel_type")
+    edges = pd.concat(parts, ignore_index=True)[ecols] if parts else pd.DataFrame(columns=ecols)
+    log.info("fetched %d parties and %d relationships", len(nodes), len(edges))
+    return nodes, edges
+
+
 def fetch_graph(client, run_id: str = "adhoc") -> LocalGraph:
     """The whole party graph (Company, Person, RelationshipManager and their party
     relationships) as a :class:`LocalGraph`; two queries, cached per ``run_id``."""
     key = ("graph", run_id)
     if key not in _CACHE:
-        nodes = client.read_df("scoring.party_nodes", nominee_patterns=list(NOMINEE_PATTERNS))
-        edges = client.read_df("scoring.party_edges")
-        log.info("fetched %d parties and %d relationships", len(nodes), len(edges))
-        _CACHE[key] = LocalGraph.from_frames(nodes, edges)
+        _CACHE[key] = LocalGraph.from_frames(*party_frames(client))
     return _CACHE[key]
 
 

@@ -4,10 +4,11 @@ import math
 from datetime import date
 
 import networkx as nx
+import pandas as pd
 import pytest
 
 from guanxi.scoring.contact_paths import PathConfig, find_paths, hub_factor
-from guanxi.scoring.projection import LocalGraph
+from guanxi.scoring.path_index import PathIndex
 from guanxi.scoring.yen import constrained_dijkstra, yen_k_shortest
 
 ADJ = {
@@ -52,39 +53,90 @@ def test_no_path_within_limit_is_empty() -> None:
     assert yen_k_shortest(ADJ, "s", "t", 3, 1) == []
 
 
-def bank_graph() -> LocalGraph:
-    g = LocalGraph()
-    for i, lab, name in [
-        ("rm", "RelationshipManager", "王经理"),
-        ("P", "Person", "张三"),
-        ("T", "Company", "目标"),
-        ("H", "Company", "香港中央结算有限公司"),
-        ("Q", "Person", "李四"),
-    ]:
-        g.add_node(i, lab, name)
-    g.add_edge("rm", "P", "KNOWS", {"strength": 0.8})
-    g.add_edge("P", "T", "SERVES_AS", {"role": "chairman"})
-    g.add_edge("rm", "H", "MANAGES", {})
-    g.add_edge("H", "T", "HOLDS_SHARES", {"pct": 30.0})
-    g.add_edge("rm", "Q", "KNOWS", {"strength": 0.5})
-    g.add_edge("Q", "T", "SERVES_AS", {"role": "director"})
-    return g
+NODES = [
+    ("rm", "RelationshipManager", "王经理", True),
+    ("P", "Person", "张三", False),
+    ("T", "Company", "目标", False),
+    ("H", "Company", "香港中央结算有限公司", False),
+    ("Q", "Person", "李四", False),
+]
+EDGES = [
+    ("rm", "P", "KNOWS", {"strength": 0.8}),
+    ("P", "T", "SERVES_AS", {"role": "chairman"}),
+    ("rm", "H", "MANAGES", {}),
+    ("H", "T", "HOLDS_SHARES", {"pct": 30.0}),
+    ("rm", "Q", "KNOWS", {"strength": 0.5}),
+    ("Q", "T", "SERVES_AS", {"role": "director"}),
+]
+
+
+def bank_index(nodes=NODES, edges=EDGES, key_contacts=()) -> PathIndex:
+    n = pd.DataFrame(nodes, columns=["id", "label", "name", "customer"]).assign(nominee=False)
+    e = pd.DataFrame([{"source_id": a, "target_id": b, "rel_type": t, **p} for a, b, t, p in edges])
+    kc = pd.DataFrame(list(key_contacts), columns=["company_id", "person_id", "rank"])
+    return PathIndex.from_frames(n, e, kc, today=date(2024, 1, 1))
+
+
+def search(ix: PathIndex, k: int = 5, cfg: PathConfig = PathConfig(), origins=None):
+    return find_paths(ix.ball("T", origins, cfg.max_hops), "T", k, cfg)
+
+
+def test_index_strength_is_noisy_or_of_the_pair() -> None:
+    ix = bank_index(edges=[*EDGES, ("P", "T", "HOLDS_SHARES", {"pct": 50.0})])
+    p, t = ix.pos["P"], ix.pos["T"]
+    row = ix.indices[ix.indptr[p] : ix.indptr[p + 1]].tolist()
+    w = float(ix.strength[ix.indptr[p] + row.index(t)])
+    assert w == pytest.approx(1 - (1 - 0.9 * 1.0) * (1 - 0.9 * 1.0), rel=1e-6)
+    assert ix.degree[p] == 3 and ix.degree[t] == 4
 
 
 def test_contact_path_strength_and_nominee_cannot_carry() -> None:
-    found = find_paths(bank_graph(), {"rm"}, "T", k=5, today=date(2024, 1, 1))
+    found = search(bank_index(), origins=["rm"])
     assert [f.nodes for f in found] == [("rm", "P", "T"), ("rm", "Q", "T")]
     s_knows = 0.8 * (0.5 + 0.5)  # no last-contact date: recency 1
     i1, i2 = 0.9 * s_knows, 0.9 * 1.0
-    assert found[0].score == pytest.approx(i1 * 0.85 * i2 * 0.85)
+    assert found[0].score == pytest.approx(i1 * 0.85 * i2 * 0.85, rel=1e-6)
+
+
+def test_bank_wide_origins_are_rms_and_customers() -> None:
+    nodes = [*NODES, ("C", "Company", "客户甲", True)]
+    edges = [*EDGES, ("C", "T", "SUPPLIES", {"amount": 5e8, "share": 0.5})]
+    ball = bank_index(nodes, edges).ball("T", None, 4)
+    assert ball.origins == {"rm", "C"}
+    found = find_paths(ball, "T", 5)
+    partner = next(f for f in found if f.nodes == ("C", "T"))
+    w_supply = 0.7 * (1 - math.exp(-10))  # saturate(5e8, 5e7)
+    assert partner.score == pytest.approx(w_supply * 0.85 * PathConfig().partner_factor, rel=1e-6)
+    assert found[0].nodes[-2] == "P"  # a person path beats the partner introduction
+
+
+def test_key_contacts_win_the_last_hop() -> None:
+    # Q (director) is the stored top key contact, P (chairman) is not a key contact at all
+    ix = bank_index(key_contacts=[("T", "Q", 1)])
+    found = search(ix, origins=["rm"])
+    assert found[0].nodes == ("rm", "Q", "T")
+    cfg = PathConfig()
+    p_path = next(f for f in found if f.nodes == ("rm", "P", "T"))
+    assert p_path.score == pytest.approx(0.9 * 0.8 * 0.85 * 0.9 * 0.85 * cfg.person_factor)
+
+
+def test_hop_limit_and_unexpanded_hubs() -> None:
+    # rm -> A -> B -> C -> D -> T is 5 hops: nothing within 4
+    nodes = [
+        ("rm", "RelationshipManager", "r", True),
+        *[(x, "Person", x, False) for x in "ABCD"],
+        ("T", "Company", "t", False),
+    ]
+    chain = ["rm", "A", "B", "C", "D", "T"]
+    edges = [(a, b, "KNOWS", {"strength": 1.0}) for a, b in zip(chain, chain[1:], strict=False)]
+    assert search(bank_index(nodes, edges), origins=["rm"]) == []
+    assert len(search(bank_index(nodes, edges), cfg=PathConfig(max_hops=5), origins=["rm"])) == 1
 
 
 def test_hub_penalty() -> None:
     assert hub_factor(10, 30) == 1.0
     assert hub_factor(120, 30) == pytest.approx(0.5)
     cfg = PathConfig(hub_ref=1)
-    g = bank_graph()
-    base = find_paths(g, {"rm"}, "T", k=1)[0].score
-    assert find_paths(g, {"rm"}, "T", k=1, cfg=cfg)[0].score == pytest.approx(
-        base * math.sqrt(1 / 2)
-    )
+    ix = bank_index()
+    base = search(ix, 1, origins=["rm"])[0].score
+    assert search(ix, 1, cfg, origins=["rm"])[0].score == pytest.approx(base * math.sqrt(1 / 2))

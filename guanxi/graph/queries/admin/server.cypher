@@ -22,6 +22,7 @@ RETURN nodes, relationships
 // Node count per label.
 // Returns: label, count.
 CALL db.labels() YIELD label
+WITH label WHERE label <> 'GuanxiMeta'
 CALL (label) { MATCH (n) WHERE label IN labels(n) RETURN count(n) AS count }
 RETURN label, count ORDER BY label
 
@@ -38,3 +39,19 @@ RETURN type, count ORDER BY type
 MATCH (n) WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(*) AS deleted
+
+// name: admin.graph_version
+// What identifies the graph's current content for in-process caches: the stamp the loaders,
+// wipe and batch scoring leave on the single (:GuanxiMeta {id: 'graph'}) node, plus the node
+// and relationship counts (count store, O(1)). Returns: stamp, nodes, relationships.
+OPTIONAL MATCH (m:GuanxiMeta {id: 'graph'})
+CALL () { MATCH (n) RETURN count(n) AS nodes }
+CALL () { MATCH ()-[r]->() RETURN count(r) AS relationships }
+RETURN m.stamp AS stamp, nodes, relationships
+
+// name: admin.bump_graph_version
+// Record that the graph changed ($why: a load id, 'wipe' or a scoring run id).
+// Params: $why. Returns: stamp.
+MERGE (m:GuanxiMeta {id: 'graph'})
+SET m.stamp = $why + '@' + toString(datetime()), m.changed_at = datetime()
+RETURN m.stamp AS stamp

@@ -1,30 +1,3 @@
-// name: scoring.path_frontier
-// One level of the breadth-first neighbourhood of a contact-path target: the party
-// relationships of the frontier nodes $eids (element ids) and the nodes at their other end.
-// With $last, only relationships to origins are returned: nodes in $origin_ids, or (when
-// $origin_ids is null) any RM or customer company. Params: $eids, $last, $origin_ids,
-// $nominee_patterns. Returns: n_eid, m_eid, m_id, m_label, m_name, m_nominee, m_degree,
-// m_origin, outgoing, rel_type and the relationship property columns.
-UNWIND $eids AS eid
-MATCH (n) WHERE elementId(n) = eid
-MATCH (n)-[r:HOLDS_SHARES|SERVES_AS|SUPPLIES|PAYS|GUARANTEES|KNOWS|MANAGES]-(m)
-WITH n, r, m,
-     m:RelationshipManager OR (m:Company AND (EXISTS { (m)-[:CUSTOMER_OF]->() }
-                                 OR EXISTS { (:RelationshipManager)-[:MANAGES]->(m) })) AS bank
-WITH n, r, m, bank,
-     CASE WHEN $origin_ids IS NULL THEN bank ELSE m.id IN $origin_ids END AS origin
-WHERE NOT $last OR origin
-RETURN elementId(n) AS n_eid, elementId(m) AS m_eid, m.id AS m_id, labels(m)[0] AS m_label,
-       m.name AS m_name,
-       coalesce(m.nominee, false)
-         OR any(p IN $nominee_patterns WHERE toLower(coalesce(m.name, '')) CONTAINS p) AS m_nominee,
-       COUNT { (m)-[:HOLDS_SHARES|SERVES_AS|SUPPLIES|PAYS|GUARANTEES|KNOWS|MANAGES]-() } AS m_degree,
-       origin AS m_origin, startNode(r) = n AS outgoing, type(r) AS rel_type,
-       r.pct AS pct, r.role AS role, toString(r.until) AS until, r.amount AS amount,
-       r.share AS share, r.count AS count, toString(r.last) AS last, toString(r.end) AS end,
-       r.strength AS strength, toString(r.last_contact) AS last_contact,
-       toString(r.since) AS since
-
 // name: scoring.origin_rms
 // The RMs an origin stands for: the RM $origin itself, or the RMs working at Branch $origin
 // or any branch below it. Params: $origin. Returns: id, label.
@@ -61,3 +34,46 @@ OPTIONAL MATCH (rm)-[:WORKS_AT]->(rb:Branch)
 WITH n, rm, collect(coalesce(cb, wb, rb))[0] AS b
 RETURN n.id AS id, labels(n)[0] AS label, n.name AS name, rm.id AS rm_id, rm.name AS rm_name,
        b.name AS branch
+
+// name: scoring.key_contact_ranks
+// Every stored key contact (batch scoring): the contact-path index uses the ranks to prefer
+// decision makers on the last hop into a company. Packed into one row (see
+// scoring.party_edges). Returns: rows (lists [company_id, person_id, rank]).
+MATCH (p:Person)-[k:KEY_CONTACT]->(c:Company)
+RETURN collect([c.id, p.id, k.rank]) AS rows
+
+// name: scoring.path_hops
+// The parties on found contact paths and every party relationship between consecutive ones,
+// read live so evidence is always current. Params: $ids (node ids), $pairs (list of [a, b]).
+// Returns: kind ('node' or 'edge'), id, label, name, nominee, source_id, target_id, rel_type
+// and the relationship property columns.
+CALL () {
+  UNWIND $ids AS pid
+  CALL (pid) {
+    MATCH (n:Company {id: pid}) RETURN n
+    UNION
+    MATCH (n:Person {id: pid}) RETURN n
+    UNION
+    MATCH (n:RelationshipManager {id: pid}) RETURN n
+  }
+  RETURN 'node' AS kind, n.id AS id, labels(n)[0] AS label, n.name AS name,
+         coalesce(n.nominee, false) AS nominee, null AS r
+  UNION ALL
+  UNWIND $pairs AS pair
+  CALL (pair) {
+    MATCH (a:Company {id: pair[0]}) RETURN a
+    UNION
+    MATCH (a:Person {id: pair[0]}) RETURN a
+    UNION
+    MATCH (a:RelationshipManager {id: pair[0]}) RETURN a
+  }
+  MATCH (a)-[r:HOLDS_SHARES|SERVES_AS|SUPPLIES|PAYS|GUARANTEES|KNOWS|MANAGES]-(b)
+  WHERE b.id = pair[1]
+  RETURN 'edge' AS kind, null AS id, null AS label, null AS name, null AS nominee, r
+}
+RETURN kind, id, label, name, nominee,
+       startNode(r).id AS source_id, endNode(r).id AS target_id, type(r) AS rel_type,
+       r.pct AS pct, r.role AS role, toString(r.until) AS until, r.amount AS amount,
+       r.share AS share, r.count AS count, toString(r.last) AS last, toString(r.end) AS end,
+       r.strength AS strength, toString(r.last_contact) AS last_contact,
+       toString(r.since) AS since

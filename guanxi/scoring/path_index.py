@@ -1,0 +1,270 @@
+"""The contact-path index: every party and the edge intimacy of every adjacent pair, in memory.
+
+Fetching a target's 4-hop neighbourhood from Neo4j level by level cost 0.5–1.3 s per request
+at 10k companies while the search on it took 4 ms. The index holds the party graph as a CSR
+(about 420k parties and 1.2M adjacent pairs at 100k companies: ~60 MB of arrays), built from
+three queries once per process and rebuilt when the graph version changes (the stamp that
+loads and batch scoring leave, plus the node and relationship counts: ``admin.graph_version``,
+checked on every request). Only the search uses it: the hops of the paths found are re-read
+from Neo4j and explained from live data.
+
+:meth:`PathIndex.ball` cuts the search graph for one target (breadth-first from the target,
+vectorised per level); :func:`guanxi.scoring.contact_paths.find_paths` searches it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from guanxi.scoring.evidence import edge_evidence
+from guanxi.scoring.nominees import is_nominee
+from guanxi.scoring.projection import EDGE_PROPS, party_frames
+
+__all__ = ["PathIndex", "Ball", "get_index", "clear_index", "LABELS"]
+
+log = logging.getLogger(__name__)
+
+#: Party labels, in the order of their codes in :attr:`PathIndex.label`.
+LABELS = ("Company", "Person", "RelationshipManager")
+COMPANY, PERSON, RM = 0, 1, 2
+
+
+@dataclass
+class Ball:
+    """The search graph around one target: node ids with attributes and directed arcs
+    ``u → v`` (towards the target) with the hop's edge intimacy."""
+
+    nodes: dict[str, dict[str, Any]]
+    arcs: dict[str, dict[str, float]]
+    origins: set[str]
+    key_contacts: dict[str, int]
+
+
+@dataclass
+class PathIndex:
+    """Parties (``ids``, ``label`` codes, ``nominee``, ``bank`` = RM or customer company,
+    ``degree`` = party relationships) and the undirected CSR ``indptr``/``indices`` with
+    ``strength`` = edge intimacy of the pair (noisy-OR over every relationship joining it)."""
+
+    version: tuple
+    ids: list[str]
+    pos: dict[str, int]
+    label: np.ndarray
+    name: list[str | None]
+    nominee: np.ndarray
+    bank: np.ndarray
+    degree: np.ndarray
+    indptr: np.ndarray
+    indices: np.ndarray
+    strength: np.ndarray
+    key_contacts: dict[int, dict[int, int]]
+    built_at: date
+
+    @classmethod
+    def from_frames(
+        cls,
+        nodes: pd.DataFrame,
+        edges: pd.DataFrame,
+        key_contacts: pd.DataFrame,
+        version: tuple = (),
+        today: date | None = None,
+    ) -> PathIndex:
+        """From the :func:`~guanxi.scoring.projection.party_frames` frames and the stored
+        key contacts (company_id, person_id, rank)."""
+        today = today or date.today()
+        ids = nodes["id"].astype(str).tolist()
+        pos = {x: i for i, x in enumerate(ids)}
+        code = {lab: i for i, lab in enumerate(LABELS)}
+        label = np.array([code.get(x, COMPANY) for x in nodes["label"]], dtype=np.int8)
+        names = [None if x is None or x != x else str(x) for x in nodes["name"]]
+        flags = nodes["nominee"].fillna(False).astype(bool).tolist()
+        nominee = np.array(
+            [is_nominee(n, f) for n, f in zip(names, flags, strict=True)], dtype=bool
+        )
+        bank = (label == RM) | nodes["customer"].fillna(False).astype(bool).to_numpy()
+        s = edges["source_id"].map(pos)
+        t = edges["target_id"].map(pos)
+        ok = (s.notna() & t.notna()).to_numpy()
+        s, t = s.to_numpy()[ok].astype(np.int64), t.to_numpy()[ok].astype(np.int64)
+        n = len(ids)
+        degree = np.bincount(s, minlength=n) + np.bincount(t, minlength=n)
+        # 1 - prod(1 - w s) per unordered pair, from each relationship's evidence
+        cols = [c for c in EDGE_PROPS if c in edges.columns]
+        sub = edges.loc[ok, ["rel_type", *cols]]
+        keep = np.ones(len(sub), dtype=np.float64)
+        for i, row in enumerate(sub.itertuples(index=False, name=None)):
+            props = {c: v for c, v in zip(cols, row[1:], strict=True) if v is not None and v == v}
+            ev = edge_evidence(row[0], props, today)
+            if ev is not None:
+                keep[i] = 1.0 - min(1.0, ev.weight * ev.strength)
+        a, b = np.minimum(s, t), np.maximum(s, t)
+        pair = a * n + b
+        uniq, inv = np.unique(pair[a != b], return_inverse=True)
+        miss = np.ones(len(uniq))
+        np.multiply.at(miss, inv, keep[a != b])
+        ua, ub, w = uniq // n, uniq % n, 1.0 - miss
+        src, dst = np.concatenate([ua, ub]), np.concatenate([ub, ua])
+        ww = np.concatenate([w, w]).astype(np.float32)
+        order = np.lexsort((dst, src))
+        src, dst, ww = src[order], dst[order], ww[order]
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
+        kc: dict[int, dict[int, int]] = defaultdict(dict)
+        for c, p, r in zip(
+            key_contacts.get("company_id", []),
+            key_contacts.get("person_id", []),
+            key_contacts.get("rank", []),
+            strict=True,
+        ):
+            if c in pos and p in pos:
+                kc[pos[c]][pos[p]] = int(r)
+        return cls(
+            version,
+            ids,
+            pos,
+            label,
+            names,
+            nominee,
+            bank,
+            degree.astype(np.int32),
+            indptr,
+            dst.astype(np.int32),
+            ww,
+            dict(kc),
+            today,
+        )
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def ball(
+        self,
+        target: str,
+        origin_ids: list[str] | None,
+        max_hops: int,
+        expand_cap: int = 300,
+    ) -> Ball:
+        """The search graph for ``target``: nodes within ``max_hops`` hops, breadth-first from
+        the target; nominees, RMs and nodes with more than ``expand_cap`` relationships are
+        not expanded (the target always is), and the last level keeps only origins (RMs in
+        ``origin_ids``, or every RM and customer company when it is None)."""
+        t = self.pos[target]
+        n = len(self.ids)
+        if origin_ids is None:
+            is_origin = self.bank
+        else:
+            is_origin = np.zeros(n, dtype=bool)
+            idx = [self.pos[o] for o in origin_ids if o in self.pos]
+            is_origin[idx] = True
+        expandable = ~self.nominee & (self.degree <= expand_cap) & (self.label != RM)
+        level = np.full(n, -1, dtype=np.int8)
+        level[t] = 0
+        frontier = np.array([t], dtype=np.int64)
+        for d in range(1, max_hops + 1):
+            if d > 1:
+                frontier = frontier[expandable[frontier]]
+            if not len(frontier):
+                break
+            nb = self._neighbours(frontier)
+            nb = np.unique(nb[level[nb] < 0])
+            if d == max_hops:
+                nb = nb[is_origin[nb]]
+            level[nb] = d
+            frontier = nb
+        members = np.flatnonzero(level >= 0)
+        inner = members[(level[members] < max_hops) & (expandable[members] | (members == t))]
+        # arcs y -> x for every expanded x and each neighbour y of x in the ball
+        starts, ends = self.indptr[inner], self.indptr[inner + 1]
+        counts = ends - starts
+        x = np.repeat(inner, counts)
+        k = _ranges(starts, counts)
+        y = self.indices[k].astype(np.int64)
+        w = self.strength[k]
+        sel = (level[y] >= 0) & (~is_origin[x] | (x == t))
+        x, y, w = x[sel], y[sel], w[sel]
+        # a nominee or a node that is not expanded only starts a path (when an origin)
+        carry = is_origin[y] | expandable[y] | (y == t)
+        x, y, w = x[carry], y[carry], w[carry]
+        nodes = {
+            self.ids[i]: {
+                "label": LABELS[self.label[i]],
+                "name": self.name[i],
+                "nominee": bool(self.nominee[i]),
+                "degree": int(self.degree[i]),
+            }
+            for i in members.tolist()
+        }
+        arcs: dict[str, dict[str, float]] = {}
+        ids = self.ids
+        for xi, yi, wi in zip(x.tolist(), y.tolist(), w.tolist(), strict=True):
+            arcs.setdefault(ids[yi], {})[ids[xi]] = wi
+        origins = {ids[i] for i in members[is_origin[members]].tolist() if i != t}
+        kc = {ids[p]: r for p, r in self.key_contacts.get(t, {}).items()}
+        return Ball(nodes, arcs, origins, kc)
+
+    def _neighbours(self, nodes: np.ndarray) -> np.ndarray:
+        starts, ends = self.indptr[nodes], self.indptr[nodes + 1]
+        return self.indices[_ranges(starts, ends - starts)].astype(np.int64)
+
+
+def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Concatenated ``arange(s, s + c)`` for each pair, vectorised."""
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
+    return np.arange(total, dtype=np.int64) + offsets
+
+
+# -- the per-process cache ---------------------------------------------------------------
+_LOCK = threading.Lock()
+_INDEX: dict[str, PathIndex] = {}
+
+
+def _version(client) -> tuple:
+    r = client.read("admin.graph_version")[0]
+    return (r["stamp"], r["nodes"], r["relationships"])
+
+
+def _build(client, version: tuple) -> PathIndex:
+    t0 = time.perf_counter()
+    nodes, edges = party_frames(client)
+    kc = pd.DataFrame(
+        client.read("scoring.key_contact_ranks")[0]["rows"],
+        columns=["company_id", "person_id", "rank"],
+    )
+    ix = PathIndex.from_frames(nodes, edges, kc, version)
+    log.info(
+        "contact-path index: %d parties, %d pairs in %.1fs",
+        len(ix),
+        len(ix.indices) // 2,
+        time.perf_counter() - t0,
+    )
+    return ix
+
+
+def get_index(client) -> PathIndex:
+    """The index for ``client``'s database: built on first use and rebuilt, under a lock
+    (concurrent callers wait for the one build), whenever the graph version has changed."""
+    key = f"{client.settings.uri}/{client.database}"
+    version = _version(client)
+    with _LOCK:
+        ix = _INDEX.get(key)
+        if ix is None or ix.version != version:
+            ix = _INDEX[key] = _build(client, version)
+        return ix
+
+
+def clear_index() -> None:
+    """Forget every cached index (tests, after a wipe in the same process)."""
+    with _LOCK:
+        _INDEX.clear()
