@@ -114,6 +114,7 @@ class ContactPublic(BaseModel):
     score: float
     reasons: list[str]
     components: dict[str, float] = {}
+    same_as: list[str] = []
 
 
 class ContactsPublic(BaseModel):

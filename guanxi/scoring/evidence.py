@@ -48,6 +48,7 @@ WEIGHTS: dict[str, float] = {
 #: Seniority of a role at a company, 0–1 (decision power and reachability of the person).
 ROLE_SENIORITY: dict[str, float] = {
     "chairman": 1.0,
+    "acting_chairman": 0.95,  # 代董事长: holds the chairman's office until one is elected
     "legal_rep": 0.95,
     "ceo": 0.95,
     "general_manager": 0.95,
@@ -55,14 +56,19 @@ ROLE_SENIORITY: dict[str, float] = {
     "cfo": 0.8,
     "cto": 0.7,
     "vp": 0.65,
+    "executive_director": 0.65,  # 执行董事: a director who also manages
     "director": 0.6,
+    "honorary_chairman": 0.6,  # 名誉董事长: standing, not office
     "secretary": 0.55,
     "manager": 0.5,
+    "non_executive_director": 0.5,
+    "employee_director": 0.5,
     "supervisor": 0.4,
     "independent_director": 0.3,
 }
 ROLE_ZH: dict[str, str] = {
     "chairman": "董事长",
+    "acting_chairman": "代董事长",
     "legal_rep": "法定代表人",
     "ceo": "总经理",
     "general_manager": "总经理",
@@ -70,7 +76,11 @@ ROLE_ZH: dict[str, str] = {
     "cfo": "财务总监",
     "cto": "技术总监",
     "vp": "副总经理",
+    "executive_director": "执行董事",
     "director": "董事",
+    "honorary_chairman": "名誉董事长",
+    "non_executive_director": "非执行董事",
+    "employee_director": "职工董事",
     "secretary": "董秘",
     "manager": "经理",
     "supervisor": "监事",

@@ -21,7 +21,15 @@ from guanxi.scoring.nominees import NOMINEE_PATTERNS, is_nominee
 from guanxi.scoring.ownership import CONTROL_KINDS, KIND_ZH, actual_controllers, stakes_in
 from guanxi.scoring.records import Controller, KeyContact, ScorerInfo
 
-__all__ = ["WEIGHTS", "INFO", "ContactFacts", "rank_contacts", "reach_of", "company_contacts"]
+__all__ = [
+    "WEIGHTS",
+    "INFO",
+    "ContactFacts",
+    "same_person",
+    "rank_contacts",
+    "reach_of",
+    "company_contacts",
+]
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +85,38 @@ def reach_of(
     return best
 
 
+def same_person(facts: ContactFacts) -> dict[str, str]:
+    """Direct holders of the company that are one of its executives under another node.
+
+    Sources key persons differently (an executive register by name + gender + age, a
+    holder register by name + the company held), so the chairman who holds 30% may arrive
+    as two nodes. Within one company a name is the holder register's own identity, so a
+    person who holds the company directly and has no role there is taken to be the
+    executive of the same name, when exactly one executive there has that name and that
+    executive holds no shares under their own node. Returns holder id → executive id.
+
+    Examples
+    --------
+    >>> f = ContactFacts("C", roles=[("e1", "chairman", False)], stakes={"h1": (30.0, 30.0)},
+    ...                  names={"e1": "张三", "h1": "张三"})
+    >>> same_person(f)
+    {'h1': 'e1'}
+    """
+    by_name: dict[str, set[str]] = {}
+    for pid, _, _ in facts.roles:
+        if name := facts.names.get(pid):
+            by_name.setdefault(name, set()).add(pid)
+    role_ids = {pid for ids in by_name.values() for pid in ids}
+    out = {}
+    for pid, (direct, _) in facts.stakes.items():
+        execs = by_name.get(facts.names.get(pid) or "", set())
+        if direct > 0 and pid not in role_ids and len(execs) == 1:
+            (exec_id,) = execs
+            if facts.stakes.get(exec_id, (0.0, 0.0))[0] <= 0:
+                out[pid] = exec_id
+    return out
+
+
 def rank_contacts(facts: ContactFacts, k: int | None = 5) -> list[KeyContact]:
     """Rank the persons to approach at ``facts.company_id``.
 
@@ -87,6 +127,8 @@ def rank_contacts(facts: ContactFacts, k: int | None = 5) -> list[KeyContact]:
     ``control`` = 1 for the actual controller, otherwise ``sqrt(min(1, stake/50))`` of the
     penetrated stake; ``reach`` from :func:`reach_of`; ``centrality =
     min(1, ln(1+PR)/ln(11))``. ``score = Σ WEIGHTS[c]·c``. Nominee-like persons are left out.
+    A holder that :func:`same_person` matches to an executive is scored as that executive
+    (its id listed in ``same_as``).
 
     Examples
     --------
@@ -96,10 +138,15 @@ def rank_contacts(facts: ContactFacts, k: int | None = 5) -> list[KeyContact]:
     """
     comp: dict[str, dict[str, float]] = {}
     reasons: dict[str, list[str]] = {}
+    alias = same_person(facts)
+    merged: dict[str, list[str]] = {}
+    for holder, executive in sorted(alias.items()):
+        merged.setdefault(executive, []).append(holder)
 
     def bump(pid: str, key: str, value: float, reason: str) -> None:
         if pid in facts.nominees or is_nominee(facts.names.get(pid)):
             return
+        pid = alias.get(pid, pid)
         c = comp.setdefault(pid, {"role": 0.0, "control": 0.0, "reach": 0.0, "centrality": 0.0})
         rs = reasons.setdefault(pid, [])
         if reason and reason not in rs:
@@ -130,19 +177,29 @@ def rank_contacts(facts: ContactFacts, k: int | None = 5) -> list[KeyContact]:
         bump(ctl.controller_id, "control", strength, text)
     out = []
     for pid, c in comp.items():
-        reach, why = facts.reach.get(pid, (0.0, ""))
+        ids = [pid, *merged.get(pid, ())]
+        reach, why = max(facts.reach.get(i, (0.0, "")) for i in ids)
         c["reach"] = reach
         if why:
             reasons[pid].append(why)
-        pr = facts.pagerank.get(pid) or 0.0
+        pr = max(facts.pagerank.get(i) or 0.0 for i in ids)
         c["centrality"] = min(1.0, math.log1p(max(pr, 0.0)) / math.log(11.0))
         score = sum(WEIGHTS[key] * v for key, v in c.items())
         out.append(
-            KeyContact(pid, facts.names.get(pid, pid), score, tuple(reasons[pid]), 0, dict(c))
+            KeyContact(
+                pid,
+                facts.names.get(pid, pid),
+                score,
+                tuple(reasons[pid]),
+                0,
+                dict(c),
+                tuple(merged.get(pid, ())),
+            )
         )
     out.sort(key=lambda x: (-x.score, x.id))
     ranked = [
-        KeyContact(x.id, x.name, x.score, x.reasons, i + 1, x.components) for i, x in enumerate(out)
+        KeyContact(x.id, x.name, x.score, x.reasons, i + 1, x.components, x.same_as)
+        for i, x in enumerate(out)
     ]
     return ranked[:k] if k else ranked
 

@@ -117,6 +117,8 @@ class KeyContact:
     reasons: tuple[str, ...]
     rank: int = 0
     components: dict[str, float] = field(default_factory=dict)
+    #: Other node ids taken to be the same person (a holder record of the same name).
+    same_as: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -126,6 +128,7 @@ class KeyContact:
             "score": round(self.score, 4),
             "reasons": list(self.reasons),
             "components": {k: round(v, 4) for k, v in self.components.items()},
+            "same_as": list(self.same_as),
         }
 
 
