@@ -1,6 +1,8 @@
-"""Nominee-like holders: custodians, nominee accounts, funds and asset-management plans.
+"""Nominee-like holders: custodians, nominee and client accounts, treasury-share and
+pledge accounts, funds, plans, pension and insurance products.
 
-Their holdings represent many dispersed beneficial owners, so they must not dominate
+Their holdings represent many dispersed beneficial owners (or, for treasury shares, no
+votes at all), so they must not dominate
 centrality, never become actual controllers and never carry a contact path. A party is
 nominee-like when its node has ``nominee = true`` or its name contains one of
 :data:`NOMINEE_PATTERNS` (case-insensitive). The same list is passed to Cypher as
@@ -15,26 +17,64 @@ __all__ = ["NOMINEE_PATTERNS", "is_nominee"]
 
 log = logging.getLogger(__name__)
 
-#: Lower-case substrings of nominee-like holder names.
+#: Lower-case substrings of nominee-like holder names. Checked against every holder name of
+#: the real A-share top-10 extract (docs/scoring.md, "On real data"); grouped by kind.
 NOMINEE_PATTERNS: tuple[str, ...] = (
-    "香港中央结算",
-    "中国证券金融",
+    # custodians, nominee and client accounts: the shares belong to the account's clients
+    "香港中央结算",  # HKSCC: Stock Connect (陆股通) and the H-share nominee (代理人)
     "代理人",
-    "证券投资基金",
-    "投资基金",
-    "资产管理计划",
-    "资管计划",
-    "集合资金信托",
-    "信托计划",
-    "理财产品",
-    "社保基金",
-    "养老金",
-    "qfii",
     "nominee",
     "nominees",
     "custodian",
     "hkscc",
     "securities clearing",
+    "客户资金",  # a broker's or manager's client-money account
+    "account client",
+    "a/c client",
+    "信用交易担保",  # margin-trading collateral held by the broker for its clients
+    "转融通担保",  # securities-lending collateral
+    "约定购回",  # a broker's repurchase-agreement account
+    "信托财产专户",  # exchangeable-bond collateral trust accounts
+    "信托专户",
+    "质押专户",
+    "财产处置专用",  # a bankrupt company's estate awaiting disposal to creditors
+    "回购专用",  # treasury shares bought back by the company: no votes
+    "未明确持有人",  # "holder not specified by the issuer"
+    # state market-stabilisation vehicles (not 中央汇金投资, the banks' controlling holder)
+    "中国证券金融",
+    "中央汇金资产管理",
+    # funds and managed products: many dispersed beneficial owners
+    "证券投资基金",
+    "投资基金",
+    "fund",
+    "私募",
+    "资产管理计划",
+    "资管计划",
+    "资产管理产品",
+    "专项产品",
+    "集合资金信托",
+    "资金信托",
+    "信托计划",
+    "理财产品",
+    "理财计划",
+    "持股计划",  # employee share-ownership plans
+    "qfii",
+    # pensions and social security
+    "社保基金",
+    "社会保障基金",
+    "养老保险基金",
+    "养老金",
+    "养老保障",
+    "年金计划",
+    # insurers' policyholder accounts (their own money, -自有资金, stays a real holder)
+    "保险产品",
+    "分红账户",
+    "-分红",
+    "-万能",
+    "-传统",
+    "-投连",
+    "投资组合",
+    "委托投资",
 )
 
 

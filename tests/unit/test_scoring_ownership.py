@@ -139,6 +139,23 @@ def test_beneficial_owners_threshold_and_nominees() -> None:
         ("UBS AG custodian", True),
         ("张三", False),
         ("贵州茅台酒股份有限公司", False),
+        # names from the real A-share top-10 extract (docs/scoring.md, "On real data")
+        ("全国社会保障基金理事会转持一户", True),
+        ("基本养老保险基金一二零二组合", True),
+        ("中国平安人寿保险股份有限公司-传统-普通保险产品", True),
+        ("前海人寿保险股份有限公司-万能型保险产品", True),
+        ("TCL集团股份有限公司-第一期员工持股计划", True),
+        ("深圳华侨城股份有限公司回购专用证券账户", True),
+        ("华泰证券股份有限公司客户信用交易担保证券账户", True),
+        ("陕西坚瑞沃能股份有限公司破产企业财产处置专用账户", True),
+        ("中原出版传媒-国泰君安证券-18中原EB担保及信托财产专户", True),
+        ("中国国际金融香港资产管理有限公司-客户资金", True),
+        ("DBS VICKERS (HONG KONG) LTD A/C CLIENTS", True),
+        ("VANGUARD EMERGING MARKETS STOCK INDEX FUND", True),
+        ("中央汇金资产管理有限责任公司", True),
+        ("中央汇金投资有限责任公司", False),  # controlling holder of four big banks
+        ("中国平安保险(集团)股份有限公司-集团本级-自有资金", False),  # own money
+        ("国家体育总局体育基金管理中心", False),
     ],
 )
 def test_nominee_patterns(name: str, expected: bool) -> None:
