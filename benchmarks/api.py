@@ -1,7 +1,8 @@
 """HTTP latency of the API under concurrent clients (issue 6).
 
-Serves the real app with uvicorn on 127.0.0.1 against the configured Neo4j, creates a
-throw-away admin key, and measures with N concurrent clients:
+Starts ``guanxi serve --workers W`` (its own processes) on 127.0.0.1 against the configured
+Neo4j, creates a throw-away admin key, waits until the contact-path index is warm, and
+measures with N concurrent clients:
 - contact paths (``GET /api/v1/paths?to=…&k=3&max_hops=4``) for random non-customers;
 - ego networks (``GET /api/v1/network/{id}?depth=1&cap=200``) for random parties;
 p50/p95/p99 and throughput go to ``benchmarks/results/api.json``.
@@ -17,10 +18,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import random
 import socket
 import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -28,9 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-import uvicorn
 
-from guanxi.api.app import create_app
 from guanxi.api.users import UserStore
 from guanxi.config import Settings, get_settings
 from guanxi.graph.client import GraphClient
@@ -61,18 +63,29 @@ def _sample(client: GraphClient, n: int, seed: int) -> tuple[list[str], list[str
     return targets, egos
 
 
-def _serve(settings: Settings) -> tuple[str, uvicorn.Server, threading.Thread]:
+def _serve(users_file: Path, workers: int) -> tuple[str, subprocess.Popen]:
+    """``guanxi serve`` in its own process (clients and server do not share a GIL), with the
+    environment's Neo4j settings and a throw-away users file; waits for health."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    srv = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    th = threading.Thread(target=srv.run, daemon=True)
-    th.start()
-    while not srv.started:
-        time.sleep(0.05)
-    return f"http://127.0.0.1:{port}", srv, th
+    env = {**os.environ, "GUANXI_USERS_FILE": str(users_file), "GUANXI_LOG_LEVEL": "WARNING"}
+    guanxi = str(Path(sys.executable).with_name("guanxi"))
+    cmd = [guanxi, "serve", "--port", str(port), "--workers", str(workers)]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"guanxi serve exited: {proc.stderr.read().decode()[-2000:]}")
+        try:
+            if httpx.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
+                return base, proc
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    proc.kill()
+    raise SystemExit("guanxi serve did not answer within 120 s")
 
 
 def _run(base: str, key: str, urls: list[str], clients: int) -> dict[str, float]:
@@ -119,12 +132,14 @@ def main() -> None:
     ap.add_argument("--reuse", action="store_true", help="use the data already loaded")
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--requests", type=int, default=200)
+    ap.add_argument("--workers", type=int, default=2, help="guanxi serve --workers")
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args()
 
     base_settings = get_settings()
     result: dict = {
         "clients": args.clients,
+        "workers": args.workers,
         "machine": platform.machine(),
         "cpus": __import__("os").cpu_count(),
     }
@@ -134,11 +149,16 @@ def main() -> None:
         result["companies"] = client.console("MATCH (c:Company) RETURN count(c)")["rows"][0][0]
         targets, egos = _sample(client, args.requests, args.seed)
     with tempfile.TemporaryDirectory() as d:
-        settings = Settings(**{**base_settings.model_dump(), "users_file": Path(d) / "u.json"})
+        users = Path(d) / "u.json"
+        settings = Settings(**{**base_settings.model_dump(), "users_file": users})
         key = UserStore(settings).add("bench", "admin", "HO")
-        base, srv, th = _serve(settings)
+        base, proc = _serve(users, args.workers)
         try:
-            _run(base, key, [f"/api/v1/network/{egos[0]}"] * 5, 1)  # warm-up
+            # warm-up: every worker builds its contact-path index at start; wait for them
+            t0 = time.perf_counter()
+            _run(base, key, [f"/api/v1/paths?to={t}&k=3" for t in targets[:8]], args.workers * 2)
+            result["warm_up_s"] = round(time.perf_counter() - t0, 1)
+            _run(base, key, [f"/api/v1/network/{e}" for e in egos[:10]], args.workers)
             result["paths"] = _run(
                 base, key, [f"/api/v1/paths?to={t}&k=3&max_hops=4" for t in targets], args.clients
             )
@@ -146,8 +166,8 @@ def main() -> None:
                 base, key, [f"/api/v1/network/{e}?depth=1&cap=200" for e in egos], args.clients
             )
         finally:
-            srv.should_exit = True
-            th.join(10)
+            proc.terminate()
+            proc.wait(30)
     result["targets"] = {"paths_p95_ms": 250, "ego_p95_ms": 100}
     result["pass"] = {
         "paths": result["paths"]["p95_ms"] < 250,

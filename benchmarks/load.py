@@ -1,7 +1,6 @@
 """Load throughput: guanxi's Bolt loader vs Neo4j's own LOAD CSV, side by side.
 
-For each size it generates the synthetic network (``guanxi generate``, or a simple
-built-in canonical generator when that command is not installed), wipes the database,
+For each size it generates the synthetic network (``guanxi generate``), wipes the database,
 loads the folder with :func:`guanxi.loaders.load` (rows/s per family), then deletes the
 relationships and loads the same relationship files through ``LOAD CSV … CALL {} IN
 TRANSACTIONS`` from the server's import directory. Writes ``benchmarks/results/load.json``.
@@ -15,20 +14,17 @@ import argparse
 import json
 import logging
 import platform
-import random
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
-
-import pandas as pd
 
 from guanxi.config import get_settings
 from guanxi.graph.admin import init_schema, wipe
 from guanxi.graph.client import GraphClient, translate_errors
 from guanxi.loaders import load
+from guanxi.loaders.synthetic.generate import generate as generate_network
+from guanxi.loaders.synthetic.world import GeneratorConfig
 
 log = logging.getLogger("benchmarks.load")
 RESULTS = Path(__file__).parent / "results" / "load.json"
@@ -39,53 +35,9 @@ REL_FAMILIES = set(PEER) | {"payments", "flows", "customers", "manages", "produc
 
 
 def generate(n: int, out: Path, seed: int = 7) -> str:
-    """Write the synthetic network; returns which generator was used."""
-    try:
-        import guanxi.commands.generate  # noqa: F401
-    except ModuleNotFoundError:
-        fallback(n, out, seed)
-        return "fallback"
-    subprocess.run(
-        [sys.executable, "-m", "guanxi.cli", "generate", "--companies", str(n), "--seed",
-         str(seed), "--out", str(out)], check=True,
-    )  # fmt: skip
-    return "guanxi generate"
-
-
-def fallback(n: int, out: Path, seed: int) -> None:
-    """A plain canonical network: n companies, 2n persons, ~3n holdings, ~3n positions,
-    2n supply links, n/2 guarantees (ids only; no realism)."""
-    rnd = random.Random(seed)
-    out.mkdir(parents=True, exist_ok=True)
-    comp = [f"C{i:07d}" for i in range(n)]
-    pers = [f"P{i:07d}" for i in range(2 * n)]
-    pd.DataFrame({"id": comp, "name": [f"公司{i}" for i in range(n)]}).to_csv(
-        out / "companies.csv", index=False)  # fmt: skip
-    pd.DataFrame({"id": pers, "name": [f"人{i}" for i in range(2 * n)]}).to_csv(
-        out / "persons.csv", index=False)  # fmt: skip
-
-    def pairs(k: int, a: list[str], b: list[str]) -> set[tuple[str, str]]:
-        s: set[tuple[str, str]] = set()
-        while len(s) < k:
-            x, y = rnd.choice(a), rnd.choice(b)
-            if x != y:
-                s.add((x, y))
-        return s
-
-    hold = [(h, "Person" if h[0] == "P" else "Company", c, round(rnd.uniform(0.1, 30), 2))
-            for h, c in pairs(3 * n, pers + comp, comp)]  # fmt: skip
-    pd.DataFrame(hold, columns=["holder_id", "holder_type", "company_id", "pct"]).to_csv(
-        out / "shareholdings.csv", index=False)  # fmt: skip
-    roles = ["director", "chairman", "ceo", "supervisor"]
-    pos = [(p, c, rnd.choice(roles)) for p, c in pairs(3 * n, pers, comp)]
-    pd.DataFrame(pos, columns=["person_id", "company_id", "role"]).to_csv(
-        out / "positions.csv", index=False)  # fmt: skip
-    sup = [(a, b, round(rnd.uniform(1, 1e4), 2)) for a, b in pairs(2 * n, comp, comp)]
-    pd.DataFrame(sup, columns=["supplier_id", "buyer_id", "amount"]).to_csv(
-        out / "supply.csv", index=False)  # fmt: skip
-    gua = [(a, b, round(rnd.uniform(1, 1e4), 2)) for a, b in pairs(n // 2, comp, comp)]
-    pd.DataFrame(gua, columns=["guarantor_id", "borrower_id", "amount"]).to_csv(
-        out / "guarantees.csv", index=False)  # fmt: skip
+    """Write the synthetic network (``guanxi generate``); returns what wrote it."""
+    generate_network(GeneratorConfig(companies=n, seed=seed), out, force=True)
+    return f"guanxi generate --companies {n} --seed {seed}"
 
 
 def run_autocommit(client: GraphClient, name: str, **params: object) -> float:

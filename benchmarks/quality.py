@@ -11,7 +11,9 @@ on a seeded sample of operating companies calls the same library functions as th
   stake, after the reported controller), the share where we wrongly say "no controlling
   party", and false controllers where the truth is null;
 * ``contact_paths`` (``guanxi paths --to C``, origin = the whole bank) for non-customer
-  targets: the top path passes through one of the target's true decision makers.
+  targets: the top path passes through one of the target's true decision makers — over the
+  targets with any path (the issue's figure), and over those whose search graph has a route
+  bank → decision maker → target within 4 hops at all (the share a ranking can reach).
 
 Writes ``benchmarks/results/quality.json``.
 
@@ -42,6 +44,7 @@ from guanxi.scoring.batch import run_scoring
 from guanxi.scoring.introductions import contact_paths
 from guanxi.scoring.key_contacts import company_contacts
 from guanxi.scoring.ownership import company_ownership
+from guanxi.scoring.path_index import get_index
 
 log = logging.getLogger("benchmarks.quality")
 RESULTS = Path(__file__).parent / "results" / "quality.json"
@@ -145,8 +148,38 @@ def eval_controller(client, sample: list[str], truth: dict[str, str | None]) -> 
     }
 
 
+def _hops(arcs: dict[str, dict[str, float]], starts: set[str], limit: int) -> dict[str, int]:
+    """Breadth-first hop counts from ``starts`` along ``arcs`` up to ``limit``."""
+    dist = dict.fromkeys(starts, 0)
+    level = list(starts)
+    for d in range(1, limit + 1):
+        nxt = []
+        for u in level:
+            for v in arcs.get(u, ()):
+                if v not in dist:
+                    dist[v] = d
+                    nxt.append(v)
+        level = nxt
+    return dist
+
+
+def dm_reachable(ix, target: str, dms: set[str], max_hops: int = 4) -> bool:
+    """Whether the search graph has a bank → decision maker → target route within
+    ``max_hops`` (hops from the bank to the person plus hops on to the target)."""
+    ball = ix.ball(target, None, max_hops)
+    rev: dict[str, dict[str, float]] = {}
+    for u, nbrs in ball.arcs.items():
+        for v in nbrs:
+            rev.setdefault(v, {})[u] = 1.0
+    fwd = _hops(ball.arcs, ball.origins, max_hops)
+    back = _hops(rev, {target}, max_hops)
+    return any(d in fwd and d in back and fwd[d] + back[d] <= max_hops for d in dms)
+
+
 def eval_paths(client, targets: list[str], truth: dict[str, list[str]]) -> dict:
     ok, last_hop_ok, none, times, misses = 0, 0, 0, [], []
+    reachable, ok_reachable = 0, 0
+    ix = get_index(client)
     kinds: dict[str, int] = {}
     for cid in targets:
         dms = set(truth[cid])
@@ -159,6 +192,9 @@ def eval_paths(client, targets: list[str], truth: dict[str, list[str]]) -> dict:
         nodes = [paths[0].hops[0].source_id] + [h.target_id for h in paths[0].hops]
         hit = bool(dms & set(nodes[:-1]))
         ok += hit
+        if dm_reachable(ix, cid, dms):
+            reachable += 1
+            ok_reachable += hit
         last_hop_ok += len(nodes) >= 2 and nodes[-2] in dms
         if not hit:
             last = paths[0].hops[-1]
@@ -184,6 +220,10 @@ def eval_paths(client, targets: list[str], truth: dict[str, list[str]]) -> dict:
         "targets": len(targets),
         "with_path": found,
         "success_where_path": round(ok / found, 4) if found else None,
+        "with_decision_maker_route": reachable,
+        "success_where_decision_maker_route": round(ok_reachable / reachable, 4)
+        if reachable
+        else None,
         "last_intermediate_is_decision_maker": round(last_hop_ok / found, 4) if found else None,
         "success_over_all_targets": round(ok / len(targets), 4) if targets else None,
         "no_path_share": round(none / len(targets), 4) if targets else None,
@@ -253,6 +293,7 @@ def main() -> None:
         "precision_at_3": contacts["precision_at_3"],
         "controller_first": control["first_share"],
         "path_success": paths["success_where_path"],
+        "path_success_where_decision_maker_route": paths["success_where_decision_maker_route"],
     }
     result = {
         "benchmark": "quality",
@@ -263,7 +304,7 @@ def main() -> None:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "targets": TARGETS,
         "figures": figures,
-        "pass": {k: v is not None and v >= TARGETS[k] for k, v in figures.items()},
+        "pass": {k: v is not None and v >= TARGETS[k] for k, v in figures.items() if k in TARGETS},
         "timings": {k: round(v, 3) for k, v in timings.items()},
         "scoring": scoring,
         "key_contacts": contacts,

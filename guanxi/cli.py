@@ -220,14 +220,24 @@ def cypher(
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address.")] = None,
     port: Annotated[int | None, typer.Option(help="Port.")] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Worker processes (default GUANXI_API_WORKERS, 1).")
+    ] = None,
 ) -> None:
-    """Serve the HTTP API and pages (uvicorn)."""
+    """Serve the HTTP API and pages (uvicorn). Each worker process holds its own
+    contact-path index (built at start)."""
     import uvicorn
 
     from guanxi.api.app import create_app
 
     s = get_settings()
-    uvicorn.run(create_app(s), host=host or s.api_host, port=port or s.api_port, log_level="info")
+    n = workers or s.api_workers
+    host, port = host or s.api_host, port or s.api_port
+    if n == 1:
+        uvicorn.run(create_app(s), host=host, port=port, log_level="info")
+    else:  # workers need an import string; each builds the app from the same environment
+        uvicorn.run("guanxi.api.app:create_app", factory=True, workers=n, host=host, port=port,
+                    log_level="info")  # fmt: skip
 
 
 @app.command("demo")

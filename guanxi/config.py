@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     # --- queries ---
     query_timeout_s: float = 60.0
     console_timeout_s: float = 30.0
+    batch_timeout_s: float = Field(
+        default=3600.0, description="whole-graph reads of batch scoring and the path index"
+    )
     console_row_cap: int = 1000
     batch_size: int = 5000
 
@@ -71,6 +74,10 @@ class Settings(BaseSettings):
     )
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    api_workers: int = Field(default=1, ge=1, description="uvicorn worker processes")
+    api_warm_index: bool = Field(
+        default=True, description="build the contact-path index when the API starts"
+    )
     log_level: str = "INFO"
 
     @property

@@ -40,7 +40,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(scope="session")
 def settings() -> Settings:
     get_settings.cache_clear()
-    return get_settings()
+    # tests that want the contact-path index warmed at API start turn it on themselves
+    return get_settings().model_copy(update={"api_warm_index": False})
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,6 +23,17 @@ __all__ = ["create_app"]
 log = logging.getLogger(__name__)
 
 
+def _warm_index(client: GraphClient) -> None:
+    """Build the contact-path index now, so the first paths request does not wait for it."""
+    from guanxi.scoring.path_index import get_index
+
+    try:
+        ix = get_index(client)
+        log.info("contact-path index ready: %d parties", len(ix))
+    except Exception as e:  # noqa: BLE001 - a cold index is built on first use instead
+        log.warning("contact-path index not built at start (%s); built on first use", e)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the API: ``/api/v1`` routers, request ids, JSON errors."""
     settings = settings or get_settings()
@@ -29,6 +41,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if settings.api_warm_index:
+            threading.Thread(target=_warm_index, args=(client,), daemon=True).start()
         yield
         client.close()
 

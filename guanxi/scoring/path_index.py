@@ -29,7 +29,7 @@ from guanxi.scoring.evidence import edge_evidence
 from guanxi.scoring.nominees import is_nominee
 from guanxi.scoring.projection import EDGE_PROPS, party_frames
 
-__all__ = ["PathIndex", "Ball", "get_index", "clear_index", "LABELS"]
+__all__ = ["PathIndex", "Ball", "get_index", "cached", "clear_index", "LABELS"]
 
 log = logging.getLogger(__name__)
 
@@ -252,16 +252,26 @@ def _build(client, version: tuple) -> PathIndex:
     return ix
 
 
+def _key(client) -> str:
+    return f"{client.settings.uri}/{client.database}"
+
+
 def get_index(client) -> PathIndex:
     """The index for ``client``'s database: built on first use and rebuilt, under a lock
     (concurrent callers wait for the one build), whenever the graph version has changed."""
-    key = f"{client.settings.uri}/{client.database}"
+    key = _key(client)
     version = _version(client)
     with _LOCK:
         ix = _INDEX.get(key)
         if ix is None or ix.version != version:
             ix = _INDEX[key] = _build(client, version)
         return ix
+
+
+def cached(client) -> PathIndex | None:
+    """The index already built for ``client``'s database, if any (no query, no build)."""
+    with _LOCK:
+        return _INDEX.get(_key(client))
 
 
 def clear_index() -> None:

@@ -27,6 +27,8 @@ __all__ = [
     "LocalGraph",
     "Projection",
     "party_frames",
+    "centrality_edges",
+    "batch_timeout",
     "fetch_graph",
     "fetch_projection",
     "clear_cache",
@@ -182,24 +184,44 @@ def clear_cache() -> None:
     _CACHE.clear()
 
 
+def batch_timeout(client) -> float:
+    """The timeout of whole-graph reads (``GUANXI_BATCH_TIMEOUT_S``): they take minutes on
+    large graphs, where an interactive query gets ``query_timeout_s``."""
+    return float(client.settings.batch_timeout_s)
+
+
+def _frames(client, run_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    key = ("frames", run_id)
+    if key not in _CACHE:
+        _CACHE[key] = party_frames(client)
+    return _CACHE[key]
+
+
 def party_frames(client) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every party (id, label, name, nominee, customer) and every party relationship
     (source_id, target_id, rel_type and :data:`EDGE_PROPS`) as DataFrames; two packed
     queries (one row per label / type)."""
     parts = []
-    for r in client.read("scoring.party_nodes", nominee_patterns=list(NOMINEE_PATTERNS)):
+    nominees = list(NOMINEE_PATTERNS)
+    for r in client.read(
+        "scoring.party_nodes", nominee_patterns=nominees, timeout=batch_timeout(client)
+    ):
         df = pd.DataFrame(r["rows"], columns=["id", "name", "nominee", "customer"], dtype=object)
         parts.append(df.assign(label=r["label"]))
     cols = ["id", "label", "name", "nominee", "customer"]
     nodes = pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
     parts = []
     ecols = ["source_id", "target_id", *EDGE_PROPS]
-    for r in client.read("scoring.party_edges"):
-        parts.append(
-            pd.DataFrame(r["rows"], columns=ecols, dtype=object).assign(rel_type=r["rel_type"])
-        )
+    for r in client.read("scoring.party_edges", timeout=batch_timeout(client)):
+        df = pd.DataFrame(r["rows"], columns=["source_id", "target_id", *r["cols"]], dtype=object)
+        parts.append(df.assign(rel_type=r["rel_type"]))
     ecols.insert(2, "rel_type")
-    edges = pd.concat(parts, ignore_index=True)[ecols] if parts else pd.DataFrame(columns=ecols)
+    edges = (
+        pd.concat(parts, ignore_index=True).reindex(columns=ecols).astype(object)
+        if parts
+        else pd.DataFrame(columns=ecols)
+    )
+    edges = edges.where(edges.notna(), None)
     log.info("fetched %d parties and %d relationships", len(nodes), len(edges))
     return nodes, edges
 
@@ -209,20 +231,36 @@ def fetch_graph(client, run_id: str = "adhoc") -> LocalGraph:
     relationships) as a :class:`LocalGraph`; two queries, cached per ``run_id``."""
     key = ("graph", run_id)
     if key not in _CACHE:
-        _CACHE[key] = LocalGraph.from_frames(*party_frames(client))
+        _CACHE[key] = LocalGraph.from_frames(*_frames(client, run_id))
     return _CACHE[key]
 
 
+def centrality_edges(
+    nodes: pd.DataFrame, edges: pd.DataFrame, type_weights: dict[str, float]
+) -> pd.DataFrame:
+    """The weighted centrality projection's edges from :func:`party_frames` frames:
+    relationships of the types in ``type_weights`` between Company/Person parties, nominee-like
+    parties left out; ``weight = type_weights[type] × (0.1 + 0.9·pct/100 for HOLDS_SHARES,
+    else 1)`` (the same projection ``scoring.gds_project`` builds in the database)."""
+    ok = nodes[nodes["label"].isin(["Company", "Person"]) & ~nodes["nominee"].astype(bool)]
+    keep = set(ok["id"])
+    e = edges[
+        edges["rel_type"].isin(list(type_weights))
+        & edges["source_id"].isin(keep)
+        & edges["target_id"].isin(keep)
+    ]
+    w = e["rel_type"].map(type_weights).astype(float)
+    pct = pd.to_numeric(e["pct"], errors="coerce").fillna(0.0)
+    w = w.where(e["rel_type"] != "HOLDS_SHARES", w * (0.1 + 0.9 * pct / 100.0))
+    return pd.DataFrame({"source_id": e["source_id"], "target_id": e["target_id"], "weight": w})
+
+
 def fetch_projection(client, type_weights: dict[str, float], run_id: str = "adhoc") -> Projection:
-    """The weighted centrality projection (nominees left out), cached per ``run_id``."""
+    """The weighted centrality projection (nominees left out), cached per ``run_id``; built
+    from the same two whole-graph reads as :func:`fetch_graph`."""
     key = ("csr", run_id + repr(sorted(type_weights.items())))
     if key not in _CACHE:
-        edges = client.read_df(
-            "scoring.centrality_edges",
-            type_weights=type_weights,
-            nominee_patterns=list(NOMINEE_PATTERNS),
+        _CACHE[key] = Projection.from_edges(
+            centrality_edges(*_frames(client, run_id), type_weights)
         )
-        if edges.empty:
-            edges = pd.DataFrame(columns=["source_id", "target_id", "weight"])
-        _CACHE[key] = Projection.from_edges(edges)
     return _CACHE[key]

@@ -1,3 +1,5 @@
+import time
+
 from fastapi.testclient import TestClient
 
 from guanxi.api.app import create_app
@@ -20,3 +22,17 @@ def test_health_is_degraded_when_neo4j_is_down(tmp_path) -> None:
         r = tc.get("/api/v1/health")
     assert r.status_code == 200
     assert r.json()["neo4j"] == "down"
+
+
+def test_contact_path_index_is_built_when_the_api_starts(settings: Settings, bank) -> None:
+    from guanxi.scoring import path_index
+
+    path_index.clear_index()
+    s = settings.model_copy(update={"api_warm_index": True})
+    with TestClient(create_app(s)):
+        deadline = time.monotonic() + 60
+        while path_index.cached(bank) is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        ix = path_index.cached(bank)
+    assert ix is not None
+    assert {"CA", "P-A", "RM-A"} <= set(ix.pos)  # parties of the seeded bank

@@ -146,7 +146,10 @@ def _sign_in(browser, base: str, key: str) -> None:
     browser.get(base + "/ui/")
     browser.find_element(By.NAME, "key").send_keys(key)
     browser.find_element(By.CSS_SELECTOR, "#login button").click()
-    WebDriverWait(browser, 30).until(lambda d: d.find_element(By.ID, "app").is_displayed())
+    # the page swaps the login form for the app: an element may go stale while we look
+    WebDriverWait(browser, 30, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: d.find_element(By.ID, "app").is_displayed()
+    )
 
 
 def _drawn(browser) -> int:

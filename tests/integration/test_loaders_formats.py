@@ -18,8 +18,9 @@ HOLDINGS = "holder_id,holder_type,company_id,pct\nP1,Person,C1,35.5\nC2,Company,
 def snapshot(client: GraphClient) -> list[dict]:
     return client.run_text(
         "t",
-        "MATCH (n) WHERE NOT n:GuanxiMeta OPTIONAL MATCH (n)-[r]->(m) RETURN labels(n)[0] AS l, n.id AS id, "
-        "n.name AS name, n.region AS region, n.registered_capital AS cap, n.gender AS g, "
+        "MATCH (n) WHERE NOT n:GuanxiMeta OPTIONAL MATCH (n)-[r]->(m) "
+        "RETURN labels(n)[0] AS l, n.id AS id, n.name AS name, n.region AS region, "
+        "n.registered_capital AS cap, n.gender AS g, "
         "type(r) AS t, r.pct AS pct, m.id AS to ORDER BY id, to",
     )
 

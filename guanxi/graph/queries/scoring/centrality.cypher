@@ -1,24 +1,6 @@
-// name: scoring.centrality_edges
-// The weighted party projection for centrality: relationships of the types in
-// $type_weights between Company/Person nodes, nominee-like nodes left out.
-// weight = $type_weights[type] × (0.1 + 0.9·pct/100 for HOLDS_SHARES, else 1).
-// Params: $type_weights (map type → weight), $nominee_patterns.
-// Returns: source_id, target_id, rel_type, weight.
-MATCH (s)-[r]->(t)
-WHERE type(r) IN keys($type_weights)
-  AND (s:Company OR s:Person) AND (t:Company OR t:Person)
-  AND NOT (coalesce(s.nominee, false)
-           OR any(p IN $nominee_patterns WHERE toLower(coalesce(s.name, '')) CONTAINS p))
-  AND NOT (coalesce(t.nominee, false)
-           OR any(p IN $nominee_patterns WHERE toLower(coalesce(t.name, '')) CONTAINS p))
-RETURN s.id AS source_id, t.id AS target_id, type(r) AS rel_type,
-       toFloat($type_weights[type(r)]) *
-       CASE type(r) WHEN 'HOLDS_SHARES' THEN 0.1 + 0.9 * coalesce(toFloat(r.pct), 0.0) / 100.0
-                    ELSE 1.0 END AS weight
-
 // name: scoring.gds_project
-// The same projection as scoring.centrality_edges, as an undirected GDS in-memory graph
-// named $graph_name (Cypher aggregation). Params: $graph_name, $type_weights,
+// The projection of guanxi.scoring.projection.centrality_edges, as an undirected GDS
+// in-memory graph named $graph_name (Cypher aggregation). Params: $graph_name, $type_weights,
 // $nominee_patterns. Returns: graph, nodes, relationships.
 MATCH (s)-[r]->(t)
 WHERE type(r) IN keys($type_weights)
