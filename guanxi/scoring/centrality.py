@@ -23,7 +23,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from guanxi.scoring.nominees import NOMINEE_PATTERNS
-from guanxi.scoring.projection import Projection, fetch_projection
+from guanxi.scoring.projection import Projection, batch_timeout, fetch_projection
 from guanxi.scoring.records import ScorerInfo
 
 __all__ = [
@@ -164,9 +164,17 @@ def compute_centrality(
     name = f"guanxi-{uuid.uuid4().hex[:8]}"
     pats = list(NOMINEE_PATTERNS)
     try:
-        client.read("scoring.gds_project", graph_name=name, type_weights=tw, nominee_patterns=pats)
+        tmo = batch_timeout(client)
+        client.read(
+            "scoring.gds_project",
+            graph_name=name,
+            type_weights=tw,
+            nominee_patterns=pats,
+            timeout=tmo,
+        )
         pr = client.read_df(
             "scoring.gds_pagerank",
+            timeout=tmo,
             graph_name=name,
             damping=0.85,
             max_iterations=200,
@@ -175,6 +183,7 @@ def compute_centrality(
         n = len(proj.ids)
         bt = client.read_df(
             "scoring.gds_betweenness",
+            timeout=tmo,
             graph_name=name,
             sampling_size=None if n <= exact_limit else min(pivots, n),
         )

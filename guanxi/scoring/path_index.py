@@ -27,7 +27,7 @@ import pandas as pd
 
 from guanxi.scoring.evidence import edge_evidence
 from guanxi.scoring.nominees import is_nominee
-from guanxi.scoring.projection import EDGE_PROPS, party_frames
+from guanxi.scoring.projection import EDGE_PROPS, batch_timeout, party_frames
 
 __all__ = ["PathIndex", "Ball", "get_index", "cached", "clear_index", "LABELS"]
 
@@ -239,7 +239,7 @@ def _build(client, version: tuple) -> PathIndex:
     t0 = time.perf_counter()
     nodes, edges = party_frames(client)
     kc = pd.DataFrame(
-        client.read("scoring.key_contact_ranks")[0]["rows"],
+        client.read("scoring.key_contact_ranks", timeout=batch_timeout(client))[0]["rows"],
         columns=["company_id", "person_id", "rank"],
     )
     ix = PathIndex.from_frames(nodes, edges, kc, version)
