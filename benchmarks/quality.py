@@ -148,13 +148,18 @@ def eval_controller(client, sample: list[str], truth: dict[str, str | None]) -> 
     }
 
 
-def _hops(arcs: dict[str, dict[str, float]], starts: set[str], limit: int) -> dict[str, int]:
-    """Breadth-first hop counts from ``starts`` along ``arcs`` up to ``limit``."""
+def _hops(
+    arcs: dict[str, dict[str, float]], starts: set[str], limit: int, stop: str | None = None
+) -> dict[str, int]:
+    """Breadth-first hop counts from ``starts`` along ``arcs`` up to ``limit``, not going on
+    from ``stop``."""
     dist = dict.fromkeys(starts, 0)
     level = list(starts)
     for d in range(1, limit + 1):
         nxt = []
         for u in level:
+            if u == stop:
+                continue
             for v in arcs.get(u, ()):
                 if v not in dist:
                     dist[v] = d
@@ -171,7 +176,7 @@ def dm_reachable(ix, target: str, dms: set[str], max_hops: int = 4) -> bool:
     for u, nbrs in ball.arcs.items():
         for v in nbrs:
             rev.setdefault(v, {})[u] = 1.0
-    fwd = _hops(ball.arcs, ball.origins, max_hops)
+    fwd = _hops(ball.arcs, ball.origins, max_hops, stop=target)  # paths end at the target
     back = _hops(rev, {target}, max_hops)
     return any(d in fwd and d in back and fwd[d] + back[d] <= max_hops for d in dms)
 

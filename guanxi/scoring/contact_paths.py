@@ -31,19 +31,18 @@ BANK = "__bank__"
 class PathConfig:
     """Search settings: hop penalty λ, hub reference degree (``hub(v) = sqrt(ref/deg)``
     above it), degree above which a node cannot carry a path, the hop limit, and the
-    last-hop factors into a company target: from one of its top-``key_top`` key contacts 1,
-    from a lower-ranked key contact ``key_tail_factor``, from another person
-    ``person_factor`` (1 when the target has no key contacts scored yet), from another
-    company (an introduction by a partner) ``partner_factor``."""
+    last-hop factors into a company target: from one of its stored key contacts
+    ``(score / top key-contact score) ** key_power``, from another person ``person_factor``
+    (1 when the target has no key contacts scored yet), from another company (an
+    introduction by a partner) ``partner_factor``."""
 
     hop_penalty: float = 0.85
     hub_ref: int = 30
     mega_hub: int = 500
     max_hops: int = 4
-    key_top: int = 3
-    key_tail_factor: float = 0.6
-    person_factor: float = 0.1
-    partner_factor: float = 0.01
+    key_power: float = 2.0
+    person_factor: float = 0.01
+    partner_factor: float = 1e-4
 
 
 INFO = ScorerInfo(
@@ -79,10 +78,10 @@ def last_hop_factor(ball: Ball, u: str, target_label: str, cfg: PathConfig) -> f
         return 1.0
     if not ball.key_contacts:
         return 1.0
-    rank = ball.key_contacts.get(u)
-    if rank is None:
+    rel = ball.key_contacts.get(u)
+    if rel is None:
         return cfg.person_factor
-    return 1.0 if rank <= cfg.key_top else cfg.key_tail_factor
+    return rel**cfg.key_power
 
 
 def find_paths(ball: Ball, target: str, k: int = 3, cfg: PathConfig = PathConfig()) -> list[Found]:

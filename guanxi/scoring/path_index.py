@@ -40,13 +40,14 @@ COMPANY, PERSON, RM = 0, 1, 2
 
 @dataclass
 class Ball:
-    """The search graph around one target: node ids with attributes and directed arcs
-    ``u → v`` (towards the target) with the hop's edge intimacy."""
+    """The search graph around one target: node ids with attributes, directed arcs
+    ``u → v`` (towards the target) with the hop's edge intimacy, the origins, and the
+    target's key contacts with their score relative to its top key contact (0–1]."""
 
     nodes: dict[str, dict[str, Any]]
     arcs: dict[str, dict[str, float]]
     origins: set[str]
-    key_contacts: dict[str, int]
+    key_contacts: dict[str, float]
 
 
 @dataclass
@@ -66,7 +67,7 @@ class PathIndex:
     indptr: np.ndarray
     indices: np.ndarray
     strength: np.ndarray
-    key_contacts: dict[int, dict[int, int]]
+    key_contacts: dict[int, dict[int, float]]
     built_at: date
 
     @classmethod
@@ -79,7 +80,7 @@ class PathIndex:
         today: date | None = None,
     ) -> PathIndex:
         """From the :func:`~guanxi.scoring.projection.party_frames` frames and the stored
-        key contacts (company_id, person_id, rank)."""
+        key contacts (company_id, person_id, score)."""
         today = today or date.today()
         ids = nodes["id"].astype(str).tolist()
         pos = {x: i for i, x in enumerate(ids)}
@@ -118,15 +119,18 @@ class PathIndex:
         src, dst, ww = src[order], dst[order], ww[order]
         indptr = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
-        kc: dict[int, dict[int, int]] = defaultdict(dict)
-        for c, p, r in zip(
+        kc: dict[int, dict[int, float]] = defaultdict(dict)
+        for c, p, sc in zip(
             key_contacts.get("company_id", []),
             key_contacts.get("person_id", []),
-            key_contacts.get("rank", []),
+            key_contacts.get("score", []),
             strict=True,
         ):
             if c in pos and p in pos:
-                kc[pos[c]][pos[p]] = int(r)
+                kc[pos[c]][pos[p]] = max(float(sc or 0.0), 0.0)
+        for c, people in kc.items():  # relative to the company's top key contact
+            top = max(people.values())
+            kc[c] = {p: (v / top if top > 0 else 1.0) for p, v in people.items()}
         return cls(
             version,
             ids,
@@ -240,7 +244,7 @@ def _build(client, version: tuple) -> PathIndex:
     nodes, edges = party_frames(client)
     kc = pd.DataFrame(
         client.read("scoring.key_contact_ranks", timeout=batch_timeout(client))[0]["rows"],
-        columns=["company_id", "person_id", "rank"],
+        columns=["company_id", "person_id", "score"],
     )
     ix = PathIndex.from_frames(nodes, edges, kc, version)
     log.info(

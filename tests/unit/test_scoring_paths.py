@@ -73,7 +73,7 @@ EDGES = [
 def bank_index(nodes=NODES, edges=EDGES, key_contacts=()) -> PathIndex:
     n = pd.DataFrame(nodes, columns=["id", "label", "name", "customer"]).assign(nominee=False)
     e = pd.DataFrame([{"source_id": a, "target_id": b, "rel_type": t, **p} for a, b, t, p in edges])
-    kc = pd.DataFrame(list(key_contacts), columns=["company_id", "person_id", "rank"])
+    kc = pd.DataFrame(list(key_contacts), columns=["company_id", "person_id", "score"])
     return PathIndex.from_frames(n, e, kc, today=date(2024, 1, 1))
 
 
@@ -112,12 +112,24 @@ def test_bank_wide_origins_are_rms_and_customers() -> None:
 
 def test_key_contacts_win_the_last_hop() -> None:
     # Q (director) is the stored top key contact, P (chairman) is not a key contact at all
-    ix = bank_index(key_contacts=[("T", "Q", 1)])
+    ix = bank_index(key_contacts=[("T", "Q", 0.9)])
     found = search(ix, origins=["rm"])
     assert found[0].nodes == ("rm", "Q", "T")
     cfg = PathConfig()
     p_path = next(f for f in found if f.nodes == ("rm", "P", "T"))
     assert p_path.score == pytest.approx(0.9 * 0.8 * 0.85 * 0.9 * 0.85 * cfg.person_factor)
+
+
+def test_key_contacts_weigh_by_their_score_relative_to_the_top() -> None:
+    # P (chairman, key-contact score 0.8) and Q (director, 0.4): P's last hop counts 1,
+    # Q's (0.4/0.8)^2 = 0.25 of its intimacy
+    ix = bank_index(key_contacts=[("T", "P", 0.8), ("T", "Q", 0.4)])
+    assert ix.ball("T", ["rm"], 4).key_contacts == {"P": 1.0, "Q": 0.5}
+    found = {f.nodes: f.score for f in search(ix, origins=["rm"])}
+    s_p = 0.9 * 0.8 * 0.85 * 0.9 * 0.85
+    s_q = 0.9 * 0.5 * 0.85 * 0.9 * 0.6 * 0.85 * 0.25  # a director's seniority is 0.6
+    assert found[("rm", "P", "T")] == pytest.approx(s_p, rel=1e-6)
+    assert found[("rm", "Q", "T")] == pytest.approx(s_q, rel=1e-6)
 
 
 def test_hop_limit_and_unexpanded_hubs() -> None:

@@ -36,11 +36,11 @@ RETURN n.id AS id, labels(n)[0] AS label, n.name AS name, rm.id AS rm_id, rm.nam
        b.name AS branch
 
 // name: scoring.key_contact_ranks
-// Every stored key contact (batch scoring): the contact-path index uses the ranks to prefer
+// Every stored key contact (batch scoring): the contact-path index uses their scores to prefer
 // decision makers on the last hop into a company. Packed into one row (see
-// scoring.party_edges). Returns: rows (lists [company_id, person_id, rank]).
+// scoring.party_edges). Returns: rows (lists [company_id, person_id, score]).
 MATCH (p:Person)-[k:KEY_CONTACT]->(c:Company)
-RETURN collect([c.id, p.id, k.rank]) AS rows
+RETURN collect([c.id, p.id, k.score]) AS rows
 
 // name: scoring.path_hops
 // The parties on found contact paths and every party relationship between consecutive ones,
