@@ -41,9 +41,10 @@ def check_uscc(values: pd.Series) -> pd.Series:
     shaped = s[s.str.fullmatch(_USCC.pattern)]
     bad = pd.Series(False, index=values.index)
     if len(shaped):
-        from guanxi.loaders.synthetic.uscc import uscc_valid
+        from guanxi.loaders.synthetic.uscc import uscc_valid_many
 
-        bad.loc[shaped.index] = [not uscc_valid(v) for v in shaped.tolist()]
+        # vectorised: the per-code Python check took 13 s of a 57 s load at 10k companies
+        bad.loc[shaped.index] = ~uscc_valid_many(shaped.tolist())
     return bad
 
 

@@ -108,9 +108,11 @@ def rel_rows(fam: Family, df: pd.DataFrame) -> list[tuple[str, list[dict[str, An
 
 def aggregate_payments(df: pd.DataFrame) -> pd.DataFrame:
     """Raw payments → one flow per payer–payee: amount sum, count, first and last date."""
+    # a float column summed by pandas: a Python lambda per group took 3.4 s of a 10k load
+    df = df.assign(amount=pd.to_numeric(df["amount"]).astype(float))
     g = df.groupby(["payer_id", "payee_id"], sort=True)
     flows = g.agg(
-        amount=("amount", lambda s: float(sum(s))),
+        amount=("amount", "sum"),
         count=("amount", "size"),
         first=("date", "min"),
         last=("date", "max"),
