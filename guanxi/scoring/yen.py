@@ -54,14 +54,19 @@ def constrained_dijkstra(
     ``banned_nodes`` and ``banned_edges`` (pairs); ``None`` when there is none."""
     if source in banned_nodes:
         return None
-    start = (0.0, 0, source, 0)
-    heap = [start]
+    inf = float("inf")
+    limit = max_hops + 1
+    # floor[v][h]: the cheapest cost of reaching v with at most h hops (a prefix minimum), so
+    # "a state dominated by a cheaper one with fewer hops" is one lookup
+    floor: dict[Hashable, list[float]] = {source: [0.0] * limit}
     best: dict[tuple[Hashable, int], float] = {(source, 0): 0.0}
     parent: dict[tuple[Hashable, int], tuple[Hashable, int] | None] = {(source, 0): None}
+    heap = [(0.0, 0, source, 0)]
     counter = 1
+    far = max_hops + 1
     while heap:
         cost, _, u, h = heapq.heappop(heap)
-        if cost > best.get((u, h), float("inf")):
+        if cost > best.get((u, h), inf):
             continue
         if u == target:
             path, state = [], (u, h)
@@ -69,18 +74,24 @@ def constrained_dijkstra(
                 path.append(state[0])
                 state = parent[state]
             return cost, path[::-1]
+        nh = h if u == virtual else h + 1
+        if nh > max_hops:
+            continue
         for v, c in adj.get(u, {}).items():
-            if v in banned_nodes or (u, v) in banned_edges:
+            if v in banned_nodes or (banned_edges and (u, v) in banned_edges):
                 continue
-            nh = h if u == virtual else h + 1
-            if nh > max_hops:
-                continue
-            if hop_dist is not None and nh + hop_dist.get(v, max_hops + 1) > max_hops:
+            if hop_dist is not None and nh + hop_dist.get(v, far) > max_hops:
                 continue
             nc = cost + c
-            # a state dominated by a cheaper one with fewer hops is useless
-            if any(best.get((v, x), float("inf")) <= nc for x in range(nh + 1)):
+            fv = floor.get(v)
+            if fv is None:
+                fv = floor[v] = [inf] * limit
+            elif fv[nh] <= nc:
                 continue
+            for x in range(nh, limit):
+                if fv[x] <= nc:
+                    break
+                fv[x] = nc
             best[(v, nh)] = nc
             parent[(v, nh)] = (u, h)
             heapq.heappush(heap, (nc, counter, v, nh))
