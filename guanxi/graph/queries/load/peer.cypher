@@ -1,6 +1,7 @@
 // name: load.peer_shareholdings
 // Benchmark peer (benchmarks/load.py): the same shareholdings rows through Neo4j's own
-// LOAD CSV, in batches of $batch rows. Must run in an auto-commit transaction.
+// LOAD CSV, in batches of $batch rows, writing the same properties as guanxi's loader
+// (the row's, plus the four provenance properties). Must run in an auto-commit transaction.
 // $file: file:/// URL in the server's import dir; $batch: rows per transaction.
 LOAD CSV WITH HEADERS FROM $file AS r
 CALL (r) {
@@ -10,7 +11,8 @@ CALL (r) {
   MATCH (b:Company {id: r.company_id})
   MERGE (a)-[x:HOLDS_SHARES]->(b)
   SET x.pct = toFloat(r.pct), x.amount = toFloat(r.amount), x.as_of = date(r.as_of),
-      x.source = 'peer'
+      x.source = 'peer', x.load_id = 'peer', x.loaded_at = datetime(),
+      x.ingested_by = 'HO'
 } IN TRANSACTIONS OF $batch ROWS
 
 // name: load.peer_positions
@@ -20,7 +22,8 @@ CALL (r) {
   MATCH (a:Person {id: r.person_id})
   MATCH (b:Company {id: r.company_id})
   MERGE (a)-[x:SERVES_AS {role: r.role}]->(b)
-  SET x.since = date(r.since), x.until = date(r.until), x.source = 'peer'
+  SET x.since = date(r.since), x.until = date(r.until), x.source = 'peer', x.load_id = 'peer', x.loaded_at = datetime(),
+      x.ingested_by = 'HO'
 } IN TRANSACTIONS OF $batch ROWS
 
 // name: load.peer_supply
@@ -31,7 +34,8 @@ CALL (r) {
   MATCH (b:Company {id: r.buyer_id})
   MERGE (a)-[x:SUPPLIES]->(b)
   SET x.amount = toFloat(r.amount), x.period = r.period, x.share = toFloat(r.share),
-      x.source = 'peer'
+      x.source = 'peer', x.load_id = 'peer', x.loaded_at = datetime(),
+      x.ingested_by = 'HO'
 } IN TRANSACTIONS OF $batch ROWS
 
 // name: load.peer_guarantees
@@ -42,7 +46,8 @@ CALL (r) {
   MATCH (b:Company {id: r.borrower_id})
   MERGE (a)-[x:GUARANTEES]->(b)
   SET x.amount = toFloat(r.amount), x.start = date(r.start), x.end = date(r.end),
-      x.source = 'peer'
+      x.source = 'peer', x.load_id = 'peer', x.loaded_at = datetime(),
+      x.ingested_by = 'HO'
 } IN TRANSACTIONS OF $batch ROWS
 
 // name: load.delete_rels
