@@ -88,7 +88,9 @@ def _serve(users_file: Path, workers: int) -> tuple[str, subprocess.Popen]:
     raise SystemExit("guanxi serve did not answer within 120 s")
 
 
-def _run(base: str, key: str, urls: list[str], clients: int) -> dict[str, float]:
+def _run(
+    base: str, key: str, urls: list[str], clients: int, timeout: float = 60
+) -> dict[str, float]:
     lat: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -107,7 +109,7 @@ def _run(base: str, key: str, urls: list[str], clients: int) -> dict[str, float]
 
     def task(url: str) -> None:
         if not hasattr(local, "http"):
-            local.http = httpx.Client(base_url=base, timeout=60)
+            local.http = httpx.Client(base_url=base, timeout=timeout)
         one(url, local.http)
 
     t0 = time.perf_counter()
@@ -156,7 +158,9 @@ def main() -> None:
         try:
             # warm-up: every worker builds its contact-path index at start; wait for them
             t0 = time.perf_counter()
-            _run(base, key, [f"/api/v1/paths?to={t}&k=3" for t in targets[:8]], args.workers * 2)
+            # (each worker builds its index at start: 40 s at 100k companies, longer when busy)
+            warm = [f"/api/v1/paths?to={t}&k=3" for t in targets[:8]]
+            _run(base, key, warm, args.workers * 2, timeout=600)
             result["warm_up_s"] = round(time.perf_counter() - t0, 1)
             _run(base, key, [f"/api/v1/network/{e}" for e in egos[:10]], args.workers)
             result["paths"] = _run(
@@ -165,6 +169,14 @@ def main() -> None:
             result["ego_network"] = _run(
                 base, key, [f"/api/v1/network/{e}?depth=1&cap=200" for e in egos], args.clients
             )
+            # for context: the same calls one at a time (latency without queueing)
+            n1 = max(10, len(targets) // 4)
+            result["single_client"] = {
+                "paths": _run(base, key, [f"/api/v1/paths?to={t}&k=3&max_hops=4"
+                                          for t in targets[:n1]], 1),
+                "ego_network": _run(base, key, [f"/api/v1/network/{e}?depth=1&cap=200"
+                                                for e in egos[:n1]], 1),
+            }  # fmt: skip
         finally:
             proc.terminate()
             proc.wait(30)
