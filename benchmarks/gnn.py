@@ -73,8 +73,8 @@ def synthetic(companies: int, epochs: int) -> dict:
 
     with tempfile.TemporaryDirectory() as tmp:
         generate(GeneratorConfig(companies=companies, seed=7), tmp)
-        graph = graph_from_folder(tmp)
         truth = json.loads((Path(tmp) / "ground_truth.json").read_text("utf-8"))
+        graph = graph_from_folder(tmp, truth["held_out_edges"])
     positives = held_out_positives(graph, truth["held_out_edges"])
     res = link_benchmark(graph, positives, epochs)
     arch = truth["archetype"]

@@ -28,7 +28,7 @@ from guanxi.gnn.features import (
     person_features,
 )
 
-__all__ = ["EDGE_TYPES", "GraphData", "build_graph", "export_graph", "snapshot"]
+__all__ = ["EDGE_TYPES", "GraphData", "build_graph", "export_graph", "snapshot", "recount_degrees"]
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +138,23 @@ def build_graph(
     if "customer" in companies:
         customer = companies["customer"].map(lambda v: str(v).lower() == "true").to_numpy()
     return GraphData(hd, ids, frame, spec, customer)
+
+
+def recount_degrees(data: HeteroData) -> HeteroData:
+    """``data`` with the degree block of every ``x`` (its last columns, as
+    :func:`build_graph` appends them) recounted from the edges it holds now.
+
+    After edges are taken out (supervision, validation) the counts must not include them:
+    a KNOWS degree of at least 1 at both ends otherwise marks exactly the removed pairs.
+    """
+    num = {t: data[t].num_nodes for t in data.node_types}
+    arrays = {et: data[et].edge_index.numpy() for et in data.edge_types}
+    deg = degree_features(num, arrays)
+    for t in data.node_types:
+        x = data[t].x.clone()
+        x[:, x.shape[1] - deg[t].shape[1] :] = torch.from_numpy(deg[t])
+        data[t].x = x
+    return data
 
 
 def _pages(client: Any, name: str, batch_size: int) -> Any:

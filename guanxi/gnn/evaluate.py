@@ -11,7 +11,7 @@ negatives. Per edge type:
   rank = 1 + #higher + #tied / 2.
 
 Baselines: common neighbours, Adamic-Adar, resource allocation (all on the untyped
-projection, :class:`~guanxi.gnn.models.PairFeatures`), personalised PageRank from the
+projection, :class:`~guanxi.gnn.pairs.PairFeatures`), personalised PageRank from the
 source (power iteration, restart 0.15), and FastRP embeddings (cosine), computed here in
 numpy with GDS's algorithm so that graphs not held in Neo4j get it too.
 """
@@ -25,7 +25,8 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 
-from guanxi.gnn.models import LinkModel, PairFeatures
+from guanxi.gnn.models import LinkModel
+from guanxi.gnn.pairs import PairFeatures, fastrp
 
 __all__ = ["auc", "hits_at_k", "mrr", "Scorer", "heuristic_scorers", "gnn_scorer",
            "fastrp", "evaluate_links", "embed"]  # fmt: skip
@@ -95,26 +96,6 @@ def _ppr_scorer(pairs: PairFeatures, alpha: float = 0.15, iters: int = 20) -> Sc
     return score
 
 
-def fastrp(adj: sp.csr_matrix, dim: int = 64, weights: tuple[float, ...] = (0.0, 1.0, 1.0, 1.0),
-           seed: int = 7) -> np.ndarray:  # fmt: skip
-    """FastRP embeddings (Chen et al. 2019, as in GDS): sparse random projection of the
-    degree-normalised adjacency powers, each power L2-normalised, weighted and summed."""
-    rng = np.random.default_rng(seed)
-    n = adj.shape[0]
-    s = 3.0
-    r = rng.choice([np.sqrt(s), 0.0, -np.sqrt(s)], size=(n, dim),
-                   p=[1 / (2 * s), 1 - 1 / s, 1 / (2 * s)]).astype(np.float32)  # fmt: skip
-    deg = np.maximum(np.asarray(adj.sum(1)).ravel(), 1)
-    norm = (sp.diags(1 / deg) @ adj).tocsr()
-    out = weights[0] * r
-    cur = r
-    for w in weights[1:]:
-        cur = norm @ cur
-        cur = cur / np.maximum(np.linalg.norm(cur, axis=1, keepdims=True), 1e-12)
-        out = out + w * cur
-    return out.astype(np.float32)
-
-
 def _embedding_scorer(emb: np.ndarray, offsets: dict[str, int]) -> Scorer:
     e = emb / np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
 
@@ -159,7 +140,7 @@ def gnn_scorer(model: LinkModel, z: dict[str, torch.Tensor], pairs: PairFeatures
     @torch.no_grad()
     def score(st: str, dt: str, rel: str, s: np.ndarray, t: np.ndarray) -> np.ndarray:
         et = edge_types[rel]
-        pf = pairs.features(st, dt, s, t) if model.fused else None
+        pf = pairs.features(st, dt, s, t, et) if model.fused else None
         zs, zt = z[st][torch.as_tensor(s)], z[dt][torch.as_tensor(t)]
         return model.decode(zs, zt, pf, et).numpy()
 

@@ -16,7 +16,7 @@ import pandas as pd
 
 from guanxi.gnn.data import EDGE_TYPES, GraphData, build_graph
 
-__all__ = ["read_folder", "held_out_positives", "graph_from_folder"]
+__all__ = ["read_folder", "held_out_positives", "graph_from_folder", "drop_held_out"]
 
 log = logging.getLogger(__name__)
 
@@ -107,9 +107,30 @@ def read_folder(folder: Path | str) -> tuple[pd.DataFrame, pd.DataFrame, pd.Data
     return companies, persons, edges  # fmt: skip
 
 
-def graph_from_folder(folder: Path | str) -> GraphData:
-    """:func:`read_folder` then :func:`~guanxi.gnn.data.build_graph`."""
-    return build_graph(*read_folder(folder))
+def drop_held_out(edges: pd.DataFrame, held_out: list[list[str]]) -> pd.DataFrame:
+    """``edges`` without any relationship joining a held-out pair in either direction.
+
+    A held-out ``[a, b, TYPE]`` hides the whole relationship: ``a -TYPE-> b`` is absent
+    from the files already, but the generator keeps ``b -TYPE-> a`` (5 % of the held-out
+    KNOWS at 10k companies), which would hand every method the answer. Relationships of
+    other types between the pair stay (a PAYS beside a held-out SUPPLIES is observed data).
+    """
+    if not held_out:
+        return edges
+    held = pd.DataFrame(held_out, columns=["s", "t", "rel"])
+    keys = set(zip(held["s"], held["t"], held["rel"], strict=True))
+    keys |= set(zip(held["t"], held["s"], held["rel"], strict=True))
+    hit = [k in keys for k in zip(edges["source_id"], edges["target_id"], edges["rel_type"],
+                                  strict=True)]  # fmt: skip
+    log.info("hid %d relationships joining held-out pairs", int(np.sum(hit)))
+    return edges[~np.asarray(hit, dtype=bool)].reset_index(drop=True)
+
+
+def graph_from_folder(folder: Path | str, held_out: list[list[str]] | None = None) -> GraphData:
+    """:func:`read_folder` then :func:`~guanxi.gnn.data.build_graph`, without the
+    relationships joining ``held_out`` pairs (:func:`drop_held_out`) when given."""
+    companies, persons, edges = read_folder(folder)
+    return build_graph(companies, persons, drop_held_out(edges, held_out or []))
 
 
 def held_out_positives(

@@ -7,7 +7,7 @@
   embedding of the bank's customers (``CUSTOMER_OF``), clipped to 0-1; one input of the
   prospect score (``gnn.prospects``).
 * Learned intimacy on existing ``INTIMACY`` relationships: ``gnn_score`` is the highest
-  link probability the trained decoders give the pair over the edge types its endpoint
+  link probability the trained decoder gives the pair over the edge types its endpoint
   types allow; ``blended_score = α · score + (1 − α) · gnn_score`` with α = 0.7 by default,
   so the transparent, evidenced score dominates and the learned part moves close calls.
   ``score`` and ``evidence`` are never changed.
@@ -24,7 +24,8 @@ import torch
 
 from guanxi.gnn.data import GraphData
 from guanxi.gnn.evaluate import embed
-from guanxi.gnn.models import LinkModel, PairFeatures
+from guanxi.gnn.models import LinkModel
+from guanxi.gnn.pairs import PairFeatures
 
 __all__ = ["normalised_embeddings", "lookalike_embeddings", "customer_similarity",
            "learned_intimacy",
@@ -86,7 +87,7 @@ def customer_similarity(emb: np.ndarray, customer_mask: np.ndarray) -> np.ndarra
 def learned_intimacy(model: LinkModel, graph: GraphData, pairs: PairFeatures,
                      frame: pd.DataFrame) -> np.ndarray:  # fmt: skip
     """Link probability per row of ``frame`` (``source_id, source_label, target_id,
-    target_label``): the maximum over decoders of matching node types, either direction."""
+    target_label``): the maximum over the edge types of matching node types, either direction."""
     z = embed(model, graph.data)
     types = {"Company": "company", "Person": "person"}
     best = np.zeros(len(frame), dtype=np.float32)
@@ -101,13 +102,13 @@ def learned_intimacy(model: LinkModel, graph: GraphData, pairs: PairFeatures,
         if rows.size == 0:
             continue
         pos = frame.index.get_indexer(part.index[rows])
-        for key in model.decoders:
+        for key in model.targets:
             et = tuple(key.split("__"))
             for a, b, ia, ib in ((st, dt, s, t), (dt, st, t, s)):
                 if (et[0], et[2]) != (a, b):
                     continue
                 ia, ib = ia[ok], ib[ok]
-                pf = pairs.features(a, b, ia, ib) if model.fused else None
+                pf = pairs.features(a, b, ia, ib, et) if model.fused else None
                 logit = model.decode(z[a][torch.as_tensor(ia)], z[b][torch.as_tensor(ib)], pf, et)
                 best[pos] = np.maximum(best[pos], torch.sigmoid(logit).numpy())
     return best

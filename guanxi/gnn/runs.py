@@ -18,10 +18,10 @@ from typing import Any
 import numpy as np
 import torch
 
-from guanxi.gnn.data import GraphData, export_graph
+from guanxi.gnn.data import GraphData, export_graph, recount_degrees
 from guanxi.gnn.evaluate import embed, evaluate_links, gnn_scorer, heuristic_scorers
 from guanxi.gnn.infer import normalised_embeddings, write_embeddings, write_intimacy
-from guanxi.gnn.models import PairFeatures
+from guanxi.gnn.pairs import PairFeatures
 from guanxi.gnn.train import TrainConfig, save, train
 
 __all__ = ["train_and_publish", "split_validation"]
@@ -47,7 +47,7 @@ def split_validation(
         val["__".join(et)] = (et[0], et[2], ei[0, mask].numpy(), ei[1, mask].numpy())
         data[et].edge_index = ei[:, ~mask]
         data[et].edge_attr = data[et].edge_attr[~mask]
-    return replace(graph, data=data, _lookup={}), val
+    return replace(graph, data=recount_degrees(data), _lookup={}), val
 
 
 def train_and_publish(client: Any, home: Path, config: TrainConfig | None = None,

@@ -26,8 +26,9 @@ import torch_geometric.transforms as T
 from torch_geometric.data import HeteroData
 from torch_geometric.loader import LinkNeighborLoader
 
-from guanxi.gnn.data import GraphData, snapshot
-from guanxi.gnn.models import LinkModel, PairFeatures
+from guanxi.gnn.data import GraphData, recount_degrees, snapshot
+from guanxi.gnn.models import LinkModel
+from guanxi.gnn.pairs import PairFeatures
 from guanxi.gnn.sampling import TorchNeighborSampler
 
 __all__ = ["TrainConfig", "TrainResult", "train", "message_graph", "pick_device", "save"]
@@ -79,7 +80,8 @@ def pick_device(requested: str | None = None) -> torch.device:
 
 
 def message_graph(data: HeteroData, drop: dict[tuple, torch.Tensor] | None = None) -> HeteroData:
-    """A copy of ``data`` without the ``drop`` edges (masks), made undirected for messages."""
+    """A copy of ``data`` without the ``drop`` edges (masks), made undirected for messages;
+    node degree features are recounted without them."""
     out = HeteroData()
     for t in data.node_types:
         out[t].x = data[t].x
@@ -89,6 +91,8 @@ def message_graph(data: HeteroData, drop: dict[tuple, torch.Tensor] | None = Non
         if drop and et in drop:
             ei = ei[:, ~drop[et]]
         out[et].edge_index = ei
+    if drop:
+        recount_degrees(out)
     return T.ToUndirected(merge=True)(out)
 
 
@@ -118,7 +122,7 @@ def train(graph: GraphData, config: TrainConfig | None = None) -> TrainResult:
     pairs = PairFeatures({t: data[t].num_nodes for t in data.node_types},
                          {et: data[et].edge_index.numpy() for et in data.edge_types})  # fmt: skip
     model = LinkModel(mp.metadata(), cfg.targets, cfg.hidden, cfg.out_dim, cfg.layers,
-                      cfg.fused).to(device)  # fmt: skip
+                      cfg.fused, pairs.dim).to(device)  # fmt: skip
     with torch.no_grad():  # initialise the lazy layers
         model.encoder(mp.x_dict, mp.edge_index_dict)
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
@@ -163,7 +167,9 @@ def _step(model: LinkModel, opt: torch.optim.Optimizer, batch: HeteroData, et: t
     eli, label = batch[et].edge_label_index, batch[et].edge_label.float()
     s_glob = batch[et[0]].n_id[eli[0]].cpu().numpy()
     t_glob = batch[et[2]].n_id[eli[1]].cpu().numpy()
-    pf = pairs.features(et[0], et[2], s_glob, t_glob).to(device) if model.fused else None
+    pf = None
+    if model.fused:  # scored as a held-out pair looks: without its own relationship
+        pf = pairs.features(et[0], et[2], s_glob, t_glob, et, leave_out=True).to(device)
     logits = model.decode(z[et[0]][eli[0]], z[et[2]][eli[1]], pf, et)
     loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, label)
     loss.backward()

@@ -18,7 +18,7 @@ from guanxi.gnn.evaluate import (
     mrr,
 )
 from guanxi.gnn.features import FeatureSpec, company_features
-from guanxi.gnn.models import PairFeatures
+from guanxi.gnn.pairs import PairFeatures
 from guanxi.gnn.train import TrainConfig, train
 
 
@@ -116,3 +116,56 @@ def test_training_is_deterministic() -> None:
     a = train(graph, TrainConfig(**cfg)).losses
     b = train(graph, TrainConfig(**cfg)).losses
     assert a == b
+
+
+def _two_type_pairs() -> PairFeatures:
+    # 0 -r-> 1 only; 0 -r-> 2 and 0 -q-> 2; 0-3-4-1 a 3-path from 0 to 1
+    edges = {
+        ("company", "r", "company"): np.array([[0, 0, 3], [1, 2, 4]]),
+        ("company", "q", "company"): np.array([[2, 0, 4], [0, 3, 1]]),
+    }
+    return PairFeatures({"company": 5}, edges)
+
+
+def test_pair_link_flag_hides_the_predicted_type() -> None:
+    pf = _two_type_pairs()
+    r, q = ("company", "r", "company"), ("company", "q", "company")
+    cols = pf.columns
+    s, t = np.array([0, 0]), np.array([1, 2])
+    link_r, link_q = cols.index("link_company__r__company"), cols.index("link_company__q__company")
+    for_r = pf.scores("company", "company", s, t, r)
+    assert for_r[:, link_r].tolist() == [0, 0]  # the predicted type never shows
+    assert for_r[:, link_q].tolist() == [0, 1]  # 0-2 is also linked by q (reverse direction)
+    for_q = pf.scores("company", "company", s, t, q)
+    assert for_q[:, link_r].tolist() == [1, 1] and for_q[:, link_q].tolist() == [0, 0]
+
+
+def test_leave_out_removes_only_the_pairs_own_relationship() -> None:
+    pf = _two_type_pairs()
+    r = ("company", "r", "company")
+    s, t = np.array([0, 0]), np.array([1, 2])
+    p3, ra3 = pf.columns.index("p3"), pf.columns.index("ra3")
+    seen = pf.scores("company", "company", s, t, r)
+    out = pf.scores("company", "company", s, t, r, leave_out=True)
+    # 0-1 without its r edge: the only 3-path is 0-3-4-1 (degrees 2 and 2)
+    assert out[0, p3] == 1 and out[0, ra3] == pytest.approx(1 / 4)
+    assert seen[0, p3] > out[0, p3]  # walks through the edge itself are gone
+    # 0-2 stays linked by q, so nothing is left out
+    assert out[1].tolist() == seen[1].tolist()
+
+
+def test_message_graph_recounts_degrees_without_dropped_edges() -> None:
+    from guanxi.gnn.train import message_graph
+
+    comps, persons, edges = _community_graph(40, seed=5)
+    graph = build_graph(comps, persons, edges)
+    data = graph.data
+    et = ("person", "serves_as", "company")
+    drop = {et: torch.ones(data[et].edge_index.shape[1], dtype=torch.bool)}
+    mp = message_graph(data, drop)
+    full = message_graph(data)
+    # persons only serve in this graph: with every SERVES_AS gone their degree block is 0
+    n_deg = 2 * len(data.edge_types)
+    assert data["person"].x[:, -n_deg:].abs().sum() > 0
+    assert mp["person"].x[:, -n_deg:].abs().sum() == 0
+    assert torch.equal(full["person"].x, data["person"].x)  # nothing dropped, nothing changed
