@@ -45,7 +45,7 @@ from guanxi.scoring.contact_paths import PathConfig, find_paths, last_hop_factor
 from guanxi.scoring.intimacy import intimacy_between
 from guanxi.scoring.introductions import contact_paths
 from guanxi.scoring.key_contacts import company_contacts
-from guanxi.scoring.path_index import LABELS, RM, PathIndex, get_index
+from guanxi.scoring.path_index import LABELS, PathIndex, get_index
 from guanxi.scoring.projection import fetch_projection
 
 log = logging.getLogger("benchmarks.latency")
@@ -146,7 +146,7 @@ def bench_pagerank(client, reps: int) -> dict:
 def _costs(ix: PathIndex, cfg: PathConfig):
     """The rules of ``PathIndex.ball`` + ``find_paths`` on the whole index: which nodes may
     carry a path and the ``-log`` cost of entering each node (before the last hop)."""
-    expandable = ~ix.nominee & (ix.degree <= 300) & (ix.label != RM)
+    expandable = ix.expandable()
     carrier = expandable & (ix.degree <= cfg.mega_hub)
     hub = np.where(ix.degree <= cfg.hub_ref, 1.0, np.sqrt(cfg.hub_ref / np.maximum(ix.degree, 1)))
     return expandable, carrier, hub

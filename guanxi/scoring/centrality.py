@@ -23,7 +23,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from guanxi.scoring.nominees import NOMINEE_PATTERNS
-from guanxi.scoring.projection import Projection, batch_timeout, fetch_projection
+from guanxi.scoring.projection import Projection, fetch_projection
 from guanxi.scoring.records import ScorerInfo
 
 __all__ = [
@@ -164,7 +164,7 @@ def compute_centrality(
     name = f"guanxi-{uuid.uuid4().hex[:8]}"
     pats = list(NOMINEE_PATTERNS)
     try:
-        tmo = batch_timeout(client)
+        tmo = client.settings.batch_timeout_s  # whole-graph work
         client.read(
             "scoring.gds_project",
             graph_name=name,

@@ -27,7 +27,7 @@ import pandas as pd
 
 from guanxi.scoring.evidence import edge_evidence
 from guanxi.scoring.nominees import is_nominee
-from guanxi.scoring.projection import EDGE_PROPS, batch_timeout, party_frames
+from guanxi.scoring.projection import EDGE_PROPS, party_frames
 
 __all__ = ["PathIndex", "Ball", "get_index", "cached", "clear_index", "LABELS"]
 
@@ -169,7 +169,7 @@ class PathIndex:
             is_origin = np.zeros(n, dtype=bool)
             idx = [self.pos[o] for o in origin_ids if o in self.pos]
             is_origin[idx] = True
-        expandable = ~self.nominee & (self.degree <= expand_cap) & (self.label != RM)
+        expandable = self.expandable(expand_cap)
         level = np.full(n, -1, dtype=np.int8)
         level[t] = 0
         frontier = np.array([t], dtype=np.int64)
@@ -215,6 +215,11 @@ class PathIndex:
         kc = {ids[p]: r for p, r in self.key_contacts.get(t, {}).items()}
         return Ball(nodes, arcs, origins, kc)
 
+    def expandable(self, expand_cap: int = 300) -> np.ndarray:
+        """Mask of the parties a search goes on from: not nominee-like, not an RM, at most
+        ``expand_cap`` relationships."""
+        return ~self.nominee & (self.degree <= expand_cap) & (self.label != RM)
+
     def _neighbours(self, nodes: np.ndarray) -> np.ndarray:
         starts, ends = self.indptr[nodes], self.indptr[nodes + 1]
         return self.indices[_ranges(starts, ends - starts)].astype(np.int64)
@@ -243,7 +248,9 @@ def _build(client, version: tuple) -> PathIndex:
     t0 = time.perf_counter()
     nodes, edges = party_frames(client)
     kc = pd.DataFrame(
-        client.read("scoring.key_contact_ranks", timeout=batch_timeout(client))[0]["rows"],
+        client.read("scoring.key_contact_scores", timeout=client.settings.batch_timeout_s)[0][
+            "rows"
+        ],
         columns=["company_id", "person_id", "score"],
     )
     ix = PathIndex.from_frames(nodes, edges, kc, version)

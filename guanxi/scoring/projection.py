@@ -28,7 +28,6 @@ __all__ = [
     "Projection",
     "party_frames",
     "centrality_edges",
-    "batch_timeout",
     "fetch_graph",
     "fetch_projection",
     "clear_cache",
@@ -184,12 +183,6 @@ def clear_cache() -> None:
     _CACHE.clear()
 
 
-def batch_timeout(client) -> float:
-    """The timeout of whole-graph reads (``GUANXI_BATCH_TIMEOUT_S``): they take minutes on
-    large graphs, where an interactive query gets ``query_timeout_s``."""
-    return float(client.settings.batch_timeout_s)
-
-
 def _frames(client, run_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     key = ("frames", run_id)
     if key not in _CACHE:
@@ -200,11 +193,12 @@ def _frames(client, run_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
 def party_frames(client) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every party (id, label, name, nominee, customer) and every party relationship
     (source_id, target_id, rel_type and :data:`EDGE_PROPS`) as DataFrames; two packed
-    queries (one row per label / type)."""
+    queries (one row per label / type), under ``batch_timeout_s`` (minutes on large graphs,
+    where an interactive query gets ``query_timeout_s``)."""
     parts = []
-    nominees = list(NOMINEE_PATTERNS)
+    tmo = client.settings.batch_timeout_s
     for r in client.read(
-        "scoring.party_nodes", nominee_patterns=nominees, timeout=batch_timeout(client)
+        "scoring.party_nodes", nominee_patterns=list(NOMINEE_PATTERNS), timeout=tmo
     ):
         df = pd.DataFrame(r["rows"], columns=["id", "name", "nominee", "customer"], dtype=object)
         parts.append(df.assign(label=r["label"]))
@@ -212,7 +206,7 @@ def party_frames(client) -> tuple[pd.DataFrame, pd.DataFrame]:
     nodes = pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
     parts = []
     ecols = ["source_id", "target_id", *EDGE_PROPS]
-    for r in client.read("scoring.party_edges", timeout=batch_timeout(client)):
+    for r in client.read("scoring.party_edges", timeout=tmo):
         df = pd.DataFrame(r["rows"], columns=["source_id", "target_id", *r["cols"]], dtype=object)
         parts.append(df.assign(rel_type=r["rel_type"]))
     ecols.insert(2, "rel_type")

@@ -35,7 +35,7 @@ WITH n, rm, collect(coalesce(cb, wb, rb))[0] AS b
 RETURN n.id AS id, labels(n)[0] AS label, n.name AS name, rm.id AS rm_id, rm.name AS rm_name,
        b.name AS branch
 
-// name: scoring.key_contact_ranks
+// name: scoring.key_contact_scores
 // Every stored key contact (batch scoring): the contact-path index uses their scores to prefer
 // decision makers on the last hop into a company. Packed into one row (see
 // scoring.party_edges). Returns: rows (lists [company_id, person_id, score]).
