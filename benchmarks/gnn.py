@@ -6,8 +6,13 @@
 (b) real (``--real``): A-share top-10 holders announced up to 2020-05 as the graph, the new
     holder-company pairs of the 2020-Q3 snapshot as positives (both ends seen before);
 (c) lookalike precision@10 (same archetype) on the synthetic companies;
-(d) ``--latency``: p95 of ``gnn.lookalikes`` through Cypher on the database configured by
-    the environment (whatever is loaded there; its size is recorded).
+(d) ``--train-db``: ``guanxi train`` (default configuration) on the database configured by
+    the environment, timed per stage (export, train, validate, write-back);
+(e) ``--latency``: p95 of ``gnn.lookalikes`` through Cypher on that database (whatever is
+    loaded there; its size is recorded);
+(f) ``--prospects FOLDER``: precision@k of ``guanxi prospects`` against the generator's
+    ``converters`` (``FOLDER/ground_truth.json``; FOLDER is what the database was loaded
+    from, scored and trained on), beside the base rate of a random pick.
 Writes benchmarks/results/gnn.json (merging with what is there).
 """
 
@@ -139,13 +144,56 @@ def real() -> dict:
     return res
 
 
+def train_db() -> dict:
+    """``guanxi train``'s pipeline with its defaults on the configured database."""
+    from guanxi.config import get_settings
+    from guanxi.gnn.runs import train_and_publish
+    from guanxi.graph.client import GraphClient
+
+    t0 = time.perf_counter()
+    with GraphClient() as c:
+        res = train_and_publish(c, get_settings().home_dir, TrainConfig())
+    res["total_seconds"] = round(time.perf_counter() - t0, 1)
+    res["train_config"] = {k: v for k, v in vars(TrainConfig()).items() if k != "targets"}
+    return res
+
+
+def prospect_precision(folder: Path, ks: tuple[int, ...] = (10, 50, 100, 200)) -> dict:
+    """Precision@k of the prospect ranking against the generator's likely converters: over
+    all branches (each company once, at its best score) and per branch (top 10, mean)."""
+    from guanxi.gnn.apps import prospects
+    from guanxi.graph.client import GraphClient
+
+    truth = json.loads((folder / "ground_truth.json").read_text("utf-8"))
+    conv = set(truth["converters"])
+    with GraphClient() as c:
+        res = prospects(c, None, k=10**6)
+    best: dict[str, float] = {}
+    for items in res["branches"].values():
+        for p in items:
+            best[p["id"]] = max(best.get(p["id"], 0.0), p["score"])
+    ranked = sorted(best, key=lambda i: (-best[i], i))
+    per_branch = [np.mean([p["id"] in conv for p in items[:10]])
+                  for items in res["branches"].values() if len(items) >= 10]  # fmt: skip
+    return {
+        "candidates": len(ranked),
+        "converters": len(conv),
+        "base_rate": round(len(conv & set(ranked)) / max(len(ranked), 1), 4),
+        "precision@k": {k: round(float(np.mean([i in conv for i in ranked[:k]])), 4) for k in ks},
+        "per_branch_precision@10": round(float(np.mean(per_branch)), 4) if per_branch else None,
+        "branches": len(per_branch),
+    }
+
+
 def latency(runs: int = 200) -> dict:
     from guanxi.graph.client import GraphClient
 
     with GraphClient() as c:
-        ids = [r["id"] for r in c.console("MATCH (c:Company) WHERE c.embedding IS NOT NULL "
+        ids = [r[0] for r in c.console("MATCH (c:Company) WHERE c.embedding IS NOT NULL "
                                           "RETURN c.id AS id LIMIT 500")["rows"]]  # fmt: skip
         n = c.console("MATCH (c:Company) RETURN count(c)")["rows"][0][0]
+        for i in range(20):  # warm-up (plan cache, index pages), not timed
+            c.read("gnn.lookalikes", id=ids[-1 - i % len(ids)], k=10)
         times = []
         for i in range(runs):
             t = time.perf_counter()
@@ -160,20 +208,26 @@ def main() -> None:
     p.add_argument("--companies", type=int, default=10000)
     p.add_argument("--epochs", type=int, default=10)
     p.add_argument("--real", action="store_true")
+    p.add_argument("--train-db", action="store_true")
     p.add_argument("--latency", action="store_true")
+    p.add_argument("--prospects", type=Path, metavar="FOLDER")
     p.add_argument("--skip-synthetic", action="store_true")
     a = p.parse_args()
     logging.basicConfig(level=logging.INFO)
     torch.set_num_threads(2)
     out = json.loads(OUT.read_text("utf-8")) if OUT.exists() else {}
-    if not a.skip_synthetic:
-        out["synthetic"] = synthetic(a.companies, a.epochs)
-    if a.real:
-        out["real_ashare_holders"] = real()
-    if a.latency:
-        out["lookalike_latency"] = latency()
+    sections = {
+        "synthetic": (not a.skip_synthetic, lambda: synthetic(a.companies, a.epochs)),
+        "real_ashare_holders": (a.real, real),
+        "train_db": (a.train_db, train_db),
+        "lookalike_latency": (a.latency, latency),
+        "prospects": (a.prospects is not None, lambda: prospect_precision(a.prospects)),
+    }
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(out, indent=2, ensure_ascii=False, default=float), "utf-8")
+    for key, (wanted, run) in sections.items():
+        if wanted:  # written after each section: a later failure keeps what was measured
+            out[key] = run()
+            OUT.write_text(json.dumps(out, indent=2, ensure_ascii=False, default=float), "utf-8")
     log.info("wrote %s", OUT)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -25,18 +25,33 @@ def register(app: typer.Typer) -> None:
 
     @app.command("train")
     def train_cmd(
-        epochs: Annotated[int, typer.Option(help="Training epochs.")] = 20,
+        epochs: Annotated[int, typer.Option(min=1, help="Training epochs.")] = 20,
+        max_steps: Annotated[
+            int, typer.Option(min=0, help="Cap on optimiser steps over all epochs (0: no cap).")
+        ] = 1200,
         device: Annotated[str, typer.Option(help="cpu, cuda or auto.")] = "auto",
         as_json: JsonOpt = False,
     ) -> None:
         """Train the link-prediction GNN, save it with its card, write embeddings back."""
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
         from guanxi.gnn.runs import train_and_publish
         from guanxi.gnn.train import TrainConfig
 
         s = get_settings()
+        cfg = TrainConfig(epochs=epochs, max_steps=max_steps or None, device=device)
+        bar = Progress("{task.description:<11}", BarColumn(), MofNCompleteColumn(),
+                       TimeElapsedColumn(), console=err, disable=as_json)  # fmt: skip
+        tasks: dict[str, Any] = {}
+
+        def progress(stage: str, n: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.advance(tasks[stage], n)
+
         try:
-            with GraphClient(s) as c:
-                res = train_and_publish(c, s.home_dir, TrainConfig(epochs=epochs, device=device))
+            with GraphClient(s) as c, bar:
+                res = train_and_publish(c, s.home_dir, cfg, progress=progress)
         except GuanxiError as e:
             raise fail(e, as_json) from e
         if as_json:

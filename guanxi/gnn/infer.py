@@ -65,10 +65,12 @@ def lookalike_embeddings(z: np.ndarray, x: np.ndarray, dim: int = 64, gnn_dims: 
     return _unit(np.hstack([xa, za]))
 
 
-def normalised_embeddings(model: LinkModel, graph: GraphData) -> dict[str, np.ndarray]:
+def normalised_embeddings(
+    model: LinkModel, graph: GraphData, z: dict[str, torch.Tensor] | None = None
+) -> dict[str, np.ndarray]:
     """Vectors to write: :func:`lookalike_embeddings` for companies, the L2-normalised GNN
-    embedding for persons (float32)."""
-    z = embed(model, graph.data)
+    embedding for persons (float32). ``z``: full-graph embeddings when already computed."""
+    z = z if z is not None else embed(model, graph.data)
     out = {t: _unit(v.numpy()) for t, v in z.items()}
     out["company"] = lookalike_embeddings(z["company"].numpy(), graph.data["company"].x.numpy())
     return out
@@ -85,11 +87,14 @@ def customer_similarity(emb: np.ndarray, customer_mask: np.ndarray) -> np.ndarra
 
 @torch.no_grad()
 def learned_intimacy(model: LinkModel, graph: GraphData, pairs: PairFeatures,
-                     frame: pd.DataFrame) -> np.ndarray:  # fmt: skip
+                     frame: pd.DataFrame, z: dict[str, torch.Tensor] | None = None
+                     ) -> np.ndarray:  # fmt: skip
     """Link probability per row of ``frame`` (``source_id, source_label, target_id,
-    target_label``): the maximum over the edge types of matching node types, either direction."""
-    z = embed(model, graph.data)
+    target_label``): the maximum over the edge types of matching node types, either
+    direction. ``z``: the full-graph embeddings when the caller has them."""
+    z = z if z is not None else embed(model, graph.data)
     types = {"Company": "company", "Person": "person"}
+    frame = frame.reset_index(drop=True)
     best = np.zeros(len(frame), dtype=np.float32)
     for (sl, tl), part in frame.groupby(["source_label", "target_label"]):
         st, dt = types.get(sl), types.get(tl)
@@ -98,19 +103,19 @@ def learned_intimacy(model: LinkModel, graph: GraphData, pairs: PairFeatures,
         s = graph.index(st, part["source_id"].astype(str))
         t = graph.index(dt, part["target_id"].astype(str))
         ok = (s >= 0) & (t >= 0)
-        rows = np.nonzero(ok)[0]
-        if rows.size == 0:
+        pos = part.index.to_numpy()[ok]
+        ets = [tuple(k.split("__")) for k in model.targets]
+        ets = [et for et in ets if (et[0], et[2]) in ((st, dt), (dt, st))]
+        if pos.size == 0 or not ets:
             continue
-        pos = frame.index.get_indexer(part.index[rows])
-        for key in model.targets:
-            et = tuple(key.split("__"))
-            for a, b, ia, ib in ((st, dt, s, t), (dt, st, t, s)):
-                if (et[0], et[2]) != (a, b):
-                    continue
-                ia, ib = ia[ok], ib[ok]
-                pf = pairs.features(a, b, ia, ib, et) if model.fused else None
-                logit = model.decode(z[a][torch.as_tensor(ia)], z[b][torch.as_tensor(ib)], pf, et)
-                best[pos] = np.maximum(best[pos], torch.sigmoid(logit).numpy())
+        s, t = s[ok], t[ok]
+        # features and the decoder are symmetric in the pair (shared-neighbour counts,
+        # z_s ⊙ z_t), so one orientation serves both directions of every matching type
+        raw = pairs.scores(st, dt, s, t) if model.fused else None
+        zs, zt = z[st][torch.as_tensor(s)], z[dt][torch.as_tensor(t)]
+        for et in ets:
+            pf = pairs.for_type(raw, et) if raw is not None else None
+            best[pos] = np.maximum(best[pos], torch.sigmoid(model.decode(zs, zt, pf, et)).numpy())
     return best
 
 
@@ -133,12 +138,29 @@ def write_embeddings(client: Any, graph: GraphData, emb: dict[str, np.ndarray],
 
 
 def write_intimacy(client: Any, model: LinkModel, graph: GraphData, pairs: PairFeatures,
-                   run_id: str, alpha: float = BLEND_ALPHA) -> int:  # fmt: skip
-    """Blend the learned intimacy into every existing ``INTIMACY``; rows written."""
-    frame = pd.DataFrame(client.read("gnn.intimacy_pairs"))
-    if frame.empty:
+                   run_id: str, alpha: float = BLEND_ALPHA, page_size: int = 5000,
+                   z: dict[str, torch.Tensor] | None = None) -> int:  # fmt: skip
+    """Blend the learned intimacy into every existing ``INTIMACY`` between companies and
+    persons, a page of source nodes at a time (memory stays bounded: 7M relationships at
+    100k companies); the number of rows sent."""
+    z = z if z is not None else embed(model, graph.data)
+    written = 0
+    for label, query in (("Company", "gnn.intimacy_company_page"),
+                         ("Person", "gnn.intimacy_person_page")):  # fmt: skip
+        after = ""
+        while True:
+            page = client.read_df(query, after=after, limit=page_size)
+            if page.empty:
+                break
+            after = str(page["page_id"].max())
+            frame = page.dropna(subset=["rid"]).assign(source_label=label)
+            if not frame.empty:
+                frame["gnn_score"] = learned_intimacy(model, graph, pairs, frame, z)
+                rows = frame[["rid", "source_id", "target_id", "gnn_score"]].to_dict("records")
+                written += client.write_batches("gnn.write_intimacy", rows, alpha=alpha,
+                                                run_id=run_id)  # fmt: skip
+            if page["page_id"].nunique() < page_size:
+                break
+    if not written:
         log.info("no INTIMACY relationships yet: run the scoring first; nothing blended")
-        return 0
-    frame["gnn_score"] = learned_intimacy(model, graph, pairs, frame)
-    rows = frame[["source_id", "target_id", "gnn_score"]].to_dict("records")
-    return client.write_batches("gnn.write_intimacy", rows, alpha=alpha, run_id=run_id)
+    return written

@@ -181,7 +181,19 @@ class PairFeatures:
     def features(self, src_type: str, dst_type: str, s: np.ndarray, t: np.ndarray,
                  edge_type: tuple | None = None, leave_out: bool = False) -> Tensor:  # fmt: skip
         """The log-scaled decoder input for pairs (float32 tensor, ``dim`` columns)."""
-        raw = self.scores(src_type, dst_type, s, t, edge_type, leave_out)
+        return self.scale(self.scores(src_type, dst_type, s, t, edge_type, leave_out))
+
+    def for_type(self, raw: np.ndarray, edge_type: tuple) -> Tensor:
+        """:meth:`features` of ``edge_type`` from ``scores(..., edge_type=None)`` of the same
+        pairs: only the predicted type's ``link_`` column differs (it is 0). Lets a caller
+        score one set of pairs for several edge types at the price of one."""
+        raw = raw.copy()
+        raw[:, len(BASE_COLUMNS) + self.link_types.index(tuple(edge_type))] = 0.0
+        return self.scale(raw)
+
+    @staticmethod
+    def scale(raw: np.ndarray) -> Tensor:
+        """Log-scale raw :meth:`scores` in place into the decoder input."""
         raw[:, 2] *= 10.0
         raw[:, 4] *= 100.0
         raw[:, :5] = np.log1p(raw[:, :5])

@@ -22,7 +22,7 @@ from guanxi.gnn.data import GraphData, export_graph, recount_degrees
 from guanxi.gnn.evaluate import embed, evaluate_links, gnn_scorer, heuristic_scorers
 from guanxi.gnn.infer import normalised_embeddings, write_embeddings, write_intimacy
 from guanxi.gnn.pairs import PairFeatures
-from guanxi.gnn.train import TrainConfig, save, train
+from guanxi.gnn.train import Progress, TrainConfig, save, train
 
 __all__ = ["train_and_publish", "split_validation"]
 
@@ -50,19 +50,40 @@ def split_validation(
     return replace(graph, data=recount_degrees(data), _lookup={}), val
 
 
+def _sample(val: Positives, cap: int, seed: int) -> Positives:
+    """At most ``cap`` pairs of each type (a seeded sample): the metrics need a few thousand,
+    and scoring every validation pair of a 100k-company network took minutes."""
+    rng = np.random.default_rng(seed)
+    out: Positives = {}
+    for key, (st, dt, s, t) in val.items():
+        keep = np.sort(rng.choice(len(s), cap, replace=False)) if len(s) > cap else slice(None)
+        out[key] = (st, dt, s[keep], t[keep])
+    return out
+
+
 def train_and_publish(client: Any, home: Path, config: TrainConfig | None = None,
-                      val_share: float = 0.05, write: bool = True) -> dict[str, Any]:  # fmt: skip
-    """Run the whole pipeline; returns the summary that ``guanxi train --json`` prints."""
+                      val_share: float = 0.05, write: bool = True, val_cap: int = 2000,
+                      progress: Progress | None = None) -> dict[str, Any]:  # fmt: skip
+    """Run the whole pipeline; returns the summary that ``guanxi train --json`` prints.
+
+    ``progress(stage, advance, total)`` reports the stages (export, train steps, validate,
+    embeddings, intimacy); the summary's ``seconds`` times each.
+    """
     cfg = config or TrainConfig()
+    say = progress or (lambda _s, _n, _t: None)
+    seconds: dict[str, float] = {}
     t0 = time.perf_counter()
     graph = export_graph(client)
     if graph.data["company"].num_nodes == 0:
         from guanxi.errors import NotFound
 
         raise NotFound("No Company nodes to train on: load data first (`guanxi load`)")
-    export_s = time.perf_counter() - t0
+    seconds["export"] = time.perf_counter() - t0
+    say("export", 1, 1)
     train_graph, val = split_validation(graph, val_share, cfg.seed)
-    result = train(train_graph, cfg)
+    result = train(train_graph, cfg, progress)
+    seconds["train"] = result.seconds
+    t0 = time.perf_counter()
     z = embed(result.model, train_graph.data)
     edge_types = {"__".join(e): e for e in graph.data.edge_types}
     base = heuristic_scorers(result.pairs)
@@ -70,26 +91,38 @@ def train_and_publish(client: Any, home: Path, config: TrainConfig | None = None
                "adamic_adar": base["adamic_adar"]}  # fmt: skip
     num = {t: graph.data[t].num_nodes for t in graph.data.node_types}
     val = {k: v for k, v in val.items() if k in {"__".join(t) for t in cfg.targets}}
-    metrics = evaluate_links(val, num, scorers, n_neg=min(10000, 20 * max(num.values())))
+    metrics = evaluate_links(_sample(val, val_cap, cfg.seed), num, scorers,
+                             n_neg=min(10000, 20 * max(num.values())))  # fmt: skip
     folder = save(result, graph, home, metrics)
+    seconds["validate"] = time.perf_counter() - t0
+    say("validate", 1, 1)
     written = {"embeddings": 0, "intimacy": 0}
     if write:
-        emb = normalised_embeddings(result.model, graph)
+        t0 = time.perf_counter()
+        z_full = embed(result.model, graph.data)
+        emb = normalised_embeddings(result.model, graph, z_full)
         customers = graph.customer if graph.customer is not None else \
             np.zeros(len(graph.ids["company"]), dtype=bool)  # fmt: skip
         written["embeddings"] = write_embeddings(client, graph, emb, customers, result.run_id)
+        seconds["embeddings"] = time.perf_counter() - t0
+        say("embeddings", 1, 1)
+        t0 = time.perf_counter()
         full_pairs = PairFeatures(num, {et: graph.data[et].edge_index.numpy()
                                         for et in graph.data.edge_types})  # fmt: skip
         written["intimacy"] = write_intimacy(client, result.model, graph, full_pairs,
-                                             result.run_id)  # fmt: skip
+                                             result.run_id, z=z_full)  # fmt: skip
+        seconds["intimacy"] = time.perf_counter() - t0
+        say("intimacy", 1, 1)
     return {
         "run_id": result.run_id,
         "model_dir": str(folder),
         "nodes": num,
         "losses": [round(x, 4) for x in result.losses],
         "metrics": {k: v.get("mean", {}) for k, v in metrics.items()},
-        "export_seconds": round(export_s, 2),
+        "export_seconds": round(seconds["export"], 2),
         "train_seconds": round(result.seconds, 2),
+        "steps": result.steps,
+        "seconds": {k: round(v, 1) for k, v in seconds.items()},
         "device": str(cfg.device),
         "written": written,
     }

@@ -4,8 +4,10 @@ For every supervised edge type a share (``supervision_share``) of its edges beco
 supervision set and is removed from the message-passing graph (a disjoint split, so the
 model cannot "see" the edge it predicts); the loaders sample ``fanout`` neighbours per hop
 around each batch of supervision edges plus as many random negatives, and batches of the
-edge types are interleaved. Seeds fix torch, numpy and the split; on CPU the run is
-deterministic. The trained model is saved with its card under
+edge types are interleaved. ``max_steps`` caps the optimiser steps of the whole run (1 200 by
+default: 20 epochs of a 10k-company network, ~2 passes over a 100k one, where the validation
+metrics have levelled off; docs/gnn.md, Training). Seeds fix torch, numpy and the split;
+on CPU the run is deterministic. The trained model is saved with its card under
 ``<GUANXI_HOME>/models/<run_id>/`` (``model.pt``, ``card.json``).
 """
 
@@ -15,6 +17,7 @@ import json
 import logging
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,7 +34,8 @@ from guanxi.gnn.models import LinkModel
 from guanxi.gnn.pairs import PairFeatures
 from guanxi.gnn.sampling import TorchNeighborSampler
 
-__all__ = ["TrainConfig", "TrainResult", "train", "message_graph", "pick_device", "save"]
+__all__ = ["TrainConfig", "TrainResult", "Progress", "train", "message_graph", "pick_device",
+           "save"]  # fmt: skip
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +44,7 @@ log = logging.getLogger(__name__)
 class TrainConfig:
     """Hyper-parameters of one training run (saved in the card)."""
 
-    epochs: int = 3
+    epochs: int = 20
     hidden: int = 64
     out_dim: int = 64
     layers: int = 2
@@ -50,6 +54,7 @@ class TrainConfig:
     neg_ratio: float = 1.0
     supervision_share: float = 0.3
     max_batches_per_epoch: int | None = None
+    max_steps: int | None = 1200
     min_edges: int = 20
     fused: bool = True
     seed: int = 7
@@ -67,6 +72,7 @@ class TrainResult:
     pairs: PairFeatures
     seconds: float
     run_id: str
+    steps: int = 0
 
 
 def pick_device(requested: str | None = None) -> torch.device:
@@ -101,8 +107,16 @@ def _seed(seed: int) -> None:
     np.random.seed(seed)
 
 
-def train(graph: GraphData, config: TrainConfig | None = None) -> TrainResult:
-    """Train a :class:`LinkModel` on ``graph``; losses are mean BCE per epoch."""
+#: ``progress(stage, advance, total)``, as the loaders call it.
+Progress = Callable[[str, int, int], None]
+
+
+def train(graph: GraphData, config: TrainConfig | None = None,
+          progress: Progress | None = None) -> TrainResult:  # fmt: skip
+    """Train a :class:`LinkModel` on ``graph``; losses are mean BCE per epoch.
+
+    ``progress("train", 1, total)`` is called after each optimiser step.
+    """
     cfg = config or TrainConfig()
     _seed(cfg.seed)
     device = pick_device(cfg.device)
@@ -137,25 +151,35 @@ def train(graph: GraphData, config: TrainConfig | None = None) -> TrainResult:
     }  # fmt: skip
     losses: list[float] = []
     start = time.perf_counter()
+    budget = cfg.max_steps if cfg.max_steps is not None else float("inf")
+    per_epoch = cfg.max_batches_per_epoch or float("inf")
+    total_steps = int(min(budget, cfg.epochs * min(per_epoch, sum(map(len, loaders.values())))))
+    done = 0
     for epoch in range(cfg.epochs):
         total, count = 0.0, 0
         iters = {et: iter(ld) for et, ld in loaders.items()}
-        steps = 0
-        while iters and (cfg.max_batches_per_epoch is None or steps < cfg.max_batches_per_epoch):
+        while iters and count < per_epoch and done < budget:
             for et in list(iters):
+                if count >= per_epoch or done >= budget:
+                    break
                 batch = next(iters[et], None)
                 if batch is None:
                     del iters[et]
                     continue
-                loss = _step(model, opt, batch, et, pairs, device)
-                total += loss
+                total += _step(model, opt, batch, et, pairs, device)
                 count += 1
-                steps += 1
-        losses.append(total / max(count, 1))
-        log.info("epoch %d: loss %.4f (%d batches)", epoch + 1, losses[-1], count)
+                done += 1
+                if progress:
+                    progress("train", 1, total_steps)
+        if count:
+            losses.append(total / count)
+            log.info("epoch %d: loss %.4f (%d batches)", epoch + 1, losses[-1], count)
+        if done >= budget:
+            log.info("step budget reached: %d optimiser steps in %d epochs", done, epoch + 1)
+            break
     seconds = time.perf_counter() - start
     run_id = "gnn-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    return TrainResult(model.cpu(), cfg, losses, pairs, seconds, run_id)
+    return TrainResult(model.cpu(), cfg, losses, pairs, seconds, run_id, done)
 
 
 def _step(model: LinkModel, opt: torch.optim.Optimizer, batch: HeteroData, et: tuple,

@@ -16,7 +16,7 @@ from guanxi.errors import NotFound
 from guanxi.gnn.apps import lookalikes, prospects, recommend
 from guanxi.gnn.data import export_graph
 from guanxi.gnn.runs import train_and_publish
-from guanxi.gnn.train import TrainConfig
+from guanxi.gnn.train import TrainConfig, train
 
 
 @pytest.fixture(scope="module")
@@ -114,3 +114,32 @@ def test_prospects_are_non_customers_per_branch(trained) -> None:
     branch = next(b for b in res["branches"] if b != "unassigned")
     only = prospects(client, branch, k=3)
     assert list(only["branches"]) == [branch]
+
+
+def test_learned_intimacy_blends_into_every_intimacy(trained) -> None:
+    """Paged write-back: every company / person INTIMACY gets the learned score and the
+    documented blend, across several pages of source nodes."""
+    from guanxi.gnn.infer import BLEND_ALPHA, write_intimacy
+    from guanxi.gnn.pairs import PairFeatures
+    from guanxi.scoring.batch import run_scoring
+
+    client, _, _ = trained
+    run_scoring(client)
+    graph = export_graph(client)
+    result = train(graph, TrainConfig(epochs=1, max_steps=3, batch_size=64))
+    num = {t: graph.data[t].num_nodes for t in graph.data.node_types}
+    pairs = PairFeatures(
+        num, {et: graph.data[et].edge_index.numpy() for et in graph.data.edge_types}
+    )
+    sent = write_intimacy(client, result.model, graph, pairs, "gnn-test", page_size=37)
+    rows = client.console(
+        "MATCH (a)-[i:INTIMACY]->(b) WHERE (a:Company OR a:Person) AND (b:Company OR b:Person) "
+        "RETURN count(i) AS n, count(i.gnn_score) AS g, "
+        "sum(CASE WHEN i.gnn_run_id = 'gnn-test' THEN 1 ELSE 0 END) AS mine, "
+        "max(abs(i.blended_score - ($a * i.score + (1 - $a) * i.gnn_score))) AS err, "
+        "min(i.gnn_score) AS lo, max(i.gnn_score) AS hi",
+        {"a": BLEND_ALPHA},
+    )["rows"][0]
+    n, g, mine, err, lo, hi = rows
+    assert n > 37 and sent == n == g == mine
+    assert err < 1e-9 and 0.0 <= lo <= hi <= 1.0 and hi > lo

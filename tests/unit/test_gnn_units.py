@@ -118,6 +118,19 @@ def test_training_is_deterministic() -> None:
     assert a == b
 
 
+def test_step_budget_stops_training_and_reports_progress() -> None:
+    torch.set_num_threads(1)
+    comps, persons, edges = _community_graph(60, seed=3)
+    graph = build_graph(comps, persons, edges)
+    seen: list[tuple[str, int, int]] = []
+    cfg = dict(epochs=50, batch_size=16, hidden=16, out_dim=16, fanout=(3, 2), max_steps=7)
+    result = train(graph, TrainConfig(**cfg), progress=lambda *a: seen.append(a))
+    assert result.steps == 7 and len(result.losses) < 50
+    assert seen == [("train", 1, 7)] * 7
+    free = train(graph, TrainConfig(**{**cfg, "epochs": 2, "max_steps": None}))
+    assert free.steps > 7 and len(free.losses) == 2
+
+
 def _two_type_pairs() -> PairFeatures:
     # 0 -r-> 1 only; 0 -r-> 2 and 0 -q-> 2; 0-3-4-1 a 3-path from 0 to 1
     edges = {
@@ -138,6 +151,17 @@ def test_pair_link_flag_hides_the_predicted_type() -> None:
     assert for_r[:, link_q].tolist() == [0, 1]  # 0-2 is also linked by q (reverse direction)
     for_q = pf.scores("company", "company", s, t, q)
     assert for_q[:, link_r].tolist() == [1, 1] and for_q[:, link_q].tolist() == [0, 0]
+
+
+def test_features_for_several_types_from_one_scoring_match_and_are_symmetric() -> None:
+    """learned_intimacy scores a pair once for all edge types and one orientation."""
+    pf = _two_type_pairs()
+    s, t = np.array([0, 0, 3, 1]), np.array([1, 2, 4, 4])
+    raw = pf.scores("company", "company", s, t)
+    for et in (("company", "r", "company"), ("company", "q", "company")):
+        direct = pf.features("company", "company", s, t, et)
+        assert torch.equal(pf.for_type(raw, et), direct)
+        assert torch.equal(pf.features("company", "company", t, s, et), direct)
 
 
 def test_leave_out_removes_only_the_pairs_own_relationship() -> None:

@@ -15,26 +15,37 @@ MATCH (p:Person {id: row.id})
 SET p.embedding = row.embedding, p.embedding_run_id = $run_id
 RETURN count(p) AS written
 
-// name: gnn.intimacy_pairs
-// Every INTIMACY relationship between companies / persons with its transparent score.
-// Params: none. Returns: source_id, source_label, target_id, target_label, score.
-MATCH (a)-[i:INTIMACY]->(b)
-WHERE (a:Company OR a:Person) AND (b:Company OR b:Person)
-RETURN a.id AS source_id, CASE WHEN a:Company THEN 'Company' ELSE 'Person' END AS source_label,
-       b.id AS target_id, CASE WHEN b:Company THEN 'Company' ELSE 'Person' END AS target_label,
-       i.score AS score
+// name: gnn.intimacy_company_page
+// One page of companies in id order (keyset pagination) with their outgoing INTIMACY to
+// companies and persons. Params: $after (last id of the previous page, '' first), $limit.
+// Returns: page_id (the company; rid null when it has none), rid (elementId of the
+// relationship), source_id, target_id, target_label.
+MATCH (a:Company)
+WHERE a.id > $after
+WITH a ORDER BY a.id LIMIT $limit
+OPTIONAL MATCH (a)-[i:INTIMACY]->(b)
+WHERE b:Company OR b:Person
+RETURN a.id AS page_id, elementId(i) AS rid, a.id AS source_id, b.id AS target_id,
+       CASE WHEN b:Company THEN 'Company' ELSE 'Person' END AS target_label
+
+// name: gnn.intimacy_person_page
+// As gnn.intimacy_company_page, for persons.
+MATCH (a:Person)
+WHERE a.id > $after
+WITH a ORDER BY a.id LIMIT $limit
+OPTIONAL MATCH (a)-[i:INTIMACY]->(b)
+WHERE b:Company OR b:Person
+RETURN a.id AS page_id, elementId(i) AS rid, a.id AS source_id, b.id AS target_id,
+       CASE WHEN b:Company THEN 'Company' ELSE 'Person' END AS target_label
 
 // name: gnn.write_intimacy
 // Add the learned intimacy to existing INTIMACY relationships; score and evidence stay.
 // blended_score = $alpha · score + (1 − $alpha) · gnn_score. Params: $rows
-// ({source_id, target_id, gnn_score}), $alpha, $run_id. Returns: written.
+// ({rid, source_id, target_id, gnn_score}; rid from the page queries, the ids guard
+// against a relationship replaced since it was read), $alpha, $run_id. Returns: written.
 UNWIND $rows AS row
-OPTIONAL MATCH (ac:Company {id: row.source_id})
-OPTIONAL MATCH (ap:Person {id: row.source_id})
-OPTIONAL MATCH (bc:Company {id: row.target_id})
-OPTIONAL MATCH (bp:Person {id: row.target_id})
-WITH row, coalesce(ac, ap) AS a, coalesce(bc, bp) AS b
 MATCH (a)-[i:INTIMACY]->(b)
+WHERE elementId(i) = row.rid AND a.id = row.source_id AND b.id = row.target_id
 SET i.gnn_score = row.gnn_score,
     i.blended_score = CASE WHEN i.score IS NULL THEN row.gnn_score
                            ELSE $alpha * i.score + (1 - $alpha) * row.gnn_score END,
