@@ -78,6 +78,13 @@ class Settings(BaseSettings):
     api_warm_index: bool = Field(
         default=True, description="build the contact-path index when the API starts"
     )
+    path_index_check_s: float = Field(
+        default=1.0,
+        ge=0,
+        description="seconds a contact-path index is trusted before the graph version is "
+        "read again (writes made by this process are always seen at once); 0 checks on "
+        "every request",
+    )
     log_level: str = "INFO"
 
     @property

@@ -70,7 +70,13 @@ class ConsoleResult(dict):
 
 
 class GraphClient:
-    """Runs named queries from the library against one Neo4j database."""
+    """Runs named queries from the library against one Neo4j database.
+
+    ``GraphClient.writes`` counts the write transactions this process has run (any client):
+    in-process caches compare it to know that the graph may have changed under them.
+    """
+
+    writes: int = 0
 
     def __init__(
         self,
@@ -169,6 +175,8 @@ class GraphClient:
         routing: RoutingControl,
         timeout: float | None,
     ) -> list[dict[str, Any]]:
+        if routing == RoutingControl.WRITE:
+            GraphClient.writes += 1
         with translate_errors(repr(name)):
             records, _, _ = self.driver.execute_query(
                 self._query(name, text, timeout),

@@ -12,7 +12,7 @@ import time
 from datetime import date
 
 from guanxi.errors import NotFound
-from guanxi.scoring.contact_paths import Found, PathConfig, find_paths
+from guanxi.scoring.contact_paths import Found, PathConfig, search
 from guanxi.scoring.evidence import to_date
 from guanxi.scoring.intimacy import edge_intimacy
 from guanxi.scoring.path_index import get_index
@@ -150,23 +150,26 @@ def _pairs(f: Found) -> list[tuple[str, str]]:
     return list(zip(f.nodes, f.nodes[1:], strict=False))
 
 
-def live_hops(client, found: list[Found]) -> LocalGraph:
+def live_hops(client, found: list[Found]) -> tuple[LocalGraph, dict[str, dict]]:
     """The parties on ``found`` and every relationship between consecutive ones, read from
-    Neo4j now (one query), so evidence and channels always use current facts."""
+    Neo4j now (one query), so evidence and channels always use current facts; and each
+    party's bank context (``id, label, name, rm_id, rm_name, branch``) by id."""
     g = LocalGraph()
     if not found:
-        return g
+        return g, {}
     ids = sorted({x for f in found for x in f.nodes})
     pairs = sorted({p for f in found for p in _pairs(f)})
     rows = client.read("scoring.path_hops", ids=ids, pairs=[list(p) for p in pairs])
+    ctx: dict[str, dict] = {}
     for r in rows:
         if r["kind"] == "node":
             g.add_node(r["id"], r["label"], r["name"], nominee=r["nominee"])
+            ctx[r["id"]] = {c: r[c] for c in ("id", "label", "name", "rm_id", "rm_name", "branch")}
     for r in rows:
         if r["kind"] == "edge" and r["source_id"] in g.nodes and r["target_id"] in g.nodes:
             props = {c: r[c] for c in EDGE_PROPS if r.get(c) is not None}
             g.add_edge(r["source_id"], r["target_id"], r["rel_type"], props)
-    return g
+    return g, ctx
 
 
 def contact_paths(
@@ -203,13 +206,11 @@ def contact_paths(
     src = origin or "the bank"
     if target in (origin_ids or []):
         return [], f"{target!r} is the origin itself"
-    found = find_paths(ix.ball(target, origin_ids, cfg.max_hops), target, k, cfg)
-    g = live_hops(client, found)
+    found = search(ix, target, origin_ids, k, cfg)
+    g, ctx = live_hops(client, found)
     found = [f for f in found if all(g.edges_between(u, v) for u, v in _pairs(f))]
     if not found:
         return [], f"No contact path from {src!r} to {target!r} within {max_hops} hops"
-    ids = sorted({x for f in found for x in f.nodes})
-    ctx = {r["id"]: r for r in client.read("scoring.bank_context", ids=ids)}
     paths = [explain(g, f, ctx, today) for f in found]
     log.info("paths to %s: %d in %.1f ms", target, len(paths), (time.perf_counter() - t0) * 1e3)
     return paths, f"{len(paths)} path(s) from {src!r} to {target!r} within {max_hops} hops"

@@ -18,7 +18,7 @@ import logging
 import threading
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -29,7 +29,7 @@ from guanxi.scoring.evidence import edge_evidence
 from guanxi.scoring.nominees import is_nominee
 from guanxi.scoring.projection import EDGE_PROPS, party_frames
 
-__all__ = ["PathIndex", "Ball", "get_index", "cached", "clear_index", "LABELS"]
+__all__ = ["PathIndex", "Ball", "BallArrays", "get_index", "cached", "clear_index", "LABELS"]
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,21 @@ class Ball:
 
 
 @dataclass
+class BallArrays:
+    """A :class:`Ball` as positions in the index: the ``target``, the ``members``, the hop
+    ``level`` from the target and the ``is_origin`` mask (both index-sized), and the arcs
+    ``src → dst`` (towards the target) with their edge intimacy ``weight``."""
+
+    target: int
+    members: np.ndarray
+    level: np.ndarray
+    is_origin: np.ndarray
+    src: np.ndarray
+    dst: np.ndarray
+    weight: np.ndarray
+
+
+@dataclass
 class PathIndex:
     """Parties (``ids``, ``label`` codes, ``nominee``, ``bank`` = RM or customer company,
     ``degree`` = party relationships) and the undirected CSR ``indptr``/``indices`` with
@@ -69,6 +84,7 @@ class PathIndex:
     strength: np.ndarray
     key_contacts: dict[int, dict[int, float]]
     built_at: date
+    _masks: dict[tuple, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_frames(
@@ -150,17 +166,15 @@ class PathIndex:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def ball(
+    def ball_arrays(
         self,
         target: str,
         origin_ids: list[str] | None,
         max_hops: int,
         expand_cap: int = 300,
-    ) -> Ball:
-        """The search graph for ``target``: nodes within ``max_hops`` hops, breadth-first from
-        the target; nominees, RMs and nodes with more than ``expand_cap`` relationships are
-        not expanded (the target always is), and the last level keeps only origins (RMs in
-        ``origin_ids``, or every RM and customer company when it is None)."""
+    ) -> BallArrays:
+        """:meth:`ball` as index arrays, without building dictionaries (the search's fast
+        path: :func:`guanxi.scoring.contact_paths.search`)."""
         t = self.pos[target]
         n = len(self.ids)
         if origin_ids is None:
@@ -197,7 +211,21 @@ class PathIndex:
         x, y, w = x[sel], y[sel], w[sel]
         # a nominee or a node that is not expanded only starts a path (when an origin)
         carry = is_origin[y] | expandable[y] | (y == t)
-        x, y, w = x[carry], y[carry], w[carry]
+        return BallArrays(t, members, level, is_origin, y[carry], x[carry], w[carry])
+
+    def ball(
+        self,
+        target: str,
+        origin_ids: list[str] | None,
+        max_hops: int,
+        expand_cap: int = 300,
+    ) -> Ball:
+        """The search graph for ``target``: nodes within ``max_hops`` hops, breadth-first from
+        the target; nominees, RMs and nodes with more than ``expand_cap`` relationships are
+        not expanded (the target always is), and the last level keeps only origins (RMs in
+        ``origin_ids``, or every RM and customer company when it is None)."""
+        b = self.ball_arrays(target, origin_ids, max_hops, expand_cap)
+        t, members = b.target, b.members
         nodes = {
             self.ids[i]: {
                 "label": LABELS[self.label[i]],
@@ -209,16 +237,31 @@ class PathIndex:
         }
         arcs: dict[str, dict[str, float]] = {}
         ids = self.ids
-        for xi, yi, wi in zip(x.tolist(), y.tolist(), w.tolist(), strict=True):
+        for yi, xi, wi in zip(b.src.tolist(), b.dst.tolist(), b.weight.tolist(), strict=True):
             arcs.setdefault(ids[yi], {})[ids[xi]] = wi
-        origins = {ids[i] for i in members[is_origin[members]].tolist() if i != t}
+        origins = {ids[i] for i in members[b.is_origin[members]].tolist() if i != t}
         kc = {ids[p]: r for p, r in self.key_contacts.get(t, {}).items()}
         return Ball(nodes, arcs, origins, kc)
 
     def expandable(self, expand_cap: int = 300) -> np.ndarray:
         """Mask of the parties a search goes on from: not nominee-like, not an RM, at most
-        ``expand_cap`` relationships."""
-        return ~self.nominee & (self.degree <= expand_cap) & (self.label != RM)
+        ``expand_cap`` relationships (computed once per cap)."""
+        key = ("expandable", expand_cap)
+        if key not in self._masks:
+            mask = ~self.nominee & (self.degree <= expand_cap) & (self.label != RM)
+            mask.setflags(write=False)  # shared by every request
+            self._masks[key] = mask
+        return self._masks[key]
+
+    def blocked(self, mega_hub: int) -> np.ndarray:
+        """Mask of the parties that never carry a path: nominee-like or more than
+        ``mega_hub`` relationships (computed once per limit)."""
+        key = ("blocked", mega_hub)
+        if key not in self._masks:
+            mask = self.nominee | (self.degree > mega_hub)
+            mask.setflags(write=False)
+            self._masks[key] = mask
+        return self._masks[key]
 
     def _neighbours(self, nodes: np.ndarray) -> np.ndarray:
         starts, ends = self.indptr[nodes], self.indptr[nodes + 1]
@@ -237,6 +280,7 @@ def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
 # -- the per-process cache ---------------------------------------------------------------
 _LOCK = threading.Lock()
 _INDEX: dict[str, PathIndex] = {}
+_CHECKED: dict[str, tuple[float, int | None]] = {}  # key -> (monotonic time, writes) of a check
 
 
 def _version(client) -> tuple:
@@ -269,13 +313,27 @@ def _key(client) -> str:
 
 def get_index(client) -> PathIndex:
     """The index for ``client``'s database: built on first use and rebuilt, under a lock
-    (concurrent callers wait for the one build), whenever the graph version has changed."""
+    (concurrent callers wait for the one build), whenever the graph version has changed.
+
+    The version is read at most every ``path_index_check_s`` seconds (a query per request
+    was a tenth of a contact-path request's cost), and again at once after any write by
+    this process (``GraphClient.writes``): another process's load or scoring run is seen
+    within that many seconds, this process's own at once.
+    """
     key = _key(client)
+    writes = type(client).writes if hasattr(type(client), "writes") else None
+    now = time.monotonic()
+    with _LOCK:
+        ix, seen = _INDEX.get(key), _CHECKED.get(key)
+        if ix is not None and seen is not None and writes is not None and seen[1] == writes \
+                and now - seen[0] < client.settings.path_index_check_s:  # fmt: skip
+            return ix
     version = _version(client)
     with _LOCK:
         ix = _INDEX.get(key)
         if ix is None or ix.version != version:
             ix = _INDEX[key] = _build(client, version)
+        _CHECKED[key] = (now, writes)
         return ix
 
 
@@ -289,3 +347,4 @@ def clear_index() -> None:
     """Forget every cached index (tests, after a wipe in the same process)."""
     with _LOCK:
         _INDEX.clear()
+        _CHECKED.clear()

@@ -49,9 +49,14 @@ def constrained_dijkstra(
     banned_nodes: frozenset | set = frozenset(),
     banned_edges: frozenset | set = frozenset(),
     hop_dist: Mapping[Hashable, int] | None = None,
+    lower: Mapping[Hashable, float] | None = None,
 ) -> tuple[float, list[Hashable]] | None:
     """The cheapest path ``source → target`` with at most ``max_hops`` counted hops, avoiding
-    ``banned_nodes`` and ``banned_edges`` (pairs); ``None`` when there is none."""
+    ``banned_nodes`` and ``banned_edges`` (pairs); ``None`` when there is none.
+
+    ``lower``: a consistent lower bound of each node's cost to ``target`` (the unconstrained
+    shortest-path cost is one); the search then runs as A*, settling far fewer states.
+    """
     if source in banned_nodes:
         return None
     inf = float("inf")
@@ -61,11 +66,11 @@ def constrained_dijkstra(
     floor: dict[Hashable, list[float]] = {source: [0.0] * limit}
     best: dict[tuple[Hashable, int], float] = {(source, 0): 0.0}
     parent: dict[tuple[Hashable, int], tuple[Hashable, int] | None] = {(source, 0): None}
-    heap = [(0.0, 0, source, 0)]
+    heap = [(0.0, 0, source, 0, 0.0)]
     counter = 1
     far = max_hops + 1
     while heap:
-        cost, _, u, h = heapq.heappop(heap)
+        _, _, u, h, cost = heapq.heappop(heap)
         if cost > best.get((u, h), inf):
             continue
         if u == target:
@@ -94,7 +99,8 @@ def constrained_dijkstra(
                 fv[x] = nc
             best[(v, nh)] = nc
             parent[(v, nh)] = (u, h)
-            heapq.heappush(heap, (nc, counter, v, nh))
+            prio = nc if lower is None else nc + lower.get(v, 0.0)
+            heapq.heappush(heap, (prio, counter, v, nh, nc))
             counter += 1
     return None
 
@@ -111,8 +117,14 @@ def yen_k_shortest(
     max_hops: int,
     *,
     virtual: Hashable | None = None,
+    hop_dist: Mapping[Hashable, int] | None = None,
+    lower: Mapping[Hashable, float] | None = None,
 ) -> list[tuple[float, list[Hashable]]]:
     """Up to ``k`` cheapest loopless paths with at most ``max_hops`` hops, cheapest first.
+
+    ``hop_dist``: each node's hop distance to ``target`` (nodes missing cannot reach it),
+    used to prune; computed from ``adj`` when not given. ``lower``: cost lower bounds for
+    A* (:func:`constrained_dijkstra`).
 
     Notes
     -----
@@ -127,8 +139,11 @@ def yen_k_shortest(
     >>> yen_k_shortest(adj, "s", "t", 3, 3)
     [(2.0, ['s', 'a', 't']), (2.5, ['s', 'a', 'b', 't']), (3.0, ['s', 'b', 't'])]
     """
-    hop_dist = hop_distances(adj, target, max_hops + 1)
-    first = constrained_dijkstra(adj, source, target, max_hops, virtual=virtual, hop_dist=hop_dist)
+    if hop_dist is None:
+        hop_dist = hop_distances(adj, target, max_hops + 1)
+    first = constrained_dijkstra(
+        adj, source, target, max_hops, virtual=virtual, hop_dist=hop_dist, lower=lower
+    )
     if first is None:
         return []
     found = [first]
@@ -149,6 +164,7 @@ def yen_k_shortest(
                 banned_nodes=set(root[:-1]),
                 banned_edges=banned_edges,
                 hop_dist=hop_dist,
+                lower=lower,
             )
             if res is None:
                 continue

@@ -4,10 +4,12 @@ import math
 from datetime import date
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 import pytest
 
 from guanxi.scoring.contact_paths import PathConfig, find_paths, hub_factor
+from guanxi.scoring.contact_paths import search as fast_search
 from guanxi.scoring.path_index import PathIndex
 from guanxi.scoring.yen import constrained_dijkstra, yen_k_shortest
 
@@ -78,7 +80,45 @@ def bank_index(nodes=NODES, edges=EDGES, key_contacts=()) -> PathIndex:
 
 
 def search(ix: PathIndex, k: int = 5, cfg: PathConfig = PathConfig(), origins=None):
-    return find_paths(ix.ball("T", origins, cfg.max_hops), "T", k, cfg)
+    """The reference search on the Ball, checked against the array fast path."""
+    ref = find_paths(ix.ball("T", origins, cfg.max_hops), "T", k, cfg)
+    fast = fast_search(ix, "T", origins, k, cfg)
+    assert [f.nodes for f in fast] == [f.nodes for f in ref]
+    assert [f.score for f in fast] == pytest.approx([f.score for f in ref], rel=1e-9)
+    return ref
+
+
+def test_fast_search_equals_the_reference_on_a_random_network() -> None:
+    rng = np.random.default_rng(5)
+    labels = rng.choice(["Company", "Person", "RelationshipManager"], 300, p=[0.5, 0.45, 0.05])
+    nodes = [(f"N{i}", lab, f"名{i}", lab == "Company" and rng.random() < 0.2)
+             for i, lab in enumerate(labels)]  # fmt: skip
+    kinds = [
+        ("KNOWS", lambda: {"strength": float(rng.random())}),
+        ("SERVES_AS", lambda: {"role": str(rng.choice(["chairman", "director", "cfo"]))}),
+        ("HOLDS_SHARES", lambda: {"pct": float(rng.uniform(1, 60))}),
+        ("SUPPLIES", lambda: {"amount": float(rng.uniform(1e6, 1e9)), "share": 0.3}),
+    ]
+    edges = []
+    for _ in range(900):
+        a, b = rng.choice(300, 2, replace=False)
+        kind, props = kinds[rng.integers(len(kinds))]
+        edges.append((f"N{a}", f"N{b}", kind, props()))
+    companies = [n for n, lab, _, _ in nodes if lab == "Company"]
+    people = [n for n, lab, _, _ in nodes if lab == "Person"]
+    kc = [(c, p, float(rng.random())) for c in companies[:60] for p in rng.choice(people, 2)]
+    ix = bank_index(nodes, edges, kc)
+    rms = [n for n, lab, _, _ in nodes if lab == "RelationshipManager"][:3]
+    found = 0
+    for target in [n for n, _, _, _ in nodes[:120]]:
+        for origins in (None, rms):
+            for cfg in (PathConfig(), PathConfig(max_hops=3, mega_hub=8, hub_ref=3)):
+                ref = find_paths(ix.ball(target, origins, cfg.max_hops), target, 4, cfg)
+                fast = fast_search(ix, target, origins, 4, cfg)
+                assert [f.nodes for f in fast] == [f.nodes for f in ref], target
+                assert [f.score for f in fast] == pytest.approx([f.score for f in ref], rel=1e-9)
+                found += len(ref)
+    assert found > 300  # the comparison covered many real paths
 
 
 def test_index_strength_is_noisy_or_of_the_pair() -> None:
@@ -152,3 +192,49 @@ def test_hub_penalty() -> None:
     ix = bank_index()
     base = search(ix, 1, origins=["rm"])[0].score
     assert search(ix, 1, cfg, origins=["rm"])[0].score == pytest.approx(base * math.sqrt(1 / 2))
+
+
+def test_index_version_is_rechecked_after_the_interval_or_a_local_write(monkeypatch) -> None:
+    from dataclasses import replace
+
+    from guanxi.config import Settings
+    from guanxi.scoring import path_index as pi
+
+    class FakeClient:
+        writes = 0
+        database = "neo4j"
+
+        def __init__(self, check_s: float) -> None:
+            self.settings = Settings(path_index_check_s=check_s, neo4j_uri="bolt://fake:1")
+            self.version_reads = 0
+            self.version = ("a", 1, 1)
+
+        def read(self, name: str, **_):
+            assert name == "admin.graph_version"
+            self.version_reads += 1
+            s, n, r = self.version
+            return [{"stamp": s, "nodes": n, "relationships": r}]
+
+    built = []
+    monkeypatch.setattr(
+        pi, "_build", lambda c, v: built.append(v) or replace(bank_index(), version=v)
+    )
+    clock = [100.0]
+    monkeypatch.setattr(pi.time, "monotonic", lambda: clock[0])
+    pi.clear_index()
+    c = FakeClient(check_s=1.0)
+    first = pi.get_index(c)
+    assert pi.get_index(c) is first and c.version_reads == 1  # trusted within the interval
+    clock[0] += 1.5
+    pi.get_index(c)
+    assert c.version_reads == 2 and len(built) == 1  # re-read, unchanged: not rebuilt
+    c.version = ("b", 2, 2)
+    FakeClient.writes += 1  # a write by this process: seen at once
+    pi.get_index(c)
+    assert c.version_reads == 3 and built == [("a", 1, 1), ("b", 2, 2)]
+    every = FakeClient(check_s=0.0)
+    pi.clear_index()
+    for _ in range(3):
+        pi.get_index(every)
+    assert every.version_reads == 3
+    pi.clear_index()

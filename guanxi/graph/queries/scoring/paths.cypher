@@ -15,26 +15,6 @@ CALL () {
 }
 RETURN id, label
 
-// name: scoring.bank_context
-// How parties $ids relate to the bank: for an RM its branch; for a company the RM that
-// manages it and its branch. Params: $ids. Returns: id, label, name, rm_id, rm_name, branch.
-UNWIND $ids AS pid
-CALL (pid) {
-  MATCH (n:Company {id: pid}) RETURN n
-  UNION
-  MATCH (n:Person {id: pid}) RETURN n
-  UNION
-  MATCH (n:RelationshipManager {id: pid}) RETURN n
-}
-OPTIONAL MATCH (rm:RelationshipManager)-[:MANAGES]->(n)
-WITH n, collect(rm)[0] AS rm
-OPTIONAL MATCH (n)-[:CUSTOMER_OF]->(cb:Branch)
-OPTIONAL MATCH (n)-[:WORKS_AT]->(wb:Branch)
-OPTIONAL MATCH (rm)-[:WORKS_AT]->(rb:Branch)
-WITH n, rm, collect(coalesce(cb, wb, rb))[0] AS b
-RETURN n.id AS id, labels(n)[0] AS label, n.name AS name, rm.id AS rm_id, rm.name AS rm_name,
-       b.name AS branch
-
 // name: scoring.key_contact_scores
 // Every stored key contact (batch scoring): the contact-path index uses their scores to prefer
 // decision makers on the last hop into a company. Packed into one row (see
@@ -43,10 +23,12 @@ MATCH (p:Person)-[k:KEY_CONTACT]->(c:Company)
 RETURN collect([c.id, p.id, k.score]) AS rows
 
 // name: scoring.path_hops
-// The parties on found contact paths and every party relationship between consecutive ones,
-// read live so evidence is always current. Params: $ids (node ids), $pairs (list of [a, b]).
-// Returns: kind ('node' or 'edge'), id, label, name, nominee, source_id, target_id, rel_type
-// and the relationship property columns.
+// The parties on found contact paths with how each relates to the bank (for an RM its
+// branch; for a company the RM that manages it and its branch), and every party
+// relationship between consecutive ones, read live so evidence is always current; one
+// round trip per request. Params: $ids (node ids), $pairs (list of [a, b]).
+// Returns: kind ('node' or 'edge'), id, label, name, nominee, rm_id, rm_name, branch,
+// source_id, target_id, rel_type and the relationship property columns.
 CALL () {
   UNWIND $ids AS pid
   CALL (pid) {
@@ -56,8 +38,15 @@ CALL () {
     UNION
     MATCH (n:RelationshipManager {id: pid}) RETURN n
   }
+  OPTIONAL MATCH (rm:RelationshipManager)-[:MANAGES]->(n)
+  WITH n, collect(rm)[0] AS rm
+  OPTIONAL MATCH (n)-[:CUSTOMER_OF]->(cb:Branch)
+  OPTIONAL MATCH (n)-[:WORKS_AT]->(wb:Branch)
+  OPTIONAL MATCH (rm)-[:WORKS_AT]->(rb:Branch)
+  WITH n, rm, collect(coalesce(cb, wb, rb))[0] AS b
   RETURN 'node' AS kind, n.id AS id, labels(n)[0] AS label, n.name AS name,
-         coalesce(n.nominee, false) AS nominee, null AS r
+         coalesce(n.nominee, false) AS nominee, rm.id AS rm_id, rm.name AS rm_name,
+         b.name AS branch, null AS r
   UNION ALL
   UNWIND $pairs AS pair
   CALL (pair) {
@@ -69,9 +58,10 @@ CALL () {
   }
   MATCH (a)-[r:HOLDS_SHARES|SERVES_AS|SUPPLIES|PAYS|GUARANTEES|KNOWS|MANAGES]-(b)
   WHERE b.id = pair[1]
-  RETURN 'edge' AS kind, null AS id, null AS label, null AS name, null AS nominee, r
+  RETURN 'edge' AS kind, null AS id, null AS label, null AS name, null AS nominee,
+         null AS rm_id, null AS rm_name, null AS branch, r
 }
-RETURN kind, id, label, name, nominee,
+RETURN kind, id, label, name, nominee, rm_id, rm_name, branch,
        startNode(r).id AS source_id, endNode(r).id AS target_id, type(r) AS rel_type,
        r.pct AS pct, r.role AS role, toString(r.until) AS until, r.amount AS amount,
        r.share AS share, r.count AS count, toString(r.last) AS last, toString(r.end) AS end,
