@@ -7,10 +7,11 @@ import threading
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from guanxi import __version__
 from guanxi.api.users import UserStore
@@ -32,6 +33,31 @@ def _warm_index(client: GraphClient) -> None:
         log.info("contact-path index ready: %d parties", len(ix))
     except Exception as e:  # noqa: BLE001 - a cold index is built on first use instead
         log.warning("contact-path index not built at start (%s); built on first use", e)
+
+
+class RequestIdMiddleware:
+    """Give every HTTP request an id (the caller's ``X-Request-ID`` or a new one): in
+    ``request.state.request_id`` for errors and logs, and echoed in the response header.
+    Plain ASGI: Starlette's ``BaseHTTPMiddleware`` (``@app.middleware``) cost about a
+    millisecond of CPU per request, a tenth of a contact-path request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = Headers(scope=scope).get("x-request-id")
+        rid = given or uuid.uuid4().hex[:16]
+        scope.setdefault("state", {})["request_id"] = rid
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)["x-request-id"] = rid
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -60,13 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.users = UserStore(settings)
     app.state.scope_cache = {}
 
-    @app.middleware("http")
-    async def request_id(request: Request, call_next: Any) -> Any:
-        rid = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
-        request.state.request_id = rid
-        response = await call_next(request)
-        response.headers["x-request-id"] = rid
-        return response
+    app.add_middleware(RequestIdMiddleware)
 
     @app.exception_handler(GuanxiError)
     async def guanxi_error(request: Request, exc: GuanxiError) -> JSONResponse | HTMLResponse:

@@ -58,14 +58,25 @@ class UserStore:
 
     def __init__(self, settings: Settings) -> None:
         self.path: Path = settings.users_path
+        self._cache: tuple[tuple[int, int, int], dict[str, dict]] | None = None
 
     def _read(self) -> dict[str, dict]:
-        if not self.path.exists():
-            return {}
+        # parsed once per version of the file (every request authenticates; `users add`
+        # in another process replaces the file, which changes its stat)
         try:
-            return json.loads(self.path.read_text(encoding="utf-8"))
+            st = self.path.stat()
+        except FileNotFoundError:
+            return {}
+        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+        cached = self._cache
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as e:
             raise ConfigError(f"{self.path} is not valid JSON: {e}") from e
+        self._cache = (stamp, data)
+        return data
 
     def _write(self, data: dict[str, dict]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -65,6 +65,31 @@ def translate_errors(what: str) -> Iterator[None]:
         raise QueryError(f"Query {what}: a parameter cannot be sent to Neo4j: {e}") from e
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def _plain(value: Any) -> bool:
+    """Whether ``value`` holds only scalars, lists and maps (no node, relationship, path,
+    temporal or spatial value that ``Record.data()`` would have to convert)."""
+    t = type(value)
+    if t in _PLAIN:
+        return True
+    if t is list:
+        return all(map(_plain, value))
+    if t is dict:
+        return all(map(_plain, value.values()))
+    return False
+
+
+def _as_dict(record: neo4j.Record) -> dict[str, Any]:
+    """``record.data()``, 10x cheaper for the plain rows the named queries return (0.8 of
+    a contact-path request's 11 ms went to ``data()``)."""
+    values = record.values()
+    if all(map(_plain, values)):
+        return dict(zip(record.keys(), values, strict=True))
+    return record.data()
+
+
 class ConsoleResult(dict):
     """``{"columns": [...], "rows": [[...]], "truncated": bool}`` of an ad-hoc query."""
 
@@ -184,7 +209,7 @@ class GraphClient:
                 database_=self.database,
                 routing_=routing,
             )
-        return [r.data() for r in records]
+        return [_as_dict(r) for r in records]
 
     def write_batches(
         self,

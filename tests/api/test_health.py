@@ -16,6 +16,15 @@ def test_health_is_ok_when_neo4j_answers(settings: Settings, client) -> None:
     assert r.headers["x-request-id"]
 
 
+def test_a_callers_request_id_is_echoed_in_the_header_and_errors(settings: Settings) -> None:
+    with TestClient(create_app(settings)) as tc:
+        ok = tc.get("/api/v1/health", headers={"X-Request-ID": "rq-123"})
+        bad = tc.get("/api/v1/companies?q=x", headers={"X-Request-ID": "rq-456"})
+    assert ok.headers["x-request-id"] == "rq-123"
+    assert bad.status_code == 401 and bad.headers["x-request-id"] == "rq-456"
+    assert bad.json()["request_id"] == "rq-456"
+
+
 def test_health_is_degraded_when_neo4j_is_down(tmp_path) -> None:
     s = Settings(neo4j_uri="bolt://127.0.0.1:1", neo4j_password="x")
     with TestClient(create_app(s)) as tc:

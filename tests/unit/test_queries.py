@@ -47,3 +47,20 @@ def test_package_library_loads_admin_queries() -> None:
     assert "admin.components" in lib
     assert "admin.wipe_batch" in lib
     assert lib["admin.wipe_batch"].params == ("limit",)
+
+
+def test_rows_convert_like_record_data() -> None:
+    """The fast row conversion gives what ``Record.data()`` gives, and defers to it for any
+    value that is not a plain scalar, list or map."""
+    from neo4j.time import Date
+
+    import neo4j
+    from guanxi.graph import client as gc
+
+    plain = neo4j.Record(
+        zip(["a", "b", "c"], [1, [0.5, "x", None], {"k": [True, {"z": 2}]}], strict=True)
+    )
+    assert gc._as_dict(plain) == plain.data()
+    nested = neo4j.Record(zip(["a", "b"], [1, [{"d": Date(2024, 1, 2)}]], strict=True))
+    assert not gc._plain(nested.values()[1])
+    assert gc._as_dict(nested) == nested.data()
