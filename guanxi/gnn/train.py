@@ -5,8 +5,8 @@ supervision set and is removed from the message-passing graph (a disjoint split,
 model cannot "see" the edge it predicts); the loaders sample ``fanout`` neighbours per hop
 around each batch of supervision edges plus as many random negatives, and batches of the
 edge types are interleaved. ``max_steps`` caps the optimiser steps of the whole run (1 200 by
-default: 20 epochs of a 10k-company network, ~2 passes over a 100k one, where the validation
-metrics have levelled off; docs/gnn.md, Training). Seeds fix torch, numpy and the split;
+default: 20 epochs of a 10k-company network, ~2 passes over a 100k one, where the loss is
+flat in the second pass; docs/gnn.md, Training). Seeds fix torch, numpy and the split;
 on CPU the run is deterministic. The trained model is saved with its card under
 ``<GUANXI_HOME>/models/<run_id>/`` (``model.pt``, ``card.json``).
 """
