@@ -160,14 +160,20 @@ def train_db() -> dict:
 
 def prospect_precision(folder: Path, ks: tuple[int, ...] = (10, 50, 100, 200)) -> dict:
     """Precision@k of the prospect ranking against the generator's likely converters: over
-    all branches (each company once, at its best score) and per branch (top 10, mean)."""
+    all branches (each company once; a prospect's score does not depend on the branch) and
+    per branch (top 10, mean). The base rate is the converters' share of the candidates
+    ``guanxi prospects`` ranks (every active non-customer, non-nominee company)."""
     from guanxi.gnn.apps import prospects
     from guanxi.graph.client import GraphClient
 
     truth = json.loads((folder / "ground_truth.json").read_text("utf-8"))
     conv = set(truth["converters"])
-    with GraphClient() as c:
-        res = prospects(c, None, k=10**6)
+    with GraphClient() as c:  # the global top K lies within every branch's top K
+        res = prospects(c, None, k=max(ks))
+        pool = {r[0] for r in c.console(
+            "MATCH (c:Company) WHERE NOT (c)-[:CUSTOMER_OF]->() "
+            "AND coalesce(c.status, 'active') = 'active' AND NOT coalesce(c.nominee, false) "
+            "RETURN c.id", row_cap=10**7)["rows"]}  # fmt: skip
     best: dict[str, float] = {}
     for items in res["branches"].values():
         for p in items:
@@ -176,9 +182,9 @@ def prospect_precision(folder: Path, ks: tuple[int, ...] = (10, 50, 100, 200)) -
     per_branch = [np.mean([p["id"] in conv for p in items[:10]])
                   for items in res["branches"].values() if len(items) >= 10]  # fmt: skip
     return {
-        "candidates": len(ranked),
+        "candidates": len(pool),
         "converters": len(conv),
-        "base_rate": round(len(conv & set(ranked)) / max(len(ranked), 1), 4),
+        "base_rate": round(len(conv & pool) / max(len(pool), 1), 4),
         "precision@k": {k: round(float(np.mean([i in conv for i in ranked[:k]])), 4) for k in ks},
         "per_branch_precision@10": round(float(np.mean(per_branch)), 4) if per_branch else None,
         "branches": len(per_branch),

@@ -120,12 +120,16 @@ def learned_intimacy(model: LinkModel, graph: GraphData, pairs: PairFeatures,
 
 
 def write_embeddings(client: Any, graph: GraphData, emb: dict[str, np.ndarray],
-                     customers: np.ndarray, run_id: str,
-                     batch_size: int = 2000) -> int:  # fmt: skip
-    """Write company (and person) embeddings and customer similarity; rows written."""
+                     customers: np.ndarray, run_id: str, batch_size: int = 2000,
+                     propensity: np.ndarray | None = None) -> int:  # fmt: skip
+    """Write company (and person) embeddings, customer similarity and the prospect
+    propensity (null when not given); rows written."""
     sim = customer_similarity(emb["company"], customers)
-    rows = ({"id": i, "embedding": e.tolist(), "customer_similarity": float(s)}
-            for i, e, s in zip(graph.ids["company"], emb["company"], sim, strict=True))  # fmt: skip
+    prop = [None] * len(sim) if propensity is None else [float(p) for p in propensity]
+    rows = (
+        {"id": i, "embedding": e.tolist(), "customer_similarity": float(s), "prospect_score": p}
+        for i, e, s, p in zip(graph.ids["company"], emb["company"], sim, prop, strict=True)
+    )
     n = client.write_batches("gnn.write_company_embeddings", rows, batch_size=batch_size,
                              run_id=run_id)  # fmt: skip
     if "person" in emb and len(graph.ids["person"]):

@@ -4,7 +4,8 @@
 Neo4j, keeps ``val_share`` of each target edge type aside as a validation set (removed from
 the graph the model trains on), trains, measures AUC / Hits@50 / MRR on that set beside
 the Adamic-Adar baseline, saves the model and its card, then writes the embeddings, the
-customer similarity and the learned intimacy back (embeddings from the full graph).
+customer similarity, the prospect propensity (:mod:`guanxi.gnn.propensity`) and the learned
+intimacy back (embeddings from the full graph).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from guanxi.gnn.data import GraphData, export_graph, recount_degrees
 from guanxi.gnn.evaluate import embed, evaluate_links, gnn_scorer, heuristic_scorers
 from guanxi.gnn.infer import normalised_embeddings, write_embeddings, write_intimacy
 from guanxi.gnn.pairs import PairFeatures
+from guanxi.gnn.propensity import closeness_features, fit_propensity
 from guanxi.gnn.train import Progress, TrainConfig, save, train
 
 __all__ = ["train_and_publish", "split_validation"]
@@ -103,12 +105,16 @@ def train_and_publish(client: Any, home: Path, config: TrainConfig | None = None
         emb = normalised_embeddings(result.model, graph, z_full)
         customers = graph.customer if graph.customer is not None else \
             np.zeros(len(graph.ids["company"]), dtype=bool)  # fmt: skip
-        written["embeddings"] = write_embeddings(client, graph, emb, customers, result.run_id)
+        full_pairs = PairFeatures(num, {et: graph.data[et].edge_index.numpy()
+                                        for et in graph.data.edge_types})  # fmt: skip
+        close = closeness_features(full_pairs.adj, full_pairs.offsets["company"], customers)
+        x = np.hstack([graph.data["company"].x.numpy(), close])
+        propensity = fit_propensity(x, customers)
+        written["embeddings"] = write_embeddings(client, graph, emb, customers, result.run_id,
+                                                 propensity=propensity)  # fmt: skip
         seconds["embeddings"] = time.perf_counter() - t0
         say("embeddings", 1, 1)
         t0 = time.perf_counter()
-        full_pairs = PairFeatures(num, {et: graph.data[et].edge_index.numpy()
-                                        for et in graph.data.edge_types})  # fmt: skip
         written["intimacy"] = write_intimacy(client, result.model, graph, full_pairs,
                                              result.run_id, z=z_full)  # fmt: skip
         seconds["intimacy"] = time.perf_counter() - t0

@@ -111,6 +111,15 @@ def test_prospects_are_non_customers_per_branch(trained) -> None:
         assert len(items) <= 5
         assert not customers & {p["id"] for p in items}
         assert [p["score"] for p in items] == sorted((p["score"] for p in items), reverse=True)
+    # ranked by the propensity model `guanxi train` wrote for every company
+    assert client.console("MATCH (c:Company) WHERE c.prospect_score IS NULL RETURN count(c)")[
+        "rows"
+    ] == [[0]]
+    assert all(
+        any(r.startswith("propensity ") for r in p["reasons"])
+        for items in res["branches"].values()
+        for p in items
+    )
     branch = next(b for b in res["branches"] if b != "unassigned")
     only = prospects(client, branch, k=3)
     assert list(only["branches"]) == [branch]

@@ -193,3 +193,35 @@ def test_message_graph_recounts_degrees_without_dropped_edges() -> None:
     assert data["person"].x[:, -n_deg:].abs().sum() > 0
     assert mp["person"].x[:, -n_deg:].abs().sum() == 0
     assert torch.equal(full["person"].x, data["person"].x)  # nothing dropped, nothing changed
+
+
+def test_closeness_counts_customers_but_never_the_company_itself() -> None:
+    import scipy.sparse as sp
+
+    from guanxi.gnn.propensity import closeness_features
+
+    # companies 0-3 (offset 0), person 4: 0-1, 1-2, 0-4, 4-3; customers 1 and 3
+    r, c = [0, 1, 0, 4], [1, 2, 4, 3]
+    adj = sp.coo_matrix((np.ones(8), (r + c, c + r)), shape=(5, 5)).tocsr()
+    customer = np.array([False, True, False, True])
+    got = np.expm1(closeness_features(adj, 0, customer))
+    # one hop: 0 sees 1; 1 none; 2 sees 1; 3 none. Two-hop walks to another customer:
+    # 0 -> 4 -> 3; 1 -> 0 -> 1 is itself (not counted); 2 -> 1 -> 0 no; 3 -> 4 -> 0 no
+    assert got[:, 0].tolist() == [1, 0, 1, 0]
+    assert got[:, 1].tolist() == [1, 0, 0, 0]
+
+
+def test_propensity_ranks_lookalikes_of_customers_first() -> None:
+    from guanxi.gnn.propensity import fit_propensity
+
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(2000, 5))
+    latent = 2.0 * x[:, 0] - 1.5 * x[:, 3]
+    customer = latent + rng.logistic(size=2000) > 2.0
+    p = fit_propensity(x, customer)
+    assert p.shape == (2000,) and p.min() >= 0.0 and p.max() <= 1.0
+    pool = ~customer
+    top = np.argsort(-np.where(pool, p, -np.inf))[:100]
+    # the 100 best-scored non-customers have a much higher latent propensity than the rest
+    assert latent[top].mean() > latent[pool].mean() + 1.5
+    assert (fit_propensity(x, np.zeros(2000, dtype=bool)) == 0).all()

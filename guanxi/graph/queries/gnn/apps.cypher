@@ -59,13 +59,16 @@ RETURN p.code AS code, p.name AS name, p.line AS line, score, holders, reasons
 ORDER BY score DESC, code LIMIT $limit
 
 // name: gnn.prospects
-// Non-customer companies ranked by a prospect score (docs/gnn.md "Prospects"):
-// 0.25·high_tech + 0.15·specialized_sme + 0.15·min(rd_intensity / 0.08, 1)
-// + 0.30·min(customers within two hops / 3, 1) + 0.15·min(lookalike score to customers, 1),
-// where the two-hop closeness follows public relationships (shares, positions, supply,
+// Non-customer companies ranked by a prospect score (docs/gnn.md "Prospects"): the
+// propensity model's probability (Company.prospect_score, written by `guanxi train`), or
+// before any training 0.25·high_tech + 0.15·specialized_sme + 0.15·min(rd_intensity / 0.08,
+// 1) + 0.30·min(customers within two hops / 3, 1) + 0.15·min(lookalike score to customers,
+// 1), where the two-hop closeness follows public relationships (shares, positions, supply,
 // guarantees, payments). A prospect belongs to the branch of the customers near it, else
-// to the branches of its region. Params: $branch (null = all branches), $k.
-// Returns: branch, id, name, score, reasons.
+// to the branches of its region. Scores and branches are computed for every candidate
+// keeping only numbers and ids; the reasons (customer names) only for the $k kept per
+// branch, so memory stays small at 100k companies. Params: $branch (null = all
+// branches), $k. Returns: branch, id, name, score, reasons.
 MATCH (c:Company)
 WHERE NOT (c)-[:CUSTOMER_OF]->() AND coalesce(c.status, 'active') = 'active'
   AND NOT coalesce(c.nominee, false)
@@ -73,42 +76,56 @@ WITH c, COLLECT {
   MATCH (c)-[:HOLDS_SHARES|SERVES_AS|SUPPLIES|GUARANTEES|PAYS]-(m)
         -[:HOLDS_SHARES|SERVES_AS|SUPPLIES|GUARANTEES|PAYS]-(n:Company)-[:CUSTOMER_OF]->(b:Branch)
   WHERE n <> c
-  RETURN DISTINCT {customer: n.name, branch: b.id}
+  RETURN DISTINCT [elementId(n), b.id]
   UNION
   MATCH (c)-[:HOLDS_SHARES|SUPPLIES|GUARANTEES|PAYS]-(n:Company)-[:CUSTOMER_OF]->(b:Branch)
-  RETURN DISTINCT {customer: n.name, branch: b.id}
+  RETURN DISTINCT [elementId(n), b.id]
 } AS near
-WITH c, near,
-     CASE WHEN 'high_tech' IN coalesce(c.tags, []) THEN 1.0 ELSE 0.0 END AS ht,
-     CASE WHEN 'specialized_sme' IN coalesce(c.tags, []) THEN 1.0 ELSE 0.0 END AS ss,
-     CASE WHEN coalesce(c.rd_intensity, 0.0) / 0.08 > 1 THEN 1.0
-          ELSE coalesce(c.rd_intensity, 0.0) / 0.08 END AS rd,
-     size(apoc.coll.toSet([x IN near | x.customer])) AS nc
-WITH c, near, ht, ss, rd, nc,
-     0.25 * ht + 0.15 * ss + 0.15 * rd
-     + 0.30 * CASE WHEN nc >= 3 THEN 1.0 ELSE nc / 3.0 END
-     + 0.15 * coalesce(c.customer_similarity, 0.0) AS score
-WITH c, score, ht, ss, rd, nc, near,
-     CASE WHEN size(near) > 0 THEN apoc.coll.toSet([x IN near | x.branch])
+WITH c, size(apoc.coll.toSet([x IN near | x[0]])) AS nc,
+     apoc.coll.toSet([x IN near | x[1]]) AS near_branches
+WITH c, nc, near_branches,
+     CASE WHEN c.prospect_score IS NOT NULL THEN c.prospect_score
+          ELSE 0.25 * CASE WHEN 'high_tech' IN coalesce(c.tags, []) THEN 1.0 ELSE 0.0 END
+               + 0.15 * CASE WHEN 'specialized_sme' IN coalesce(c.tags, []) THEN 1.0 ELSE 0.0 END
+               + 0.15 * CASE WHEN coalesce(c.rd_intensity, 0.0) / 0.08 > 1 THEN 1.0
+                             ELSE coalesce(c.rd_intensity, 0.0) / 0.08 END
+               + 0.30 * CASE WHEN nc >= 3 THEN 1.0 ELSE nc / 3.0 END
+               + 0.15 * coalesce(c.customer_similarity, 0.0) END AS score
+WITH c, nc, score,
+     CASE WHEN size(near_branches) > 0 THEN near_branches
           ELSE COLLECT { MATCH (b:Branch) WHERE b.region IS NOT NULL AND b.region = c.region
                          RETURN b.id } END AS branches
 UNWIND (CASE WHEN size(branches) = 0 THEN [null] ELSE branches END) AS branch
-WITH branch, c, score, ht, ss, rd, nc, near
+WITH branch, c, nc, score
 WHERE $branch IS NULL OR branch = $branch
-WITH branch, c, score,
-     [r IN [CASE WHEN ht > 0 THEN 'high-tech certified' END,
-            CASE WHEN ss > 0 THEN 'specialised SME (专精特新)' END,
-            CASE WHEN rd > 0.5 THEN 'R&D intensity ' + toString(round(c.rd_intensity * 100, 1)) + '%' END,
-            CASE WHEN nc > 0 THEN toString(nc) + ' customer(s) within two hops: '
-                 + reduce(s = '', x IN apoc.coll.toSet([y IN near | y.customer])[..3] |
-                          s + CASE s WHEN '' THEN '' ELSE ', ' END + x) END,
-            CASE WHEN coalesce(c.customer_similarity, 0.0) > 0.5
-                 THEN 'looks like existing customers (embedding)' END]
-      WHERE r IS NOT NULL] AS reasons
 ORDER BY branch, score DESC, c.id
-WITH branch, collect({id: c.id, name: c.name, score: score, reasons: reasons})[..$k] AS top
+WITH branch, collect({c: c, nc: nc, score: score})[..$k] AS top
 UNWIND top AS t
-RETURN branch, t.id AS id, t.name AS name, t.score AS score, t.reasons AS reasons
+WITH branch, t.c AS c, t.nc AS nc, t.score AS score
+WITH branch, c, score, nc,
+     CASE WHEN nc > 0 THEN COLLECT {
+       MATCH (c)-[:HOLDS_SHARES|SERVES_AS|SUPPLIES|GUARANTEES|PAYS]-(m)
+             -[:HOLDS_SHARES|SERVES_AS|SUPPLIES|GUARANTEES|PAYS]-(n:Company)-[:CUSTOMER_OF]->(:Branch)
+       WHERE n <> c
+       RETURN DISTINCT n.name AS customer
+       UNION
+       MATCH (c)-[:HOLDS_SHARES|SUPPLIES|GUARANTEES|PAYS]-(n:Company)-[:CUSTOMER_OF]->(:Branch)
+       RETURN DISTINCT n.name AS customer
+     } ELSE [] END AS customers
+RETURN branch, c.id AS id, c.name AS name, score,
+       [r IN [CASE WHEN 'high_tech' IN coalesce(c.tags, []) THEN 'high-tech certified' END,
+              CASE WHEN 'specialized_sme' IN coalesce(c.tags, []) THEN 'specialised SME (专精特新)' END,
+              CASE WHEN coalesce(c.rd_intensity, 0.0) / 0.08 > 0.5
+                   THEN 'R&D intensity ' + toString(round(c.rd_intensity * 100, 1)) + '%' END,
+              CASE WHEN nc > 0 THEN toString(nc) + ' customer(s) within two hops: '
+                   + reduce(s = '', x IN apoc.coll.sort(customers)[..3] |
+                            s + CASE s WHEN '' THEN '' ELSE ', ' END + x) END,
+              CASE WHEN coalesce(c.customer_similarity, 0.0) > 0.5
+                   THEN 'looks like existing customers (embedding)' END,
+              CASE WHEN c.prospect_score IS NOT NULL
+                   THEN 'propensity ' + toString(round(c.prospect_score, 2))
+                        + ' (model fitted on who became a customer)' END]
+        WHERE r IS NOT NULL] AS reasons
 ORDER BY branch, score DESC, id
 
 // name: gnn.company_state

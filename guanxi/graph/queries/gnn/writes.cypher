@@ -1,11 +1,12 @@
 // name: gnn.write_company_embeddings
 // Set Company.embedding (the `company_embedding` vector index), the similarity to the
-// customers' centroid and the run id. Params: $rows ({id, embedding, customer_similarity}),
-// $run_id. Returns: written.
+// customers' centroid, the prospect propensity (guanxi/gnn/propensity.py) and the run id.
+// Params: $rows ({id, embedding, customer_similarity, prospect_score}), $run_id.
+// Returns: written.
 UNWIND $rows AS row
 MATCH (c:Company {id: row.id})
 SET c.embedding = row.embedding, c.customer_similarity = row.customer_similarity,
-    c.embedding_run_id = $run_id
+    c.prospect_score = row.prospect_score, c.embedding_run_id = $run_id
 RETURN count(c) AS written
 
 // name: gnn.write_person_embeddings
