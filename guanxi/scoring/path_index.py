@@ -321,7 +321,7 @@ def get_index(client) -> PathIndex:
     within that many seconds, this process's own at once.
     """
     key = _key(client)
-    writes = type(client).writes if hasattr(type(client), "writes") else None
+    writes = getattr(type(client), "writes", None)
     now = time.monotonic()
     with _LOCK:
         ix, seen = _INDEX.get(key), _CHECKED.get(key)
