@@ -21,6 +21,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from scipy.linalg.blas import dasum, daxpy, dscal
 
 from guanxi.scoring.nominees import NOMINEE_PATTERNS
 from guanxi.scoring.projection import Projection, fetch_projection
@@ -51,8 +52,9 @@ TYPE_WEIGHTS: dict[str, float] = {
 }
 INFO = ScorerInfo(
     name="centrality",
-    method="weighted PageRank (power iteration, d=0.85), Brandes betweenness "
-    "(exact ≤ 2000 nodes, else k sampled pivots), weighted degree; nominees excluded",
+    method="weighted PageRank (Chebyshev iteration on the undirected projection, d=0.85), "
+    "Brandes betweenness (exact ≤ 2000 nodes, else k sampled pivots), weighted degree; "
+    "nominees excluded",
     config={
         "type_weights": TYPE_WEIGHTS,
         "damping": 0.85,
@@ -65,27 +67,50 @@ INFO = ScorerInfo(
 
 
 def pagerank(
-    matrix: sp.csr_matrix, damping: float = 0.85, tol: float = 1e-10, max_iter: int = 200
+    matrix: sp.csr_matrix,
+    damping: float = 0.85,
+    tol: float = 1e-10,
+    max_iter: int = 200,
+    *,
+    symmetric: bool | None = None,
 ) -> np.ndarray:
-    """Weighted PageRank by power iteration, scaled to mean 1 (as GDS reports it).
+    """Weighted PageRank, scaled to mean 1 (as GDS reports it).
 
     Notes
     -----
-    With ``P = D^-1 W`` (row-stochastic), ``x_{t+1} = d·P^T x_t + (d·m_t + 1 - d)/n`` where
-    ``m_t`` is the mass on dangling nodes; stop when ``|x_{t+1} - x_t|_1 < tol``. The
-    result ``n·x`` has mean 1.
+    With ``P = D^-1 W`` (row-stochastic, zero rows for dangling nodes) PageRank is the
+    fixed point of ``x = d·P^T x + (d·m + 1 - d)/n`` (``m``: mass on dangling nodes). With
+    dangling mass spread like the teleport it is also ``y / sum(y)`` for the solution of the
+    linear system ``(I - d·P^T) y = 1/n`` (Del Corso, Gullì, Romani 2005).
+
+    * ``symmetric`` ``W`` (every undirected projection; ``None`` checks): ``P^T`` is similar
+      to ``D^-1/2 W D^-1/2``, so the eigenvalues of ``I - d·P^T`` are real and lie in
+      ``[1 - d, 1 + d]``; Chebyshev iteration on that interval needs one product with
+      ``P^T`` per step and contracts the error by ``(1 - sqrt(1 - d²))/d`` ≈ 0.56 per step
+      against ``d`` = 0.85 for the power iteration: about 3× fewer steps for the same
+      residual. Stops when ``|r|_1 < tol·|y|_1`` (``r`` the residual), which is the power
+      iteration's ``|x_{t+1} - x_t|_1 < tol`` for the normalised iterate.
+    * otherwise (a directed matrix: complex eigenvalues): power iteration, stopping when
+      ``|x_{t+1} - x_t|_1 < tol``.
 
     Examples
     --------
     >>> m = sp.csr_matrix(np.array([[0, 1, 1], [1, 0, 0], [1, 0, 0]], dtype=float))
     >>> [round(float(v), 4) for v in pagerank(m)]
     [1.4595, 0.7703, 0.7703]
+    >>> [round(float(v), 4) for v in pagerank(m, symmetric=False)]
+    [1.4595, 0.7703, 0.7703]
     """
     n = matrix.shape[0]
     if n == 0:
         return np.zeros(0)
+    matrix = sp.csr_matrix(matrix, dtype=float)
+    if symmetric is None:
+        symmetric = _is_symmetric(matrix)
     out = np.asarray(matrix.sum(axis=1)).ravel()
     dangling = out == 0
+    if symmetric:
+        return _pagerank_chebyshev(matrix, out, damping, tol, max_iter)
     inv = np.where(dangling, 0.0, 1.0 / np.where(dangling, 1.0, out))
     pt = sp.csr_matrix(matrix.T @ sp.diags(inv))
     x = np.full(n, 1.0 / n)
@@ -96,6 +121,47 @@ def pagerank(
             break
         x = nxt
     return x * n
+
+
+def _is_symmetric(m: sp.csr_matrix) -> bool:
+    t = sp.csr_matrix(m.T)
+    t.sort_indices()
+    s = m.copy()
+    s.sum_duplicates()
+    s.sort_indices()
+    return (
+        np.array_equal(s.indptr, t.indptr)
+        and np.array_equal(s.indices, t.indices)
+        and np.array_equal(s.data, t.data)
+    )
+
+
+def _pagerank_chebyshev(
+    w: sp.csr_matrix, out: np.ndarray, damping: float, tol: float, max_iter: int
+) -> np.ndarray:
+    """Chebyshev iteration for ``(I - d·P^T) y = 1/n`` with symmetric ``W`` (see
+    :func:`pagerank`); ``P^T = W D^-1`` is ``W`` with its columns scaled, no transpose."""
+    n = w.shape[0]
+    scale = np.divide(damping, out, out=np.zeros(n), where=out != 0)
+    dpt = sp.csr_matrix((w.data * scale[w.indices], w.indices, w.indptr), shape=w.shape)
+    # y0 = b = 1/n, so the residual r = b - (I - dP^T) y0 = dP^T y0
+    y = np.full(n, 1.0 / n)
+    r = dpt @ y
+    p = r.copy()
+    alpha = 1.0  # 1 / centre of [1 - d, 1 + d]
+    y = daxpy(p, y, a=alpha)
+    for step in range(2, max_iter + 1):
+        q = dpt @ p
+        q -= p  # -A·p
+        r = daxpy(q, r, a=alpha)  # r ← r - alpha·A·p: the residual of y
+        if dasum(r) < tol * y.sum():
+            break
+        half = damping * alpha / 2.0  # half-width of the interval · alpha / 2
+        beta = 2.0 * half * half if step == 2 else half * half
+        alpha = 1.0 / (1.0 - beta / alpha)
+        p = daxpy(r, dscal(beta, p))
+        y = daxpy(p, y, a=alpha)
+    return y * (n / y.sum())
 
 
 def weighted_degree(matrix: sp.csr_matrix) -> np.ndarray:
@@ -129,7 +195,7 @@ def centrality_frame(proj: Projection, **kw: float) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "node_id": proj.ids,
-            "pagerank": pagerank(m),
+            "pagerank": pagerank(m, symmetric=proj.symmetric),
             "betweenness": betweenness(m, **kw),
             "weighted_degree": weighted_degree(m),
         }

@@ -156,11 +156,13 @@ class LocalGraph:
 
 @dataclass
 class Projection:
-    """A weighted undirected CSR of parties with id maps (centrality input)."""
+    """A weighted CSR of parties with id maps (centrality input); ``symmetric`` when built
+    undirected (the default), which lets PageRank use its faster iteration."""
 
     ids: np.ndarray
     index: dict[str, int]
     matrix: sp.csr_matrix
+    symmetric: bool = False
 
     @classmethod
     def from_edges(cls, edges: pd.DataFrame, *, undirected: bool = True) -> Projection:
@@ -175,7 +177,7 @@ class Projection:
         if undirected:
             s, t, w = np.concatenate([s, t]), np.concatenate([t, s]), np.concatenate([w, w])
         n = len(ids)
-        return cls(ids, index, sp.csr_matrix((w, (s, t)), shape=(n, n)))
+        return cls(ids, index, sp.csr_matrix((w, (s, t)), shape=(n, n)), symmetric=undirected)
 
 
 def clear_cache() -> None:
