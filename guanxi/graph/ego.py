@@ -55,8 +55,9 @@ def ego_network(
 ) -> EgoNetwork:
     """Breadth-first neighbourhood of ``node_id`` up to ``depth`` hops and ``cap`` nodes.
 
-    One query per level. Relationships and internal nodes outside ``scope`` are dropped
-    (public facts always stay). ``truncated`` says whether the cap cut anything.
+    One query per level (the first also reads the centre). Relationships and internal nodes
+    outside ``scope`` are dropped (public facts always stay); provenance properties are not
+    read. ``truncated`` says whether the cap cut anything.
     """
     if not 1 <= depth <= MAX_DEPTH:
         raise QueryError(f"depth must be between 1 and {MAX_DEPTH}, got {depth}")
@@ -68,31 +69,41 @@ def ego_network(
             raise QueryError(
                 f"Unknown relationship type {t!r}; known: {sorted(schema.relationships)}"
             )
-    center = client.read("api.node_lookup", key=node_id)
-    if not center:
-        raise NotFound(f"No node with id {node_id!r}")
-    c = center[0]
-    if not node_visible(scope, c["labels"], c["branches"]):
-        raise NotFound(f"No node with id {node_id!r}")
     net = EgoNetwork(center=node_id, depth=depth, cap=cap)
-    seen: dict[str, dict[str, Any]] = {
-        node_id: {"id": node_id, "label": _label(c["labels"]), "name": c["name"], "level": 0}
-    }
+    seen: dict[str, dict[str, Any]] = {}
     edge_keys: set[tuple[str, str, str]] = set()
     frontier = [node_id]
+    hidden = sorted(_HIDDEN_PROPS)
     for level in range(1, depth + 1):
         if not frontier:
             break
-        rows = client.read("api.ego_expand", keys=frontier, types=types or [], limit=cap * 20)
+        rows = client.read(
+            "api.ego_expand",
+            keys=frontier,
+            types=types or [],
+            limit=cap * 20,
+            hidden=hidden,
+            with_branches=not (scope is None or scope.everything),
+        )
+        if level == 1:
+            c = rows[0] if rows else None
+            if c is None or not node_visible(scope, c["a_labels"], c["a_branches"]):
+                raise NotFound(f"No node with id {node_id!r}")
+            seen[node_id] = {
+                "id": node_id, "label": _label(c["a_labels"]), "name": c["a_name"], "level": 0,
+            }  # fmt: skip
         nxt: list[str] = []
         for r in rows:
-            a_info = (r["a_labels"], r["a_branches"])
-            b_info = (r["b_labels"], r["b_branches"])
+            if r["type"] is None:  # a frontier node without relationships
+                continue
             if not node_visible(scope, r["b_labels"], r["b_branches"]):
                 continue
-            start_is_a = r["start_key"] == r["a_key"]
+            a_info = (r["a_labels"], r["a_branches"])
+            b_info = (r["b_labels"], r["b_branches"])
+            start_is_a = r["a_is_start"]
             s_info, e_info = (a_info, b_info) if start_is_a else (b_info, a_info)
-            if not rel_visible(scope, r["type"], r["props"], s_info, e_info):
+            props = dict(r["props"])
+            if not rel_visible(scope, r["type"], props, s_info, e_info):
                 continue
             b = r["b_key"]
             if b not in seen:
@@ -107,11 +118,11 @@ def ego_network(
                 }
                 nxt.append(b)
             src, dst = (r["a_key"], b) if start_is_a else (b, r["a_key"])
-            key = (src, dst, r["type"] + str(r["props"].get("role", "")))
+            key = (src, dst, r["type"] + str(props.get("role", "")))
             if key in edge_keys:
                 continue
             edge_keys.add(key)
-            props = {k: to_plain(v) for k, v in r["props"].items() if k not in _HIDDEN_PROPS}
+            props = {k: to_plain(v) for k, v in props.items()}
             net.edges.append({"source": src, "target": dst, "type": r["type"], "properties": props})
         if len(rows) >= cap * 20:
             net.truncated = True

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from datetime import date
 
@@ -172,6 +173,34 @@ def live_hops(client, found: list[Found]) -> tuple[LocalGraph, dict[str, dict]]:
     return g, ctx
 
 
+_ORIGINS: dict[tuple[str, tuple], list[str]] = {}
+_ORIGINS_LOCK = threading.Lock()
+
+
+def _origin_ids(client, origin: str, version: tuple) -> list[str]:
+    """The parties ``origin`` stands for (``scoring.origin_rms``: an RM, a branch's RMs down
+    its subtree, or a party itself), kept while the graph version stays: the head office
+    stands for every RM, and reading 2,000 rows per request cost 60 ms.
+
+    Raises
+    ------
+    NotFound
+        When no RM, branch, company or person has the id ``origin``.
+    """
+    key = (origin, version)
+    ids = _ORIGINS.get(key)
+    if ids is None:
+        rows = client.read("scoring.origin_rms", origin=origin)
+        if not rows:
+            raise NotFound(f"No RM, branch, company or person with id {origin!r}")
+        ids = sorted({r["id"] for r in rows if r["id"]})
+        with _ORIGINS_LOCK:
+            for k in [k for k in _ORIGINS if k[1] != version]:
+                del _ORIGINS[k]  # an older graph
+            _ORIGINS[key] = ids
+    return ids
+
+
 def contact_paths(
     client,
     target: str,
@@ -192,15 +221,12 @@ def contact_paths(
     t0 = time.perf_counter()
     today = today or date.today()
     cfg = PathConfig(**{**(cfg or PathConfig()).__dict__, "max_hops": max_hops})
+    ix = get_index(client)
     origin_ids: list[str] | None = None
     if origin is not None:
-        rows = client.read("scoring.origin_rms", origin=origin)
-        if not rows:
-            raise NotFound(f"No RM, branch, company or person with id {origin!r}")
-        origin_ids = sorted({r["id"] for r in rows if r["id"]})
+        origin_ids = _origin_ids(client, origin, ix.version)
         if not origin_ids:
             return [], f"Branch {origin!r} has no RMs"
-    ix = get_index(client)
     if target not in ix.pos:
         raise NotFound(f"No company, person or RM with id {target!r}")
     src = origin or "the bank"

@@ -66,6 +66,26 @@ def test_rm_b_node_is_not_found_for_rm_a(api: TestClient, keys) -> None:
     assert r.status_code == 404
 
 
+def test_ego_network_of_a_lone_node_and_of_an_unknown_id(api: TestClient, bank, keys) -> None:
+    bank.console(
+        "CREATE (:Company {id: 'CZ', name: '孤立公司'}) "
+        "WITH 1 AS x MATCH (p:Person {id: 'P-A'}), (c:Company {id: 'CA'}) "
+        "CREATE (p)-[:HOLDS_SHARES {pct: 5.0, source: 'h.csv', load_id: 'L1', "
+        "loaded_at: datetime(), ingested_by: 'HO'}]->(c)",
+        allow_write=True,
+    )
+    h = auth(keys["admin"])
+    net = api.get("/api/v1/network/CZ", headers=h).json()
+    assert net["nodes"] == [{"id": "CZ", "label": "Company", "name": "孤立公司", "level": 0}]
+    assert net["edges"] == [] and net["truncated"] is False
+    assert api.get("/api/v1/network/NOPE", headers=h).status_code == 404
+    edges = api.get("/api/v1/network/CA", headers=h).json()["edges"]
+    held = [e for e in edges if e["type"] == "HOLDS_SHARES" and e["source"] == "P-A"]
+    # provenance is not shown; the recording organisation is
+    assert held == [{"source": "P-A", "target": "CA", "type": "HOLDS_SHARES",
+                     "properties": {"pct": 5.0, "ingested_by": "HO"}}]  # fmt: skip
+
+
 def test_ego_network_cap_truncates_and_says_so(api: TestClient, keys) -> None:
     r = api.get("/api/v1/network/CP", params={"depth": 2, "cap": 2}, headers=auth(keys["admin"]))
     net = r.json()

@@ -50,8 +50,9 @@ def test_package_library_loads_admin_queries() -> None:
 
 
 def test_rows_convert_like_record_data() -> None:
-    """The fast row conversion gives what ``Record.data()`` gives, and defers to it for any
-    value that is not a plain scalar, list or map."""
+    """The fast row conversion gives what ``Record.data()`` gives (temporal values pass
+    through both), and defers to it for nodes, relationships and paths."""
+    from neo4j.graph import Graph, Node
     from neo4j.time import Date
 
     import neo4j
@@ -61,6 +62,11 @@ def test_rows_convert_like_record_data() -> None:
         zip(["a", "b", "c"], [1, [0.5, "x", None], {"k": [True, {"z": 2}]}], strict=True)
     )
     assert gc._as_dict(plain) == plain.data()
-    nested = neo4j.Record(zip(["a", "b"], [1, [{"d": Date(2024, 1, 2)}]], strict=True))
-    assert not gc._plain(nested.values()[1])
-    assert gc._as_dict(nested) == nested.data()
+    dated = neo4j.Record(zip(["a", "b"], [1, [{"d": Date(2024, 1, 2)}]], strict=True))
+    assert gc._plain(dated.values()[1])
+    assert gc._as_dict(dated) == dated.data()
+    node = Node(Graph(), "4:x:7", 7, {"Company"}, {"id": "C1"})
+    with_node = neo4j.Record(zip(["n", "l"], [node, [{"m": node}]], strict=True))
+    assert not gc._plain(with_node.values()[0]) and not gc._plain(with_node.values()[1])
+    expected = {"n": {"id": "C1"}, "l": [{"m": {"id": "C1"}}]}
+    assert gc._as_dict(with_node) == with_node.data() == expected

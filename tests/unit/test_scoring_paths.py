@@ -238,3 +238,24 @@ def test_index_version_is_rechecked_after_the_interval_or_a_local_write(monkeypa
         pi.get_index(every)
     assert every.version_reads == 3
     pi.clear_index()
+
+
+def test_origin_ids_are_read_once_per_graph_version() -> None:
+    from guanxi.errors import NotFound
+    from guanxi.scoring import introductions as intro
+
+    class Fake:
+        reads = 0
+
+        def read(self, name: str, origin: str) -> list[dict]:
+            self.reads += 1
+            return {"HO": [{"id": "RM2"}, {"id": "RM1"}, {"id": None}], "RM9": []}.get(origin, [])
+
+    c = Fake()
+    assert intro._origin_ids(c, "HO", ("v1",)) == ["RM1", "RM2"]
+    assert intro._origin_ids(c, "HO", ("v1",)) == ["RM1", "RM2"]
+    assert c.reads == 1
+    assert intro._origin_ids(c, "HO", ("v2",)) == ["RM1", "RM2"]  # the graph changed
+    assert c.reads == 2 and all(v == ("v2",) for _, v in intro._ORIGINS)
+    with pytest.raises(NotFound):
+        intro._origin_ids(c, "NOPE", ("v2",))

@@ -60,11 +60,17 @@ RETURN
   in_scope
 
 // name: api.ego_expand
-// One BFS level of the ego network: relationships between the frontier and their
-// neighbours, with enough about each endpoint to apply scope in Python.
+// One BFS level of the ego network: each frontier node (with what scope needs to know about
+// it, computed once per node) and its relationships and neighbours; a frontier node without
+// relationships still gives one row (r, b null), so level 1 also answers "does the centre
+// exist". Properties named in $hidden (provenance, embeddings) are not sent. Branches are
+// read only where visibility needs them: not for persons (public; a person-to-person KNOWS
+// is judged by its ingested_by), not at all without $with_branches (a bank-wide scope).
 // Params: $keys (list of node keys: id, or code for products), $types (list; empty = all),
-// $limit. Returns: a_key, b_key, a_labels, b_labels, a_name, b_name, type, props, start_key,
-// b_branches (branches b works at or is a customer of, with lines).
+// $limit, $hidden (property names left out), $with_branches. Returns: a_key, a_labels,
+// a_name, a_branches ({branch, line} a works at or is a customer of; [] when not read),
+// type (null without relationships),
+// a_is_start, props ([key, value] pairs), b_key, b_labels, b_name, b_branches.
 UNWIND $keys AS key
 CALL (key) {
   MATCH (a:Company {id: key}) RETURN a
@@ -73,33 +79,21 @@ CALL (key) {
   UNION MATCH (a:Branch {id: key}) RETURN a
   UNION MATCH (a:Product {code: key}) RETURN a
 }
-MATCH (a)-[r]-(b)
+WITH a, key AS a_key, labels(a) AS a_labels, a.name AS a_name,
+     CASE WHEN NOT $with_branches OR a:Person THEN [] ELSE
+       COLLECT { MATCH (a)-[w:WORKS_AT|CUSTOMER_OF]->(x:Branch)
+                 RETURN {branch: x.id, line: w.business_line} } +
+       CASE WHEN a:Branch THEN [{branch: a.id, line: null}] ELSE [] END
+     END AS a_branches
+OPTIONAL MATCH (a)-[r]-(b)
 WHERE (size($types) = 0 OR type(r) IN $types)
   AND NOT type(r) IN ['INTIMACY', 'KEY_CONTACT']
-WITH a, r, b LIMIT $limit
-RETURN coalesce(a.id, a.code) AS a_key, coalesce(b.id, b.code) AS b_key,
-       labels(a) AS a_labels, labels(b) AS b_labels, a.name AS a_name, b.name AS b_name,
-       type(r) AS type, properties(r) AS props,
-       coalesce(startNode(r).id, startNode(r).code) AS start_key,
-       COLLECT { MATCH (b)-[w:WORKS_AT|CUSTOMER_OF]->(x:Branch)
-                 RETURN {branch: x.id, line: w.business_line} } +
-       CASE WHEN b:Branch THEN [{branch: b.id, line: null}] ELSE [] END AS b_branches,
-       COLLECT { MATCH (a)-[w:WORKS_AT|CUSTOMER_OF]->(x:Branch)
-                 RETURN {branch: x.id, line: w.business_line} } +
-       CASE WHEN a:Branch THEN [{branch: a.id, line: null}] ELSE [] END AS a_branches
-
-// name: api.node_lookup
-// A node of any keyed label by its key (id, or code for products).
-// Params: $key. Returns: labels, name, branches ({branch, line} it belongs to).
-CALL () {
-  MATCH (a:Company {id: $key}) RETURN a
-  UNION MATCH (a:Person {id: $key}) RETURN a
-  UNION MATCH (a:RelationshipManager {id: $key}) RETURN a
-  UNION MATCH (a:Branch {id: $key}) RETURN a
-  UNION MATCH (a:Product {code: $key}) RETURN a
-}
-RETURN labels(a) AS labels, a.name AS name,
-       COLLECT { MATCH (a)-[w:WORKS_AT|CUSTOMER_OF]->(x:Branch)
-                 RETURN {branch: x.id, line: w.business_line} } +
-       CASE WHEN a:Branch THEN [{branch: a.id, line: null}] ELSE [] END AS branches
-LIMIT 1
+WITH a, a_key, a_labels, a_name, a_branches, r, b LIMIT $limit
+RETURN a_key, a_labels, a_name, a_branches, type(r) AS type, startNode(r) = a AS a_is_start,
+       [k IN keys(r) WHERE NOT k IN $hidden | [k, r[k]]] AS props,
+       coalesce(b.id, b.code) AS b_key, labels(b) AS b_labels, b.name AS b_name,
+       CASE WHEN b IS NULL OR NOT $with_branches OR b:Person THEN [] ELSE
+         COLLECT { MATCH (b)-[w:WORKS_AT|CUSTOMER_OF]->(x:Branch)
+                   RETURN {branch: x.id, line: w.business_line} } +
+         CASE WHEN b:Branch THEN [{branch: b.id, line: null}] ELSE [] END
+       END AS b_branches
