@@ -124,6 +124,39 @@ def find_paths(ball: Ball, target: str, k: int = 3, cfg: PathConfig = PathConfig
     return [Found(math.exp(-c), tuple(p[1:])) for c, p in res if len(p) > 2]
 
 
+class _Arcs:
+    """The search graph's out-arcs by node id, as Yen asks for them: ``get(u, default)`` and
+    ``[u]`` give ``{v: cost}``. A ball has thousands of arcs and the A* searches expand a
+    few hundred nodes, so each node's dictionary is built on first use (same contents and
+    order as building them all: arcs are kept in their order within a source)."""
+
+    def __init__(self, ix: PathIndex, u: np.ndarray, v: np.ndarray, cost: np.ndarray,
+                 bank_out: dict[str, float]) -> None:  # fmt: skip
+        order = np.argsort(u, kind="stable")
+        self._u, self._v, self._cost = u[order], v[order], cost[order]
+        self._ix = ix
+        self._memo: dict[str, dict[str, float]] = {BANK: bank_out}
+
+    def get(self, node: str, default: dict[str, float] | None = None) -> dict[str, float] | None:
+        out = self._memo.get(node)
+        if out is None:
+            i = self._ix.pos.get(node)
+            if i is None:
+                return default
+            lo, hi = np.searchsorted(self._u, [i, i + 1])
+            ids = self._ix.ids
+            out = dict(zip([ids[j] for j in self._v[lo:hi].tolist()],
+                           self._cost[lo:hi].tolist(), strict=True))  # fmt: skip
+            self._memo[node] = out
+        return out
+
+    def __getitem__(self, node: str) -> dict[str, float]:
+        out = self.get(node)
+        if out is None:
+            raise KeyError(node)
+        return out
+
+
 def search(
     ix: PathIndex, target: str, origin_ids: list[str] | None, k: int = 3,
     cfg: PathConfig = PathConfig(),
@@ -173,12 +206,7 @@ def search(
     near = np.flatnonzero(np.isfinite(hops))
     reach = local[near]  # origins beyond the hop limit could never start a path
     origins = reach[b.is_origin[reach] & (reach != t)]
-    adj: dict[str, dict[str, float]] = {BANK: {o: 0.0 for o in sorted(ids[i] for i in origins)}}
-    for a, c, x in zip(u.tolist(), v.tolist(), cost.tolist(), strict=True):
-        out = adj.get(ids[a])
-        if out is None:
-            out = adj[ids[a]] = {}
-        out[ids[c]] = x
+    adj = _Arcs(ix, u, v, cost, {o: 0.0 for o in sorted(ids[i] for i in origins)})
     hop = {ids[local[i]]: int(hops[i]) for i in near.tolist()}
     lower = {ids[local[i]]: float(low[i]) for i in near.tolist()}
     res = yen_k_shortest(
