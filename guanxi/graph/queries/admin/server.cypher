@@ -33,9 +33,17 @@ CALL db.relationshipTypes() YIELD relationshipType AS type
 CALL (type) { MATCH ()-[r]->() WHERE type(r) = type RETURN count(r) AS count }
 RETURN type, count ORDER BY type
 
+// name: admin.wipe_rels_batch
+// Delete up to $limit relationships (the first pass of a wipe: a batch of nodes with all
+// their relationships can outgrow the transaction memory limit on a large graph).
+// Returns: deleted.
+MATCH ()-[r]->() WITH r LIMIT $limit
+DELETE r
+RETURN count(*) AS deleted
+
 // name: admin.wipe_batch
 // Delete up to $limit nodes with their relationships (used by `guanxi db reset --data-only`
-// and the test fixtures). Returns: deleted.
+// and the test fixtures, after admin.wipe_rels_batch). Returns: deleted.
 MATCH (n) WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(*) AS deleted
