@@ -200,38 +200,32 @@ def main() -> None:
         key = UserStore(settings).add("bench", args.role, "HO")
         result["caller"] = {"role": args.role, "branch": "HO"}
         base, proc = _serve(users, args.workers, warm_index=args.only != "ego")
-        # the first 10 of each warm the server up and are not measured
-        paths = [f"/api/v1/paths?to={t}&k=3&max_hops=4" for t in targets]
-        egos = [f"/api/v1/network/{e}?depth=1&cap=200" for e in egos]
-        (warm_paths, paths), (warm_egos, egos) = (paths[:10], paths[10:]), (egos[:10], egos[10:])
-        n1 = max(10, len(paths) // 4)
+        # per endpoint: the first 10 URLs warm the server up and are not measured
+        urls = {
+            "paths": [f"/api/v1/paths?to={t}&k=3&max_hops=4" for t in targets],
+            "ego_network": [f"/api/v1/network/{e}?depth=1&cap=200" for e in egos],
+        }
+        wanted = {"paths": "paths", "ego": "ego_network"}.get(args.only)
+        kinds = [k for k in urls if wanted in (None, k)]
         try:
             t0 = time.perf_counter()
-            if args.only != "ego":
+            if "paths" in kinds:
                 # every worker builds its contact-path index at start (40 s at 100k
                 # companies, longer when busy): wait for them
-                _run(base, key, warm_paths, args.workers * 2, timeout=600)
+                _run(base, key, urls["paths"][:10], args.workers * 2, timeout=600)
                 result["warm_up_s"] = round(time.perf_counter() - t0, 1)
-            _run(base, key, warm_egos, args.workers)
-            result["single_client"] = {}
-            if args.only != "ego":
-                result["paths"] = _run(base, key, paths, args.clients)
-            if args.only != "paths":
-                result["ego_network"] = _run(base, key, egos, args.clients)
+            _run(base, key, urls["ego_network"][:10], args.workers)
+            for kind in kinds:
+                result[kind] = _run(base, key, urls[kind][10:], args.clients)
             # for context: the same calls one at a time (latency without queueing)
-            if args.only != "ego":
-                result["single_client"]["paths"] = _run(base, key, paths[:n1], 1)
-            if args.only != "paths":
-                result["single_client"]["ego_network"] = _run(base, key, egos[:n1], 1)
+            n1 = max(10, (len(targets) - 10) // 4)
+            result["single_client"] = {k: _run(base, key, urls[k][10 : 10 + n1], 1) for k in kinds}
         finally:
             proc.terminate()
             proc.wait(30)
+    targets_ms = {"paths": 250, "ego_network": 100}
     result["targets"] = {"paths_p95_ms": 250, "ego_p95_ms": 100}
-    result["pass"] = {}
-    if "paths" in result:
-        result["pass"]["paths"] = result["paths"]["p95_ms"] < 250
-    if "ego_network" in result:
-        result["pass"]["ego_network"] = result["ego_network"]["p95_ms"] < 100
+    result["pass"] = {k: result[k]["p95_ms"] < targets_ms[k] for k in kinds}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(result, indent=2, ensure_ascii=False))

@@ -82,11 +82,15 @@ def wipe(client: GraphClient, batch: int = 10000) -> int:
     """Delete every node and relationship in batches (schema is kept): relationships first,
     so no transaction holds a batch of nodes with all their relationships (a 100k-company
     graph ran out of the test server's transaction memory). Returns nodes deleted."""
-    while client.write("admin.wipe_rels_batch", limit=batch)[0]["deleted"] == batch:
-        pass
+    _drain(client, "admin.wipe_rels_batch", batch)
+    return _drain(client, "admin.wipe_batch", batch)
+
+
+def _drain(client: GraphClient, query: str, batch: int) -> int:
+    """Run a ``LIMIT $limit`` delete query until a batch comes back short; the total."""
     total = 0
     while True:
-        n = client.write("admin.wipe_batch", limit=batch)[0]["deleted"]
+        n = client.write(query, limit=batch)[0]["deleted"]
         total += n
         if n < batch:
             return total

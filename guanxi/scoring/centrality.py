@@ -108,9 +108,9 @@ def pagerank(
     if symmetric is None:
         symmetric = _is_symmetric(matrix)
     out = np.asarray(matrix.sum(axis=1)).ravel()
-    dangling = out == 0
     if symmetric:
         return _pagerank_chebyshev(matrix, out, damping, tol, max_iter)
+    dangling = out == 0
     inv = np.where(dangling, 0.0, 1.0 / np.where(dangling, 1.0, out))
     pt = sp.csr_matrix(matrix.T @ sp.diags(inv))
     x = np.full(n, 1.0 / n)

@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from datetime import date
 
@@ -16,7 +15,7 @@ from guanxi.errors import NotFound
 from guanxi.scoring.contact_paths import Found, PathConfig, search
 from guanxi.scoring.evidence import to_date
 from guanxi.scoring.intimacy import edge_intimacy
-from guanxi.scoring.path_index import get_index
+from guanxi.scoring.path_index import PathIndex, get_index
 from guanxi.scoring.projection import EDGE_PROPS, LocalGraph
 from guanxi.scoring.records import ContactPath, Hop
 
@@ -173,31 +172,22 @@ def live_hops(client, found: list[Found]) -> tuple[LocalGraph, dict[str, dict]]:
     return g, ctx
 
 
-_ORIGINS: dict[tuple[str, tuple], list[str]] = {}
-_ORIGINS_LOCK = threading.Lock()
-
-
-def _origin_ids(client, origin: str, version: tuple) -> list[str]:
+def _origin_ids(client, ix: PathIndex, origin: str) -> list[str]:
     """The parties ``origin`` stands for (``scoring.origin_rms``: an RM, a branch's RMs down
-    its subtree, or a party itself), kept while the graph version stays: the head office
-    stands for every RM, and reading 2,000 rows per request cost 60 ms.
+    its subtree, or a party itself), kept on the index, i.e. while the graph version stays:
+    the head office stands for every RM, and reading 2,000 rows per request cost 60 ms.
 
     Raises
     ------
     NotFound
         When no RM, branch, company or person has the id ``origin``.
     """
-    key = (origin, version)
-    ids = _ORIGINS.get(key)
+    ids = ix.origins.get(origin)
     if ids is None:
         rows = client.read("scoring.origin_rms", origin=origin)
         if not rows:
             raise NotFound(f"No RM, branch, company or person with id {origin!r}")
-        ids = sorted({r["id"] for r in rows if r["id"]})
-        with _ORIGINS_LOCK:
-            for k in [k for k in _ORIGINS if k[1] != version]:
-                del _ORIGINS[k]  # an older graph
-            _ORIGINS[key] = ids
+        ids = ix.origins[origin] = sorted({r["id"] for r in rows if r["id"]})
     return ids
 
 
@@ -224,7 +214,7 @@ def contact_paths(
     ix = get_index(client)
     origin_ids: list[str] | None = None
     if origin is not None:
-        origin_ids = _origin_ids(client, origin, ix.version)
+        origin_ids = _origin_ids(client, ix, origin)
         if not origin_ids:
             return [], f"Branch {origin!r} has no RMs"
     if target not in ix.pos:

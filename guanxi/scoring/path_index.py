@@ -85,6 +85,9 @@ class PathIndex:
     key_contacts: dict[int, dict[int, float]]
     built_at: date
     _masks: dict[tuple, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+    #: origin id → the parties it stands for, memoised by ``introductions`` for this
+    #: version of the graph (the head office stands for every RM)
+    origins: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_frames(

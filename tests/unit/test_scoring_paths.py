@@ -241,6 +241,8 @@ def test_index_version_is_rechecked_after_the_interval_or_a_local_write(monkeypa
 
 
 def test_origin_ids_are_read_once_per_graph_version() -> None:
+    from types import SimpleNamespace
+
     from guanxi.errors import NotFound
     from guanxi.scoring import introductions as intro
 
@@ -252,10 +254,11 @@ def test_origin_ids_are_read_once_per_graph_version() -> None:
             return {"HO": [{"id": "RM2"}, {"id": "RM1"}, {"id": None}], "RM9": []}.get(origin, [])
 
     c = Fake()
-    assert intro._origin_ids(c, "HO", ("v1",)) == ["RM1", "RM2"]
-    assert intro._origin_ids(c, "HO", ("v1",)) == ["RM1", "RM2"]
+    v1, v2 = SimpleNamespace(origins={}), SimpleNamespace(origins={})  # two graph versions
+    assert intro._origin_ids(c, v1, "HO") == ["RM1", "RM2"]
+    assert intro._origin_ids(c, v1, "HO") == ["RM1", "RM2"]
     assert c.reads == 1
-    assert intro._origin_ids(c, "HO", ("v2",)) == ["RM1", "RM2"]  # the graph changed
-    assert c.reads == 2 and all(v == ("v2",) for _, v in intro._ORIGINS)
+    assert intro._origin_ids(c, v2, "HO") == ["RM1", "RM2"]  # the graph changed
+    assert c.reads == 2
     with pytest.raises(NotFound):
-        intro._origin_ids(c, "NOPE", ("v2",))
+        intro._origin_ids(c, v2, "NOPE")
