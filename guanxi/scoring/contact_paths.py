@@ -125,32 +125,32 @@ def find_paths(ball: Ball, target: str, k: int = 3, cfg: PathConfig = PathConfig
 
 
 class _Arcs:
-    """The search graph's out-arcs by node id, as Yen asks for them: ``get(u, default)`` and
-    ``[u]`` give ``{v: cost}``. A ball has thousands of arcs and the A* searches expand a
-    few hundred nodes, so each node's dictionary is built on first use (same contents and
-    order as building them all: arcs are kept in their order within a source)."""
+    """The search graph's out-arcs by local node number, as Yen asks for them: ``get(u,
+    default)`` and ``[u]`` give ``{v: cost}``. A ball has thousands of arcs and the A*
+    searches expand a few hundred nodes, so each node's dictionary is built on first use
+    (same contents and order as building them all: arcs keep their order within a source).
+    ``first`` holds dictionaries known up front (the virtual source's)."""
 
-    def __init__(self, ix: PathIndex, u: np.ndarray, v: np.ndarray, cost: np.ndarray,
-                 bank_out: dict[str, float]) -> None:  # fmt: skip
+    def __init__(self, n: int, u: np.ndarray, v: np.ndarray, cost: np.ndarray,
+                 first: dict[int, dict[int, float]]) -> None:  # fmt: skip
         order = np.argsort(u, kind="stable")
-        self._u, self._v, self._cost = u[order], v[order], cost[order]
-        self._ix = ix
-        self._memo: dict[str, dict[str, float]] = {BANK: bank_out}
+        self._v, self._cost = v[order], cost[order]
+        self._ptr = np.searchsorted(u[order], np.arange(n + 1)).tolist()
+        self._n = n
+        self._memo = dict(first)
 
-    def get(self, node: str, default: dict[str, float] | None = None) -> dict[str, float] | None:
+    def get(self, node: int, default: dict[int, float] | None = None) -> dict[int, float] | None:
         out = self._memo.get(node)
         if out is None:
-            i = self._ix.pos.get(node)
-            if i is None:
+            if not 0 <= node < self._n:
                 return default
-            lo, hi = np.searchsorted(self._u, [i, i + 1])
-            ids = self._ix.ids
-            out = dict(zip([ids[j] for j in self._v[lo:hi].tolist()],
-                           self._cost[lo:hi].tolist(), strict=True))  # fmt: skip
-            self._memo[node] = out
+            lo, hi = self._ptr[node], self._ptr[node + 1]
+            out = self._memo[node] = dict(
+                zip(self._v[lo:hi].tolist(), self._cost[lo:hi].tolist(), strict=True)
+            )
         return out
 
-    def __getitem__(self, node: str) -> dict[str, float]:
+    def __getitem__(self, node: int) -> dict[int, float]:
         out = self.get(node)
         if out is None:
             raise KeyError(node)
@@ -193,23 +193,29 @@ def search(
     elif last.any():
         factor[last] = 1.0
     cost = -np.log(np.maximum(w * cfg.hop_penalty * factor, 1e-300))
+    # the ball's nodes numbered 0..n-1 in the order of their ids (Yen breaks exact ties by
+    # comparing paths: numbers must compare as the ids do), the virtual source is n
+    local, inv = np.unique(np.concatenate([u, v, [t]]), return_inverse=True)
+    n = len(local)
+    order = np.argsort(ix.id_rank()[local], kind="stable")
+    local = local[order]
+    renum = np.empty(n, dtype=np.int64)
+    renum[order] = np.arange(n)
+    inv = renum[inv]
+    ul, vl, tl = inv[: len(u)], inv[len(u) : 2 * len(u)], int(inv[-1])
     # every node's hop distance and cheapest cost to the target (reversed arcs, in C): arcs
     # that cannot finish within the hop limit are dropped, the costs guide an A* search
-    local, inv = np.unique(np.concatenate([u, v, [t]]), return_inverse=True)
-    ul, vl, tl = inv[: len(u)], inv[len(u) : 2 * len(u)], int(inv[-1])
-    rev = sp.csr_matrix((cost, (vl, ul)), shape=(len(local), len(local)))
+    rev = sp.csr_matrix((cost, (vl, ul)), shape=(n, n))
     hops = csgraph.dijkstra(rev, indices=tl, unweighted=True, limit=cfg.max_hops)
     low = csgraph.dijkstra(rev, indices=tl)
     fine = hops[vl] + 1 <= cfg.max_hops
-    u, v, cost = u[fine], v[fine], cost[fine]
-    ids = ix.ids
     near = np.flatnonzero(np.isfinite(hops))
-    reach = local[near]  # origins beyond the hop limit could never start a path
-    origins = reach[b.is_origin[reach] & (reach != t)]
-    adj = _Arcs(ix, u, v, cost, {o: 0.0 for o in sorted(ids[i] for i in origins)})
-    hop = {ids[local[i]]: int(hops[i]) for i in near.tolist()}
-    lower = {ids[local[i]]: float(low[i]) for i in near.tolist()}
-    res = yen_k_shortest(
-        adj, BANK, target, k, cfg.max_hops, virtual=BANK, hop_dist=hop, lower=lower
-    )
-    return [Found(math.exp(-c), tuple(p[1:])) for c, p in res if len(p) > 2]
+    # origins beyond the hop limit could never start a path
+    starts = near[b.is_origin[local[near]] & (local[near] != t)].tolist()
+    adj = _Arcs(n, ul[fine], vl[fine], cost[fine], {n: dict.fromkeys(starts, 0.0)})
+    near_l = near.tolist()
+    hop = dict(zip(near_l, hops[near].astype(np.int64).tolist(), strict=True))
+    lower = dict(zip(near_l, low[near].tolist(), strict=True))
+    res = yen_k_shortest(adj, n, tl, k, cfg.max_hops, virtual=n, hop_dist=hop, lower=lower)
+    ids, at = ix.ids, local.tolist()
+    return [Found(math.exp(-c), tuple(ids[at[i]] for i in p[1:])) for c, p in res if len(p) > 2]

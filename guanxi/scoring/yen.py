@@ -61,29 +61,39 @@ def constrained_dijkstra(
         return None
     inf = float("inf")
     limit = max_hops + 1
-    # floor[v][h]: the cheapest cost of reaching v with at most h hops (a prefix minimum), so
-    # "a state dominated by a cheaper one with fewer hops" is one lookup
+    # floor[v][h]: the cheapest cost of reaching v with at most h hops (a prefix minimum):
+    # a state is pushed only when it beats every state of v with as few hops, and skipped
+    # when popped if one with as few hops has since beaten it
     floor: dict[Hashable, list[float]] = {source: [0.0] * limit}
-    best: dict[tuple[Hashable, int], float] = {(source, 0): 0.0}
-    parent: dict[tuple[Hashable, int], tuple[Hashable, int] | None] = {(source, 0): None}
-    heap = [(0.0, 0, source, 0, 0.0)]
+    # banned edges by their source node: one set lookup per arc, no pair built
+    banned_out: dict[Hashable, set] = {}
+    for a, b in banned_edges:
+        banned_out.setdefault(a, set()).add(b)
+    no_ban: set = set()
+    empty: dict = {}
+    # heap entries (priority, tie counter, node, hops, cost, parent entry): the path is
+    # read back through the parent entries
+    heap: list[tuple] = [(0.0, 0, source, 0, 0.0, None)]
     counter = 1
     far = max_hops + 1
+    pop, push = heapq.heappop, heapq.heappush
     while heap:
-        _, _, u, h, cost = heapq.heappop(heap)
-        if cost > best.get((u, h), inf):
+        entry = pop(heap)
+        _, _, u, h, cost, _ = entry
+        if cost > floor[u][h]:
             continue
         if u == target:
-            path, state = [], (u, h)
-            while state is not None:
-                path.append(state[0])
-                state = parent[state]
+            path = []
+            while entry is not None:
+                path.append(entry[2])
+                entry = entry[5]
             return cost, path[::-1]
         nh = h if u == virtual else h + 1
         if nh > max_hops:
             continue
-        for v, c in adj.get(u, {}).items():
-            if v in banned_nodes or (banned_edges and (u, v) in banned_edges):
+        ban = banned_out.get(u, no_ban)
+        for v, c in adj.get(u, empty).items():
+            if v in banned_nodes or v in ban:
                 continue
             if hop_dist is not None and nh + hop_dist.get(v, far) > max_hops:
                 continue
@@ -97,10 +107,8 @@ def constrained_dijkstra(
                 if fv[x] <= nc:
                     break
                 fv[x] = nc
-            best[(v, nh)] = nc
-            parent[(v, nh)] = (u, h)
             prio = nc if lower is None else nc + lower.get(v, 0.0)
-            heapq.heappush(heap, (prio, counter, v, nh, nc))
+            push(heap, (prio, counter, v, nh, nc, entry))
             counter += 1
     return None
 
@@ -131,6 +139,8 @@ def yen_k_shortest(
     Yen (1971): path *i+1* deviates from one of the first *i* paths at a spur node; the root
     up to the spur is kept, the edges the earlier paths took from that root are banned, the
     root's other nodes are banned, and the cheapest spur path completes the candidate.
+    Lawler (1972): a new path is spurred only from its deviation node on, since the
+    candidates of the earlier spur nodes were generated from the path it deviates from.
     Ties are broken by the path's node sequence, so the result is deterministic.
 
     Examples
@@ -147,11 +157,14 @@ def yen_k_shortest(
     if first is None:
         return []
     found = [first]
+    dev = [0]  # where each found path deviates from the one it was spurred from
     seen = {tuple(first[1])}
-    candidates: list[tuple[float, tuple, list]] = []
+    candidates: list[tuple[float, tuple, list, int]] = []
     while len(found) < k:
         prev = found[-1][1]
-        for i in range(len(prev) - 1):
+        # Lawler: spurs before the deviation share their root with the path this one was
+        # spurred from, and their candidates were generated then
+        for i in range(dev[-1], len(prev) - 1):
             spur, root = prev[i], prev[: i + 1]
             banned_edges = {(p[i], p[i + 1]) for _, p in found if p[: i + 1] == root}
             root_hops = sum(1 for u in root[:-1] if u != virtual)
@@ -173,9 +186,10 @@ def yen_k_shortest(
             if key in seen:
                 continue
             seen.add(key)
-            heapq.heappush(candidates, (_cost(adj, path), key, path))
+            heapq.heappush(candidates, (_cost(adj, path), key, path, i))
         if not candidates:
             break
-        cost, _, path = heapq.heappop(candidates)
+        cost, _, path, i = heapq.heappop(candidates)
         found.append((cost, path))
+        dev.append(i)
     return [(round(c, 12), p) for c, p in found]

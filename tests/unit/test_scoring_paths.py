@@ -240,6 +240,48 @@ def test_index_version_is_rechecked_after_the_interval_or_a_local_write(monkeypa
     pi.clear_index()
 
 
+def test_one_caller_rechecks_the_version_while_the_others_use_the_index(monkeypatch) -> None:
+    import threading
+    from dataclasses import replace
+
+    from guanxi.config import Settings
+    from guanxi.scoring import path_index as pi
+
+    reading, release = threading.Event(), threading.Event()
+
+    class SlowClient:
+        writes = 0
+        database = "neo4j"
+        settings = Settings(path_index_check_s=1.0, neo4j_uri="bolt://slow:1")
+        reads = 0
+
+        def read(self, name: str, **_):
+            SlowClient.reads += 1
+            if SlowClient.reads > 1:  # the re-check: hold it until the others have run
+                reading.set()
+                assert release.wait(10)
+            return [{"stamp": "a", "nodes": 1, "relationships": 1}]
+
+    monkeypatch.setattr(pi, "_build", lambda c, v: replace(bank_index(), version=v))
+    clock = [100.0]
+    monkeypatch.setattr(pi.time, "monotonic", lambda: clock[0])
+    pi.clear_index()
+    c = SlowClient()
+    first = pi.get_index(c)
+    clock[0] += 5  # the check is due for everyone
+    checker = threading.Thread(target=pi.get_index, args=(c,))
+    checker.start()
+    assert reading.wait(10)
+    others = [pi.get_index(c) for _ in range(5)]  # do not wait for, nor repeat, the check
+    release.set()
+    checker.join(10)
+    assert all(o is first for o in others) and SlowClient.reads == 2
+    SlowClient.writes += 1  # after a write of its own a caller reads the version itself
+    pi.get_index(c)
+    assert SlowClient.reads == 3
+    pi.clear_index()
+
+
 def test_origin_ids_are_read_once_per_graph_version() -> None:
     from types import SimpleNamespace
 
@@ -262,3 +304,23 @@ def test_origin_ids_are_read_once_per_graph_version() -> None:
     assert c.reads == 2
     with pytest.raises(NotFound):
         intro._origin_ids(c, v2, "NOPE")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_yen_with_a_hop_limit_matches_networkx_enumeration(seed: int) -> None:
+    """k up to 12 with a hop limit (Lawler's shortcut skips spur nodes): the costs are the
+    12 cheapest of every simple path within the limit, enumerated by networkx."""
+    g = nx.gnp_random_graph(25, 0.25, seed=seed, directed=True)
+    rng = np.random.default_rng(seed)
+    for u, v in g.edges:
+        g[u][v]["w"] = float(rng.integers(1, 6))  # small integers: many exact ties
+    adj = {u: {v: g[u][v]["w"] for v in g[u]} for u in g}
+    for hops in (2, 3, 4):
+        ours = yen_k_shortest(adj, 0, 24, 12, hops)
+        every = sorted(
+            sum(g[a][b]["w"] for a, b in zip(p, p[1:], strict=False))
+            for p in nx.all_simple_paths(g, 0, 24, cutoff=hops)
+        )
+        assert [c for c, _ in ours] == pytest.approx(every[:12])
+        assert len({tuple(p) for _, p in ours}) == len(ours)
+        assert all(len(p) - 1 <= hops for _, p in ours)
