@@ -43,6 +43,7 @@ import httpx
 from guanxi.api.users import UserStore
 from guanxi.config import Settings, get_settings
 from guanxi.graph.client import GraphClient
+from guanxi.graph.server import LocalServer
 
 RESULTS = Path(__file__).parent / "results" / "api.json"
 
@@ -123,8 +124,43 @@ class _Conn:
         raise AssertionError("unreachable")
 
 
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (from /proc: the serve process forks its workers)."""
+    kids: dict[int, list[int]] = {}
+    for d in Path("/proc").iterdir():
+        try:
+            st = (d / "stat").read_text()
+        except (OSError, ValueError):
+            continue
+        if d.name.isdigit():
+            kids.setdefault(int(st.rsplit(")", 1)[1].split()[1]), []).append(int(d.name))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(kids.get(p, []))
+    return out
+
+
+def _cpu_s(pids: list[int]) -> float:
+    """User + system CPU seconds of ``pids`` so far (0 for a process that is gone)."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for p in pids:
+        try:
+            f = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(f[11]) + int(f[12])) / tick
+    return total
+
+
 def _run(
-    base: str, key: str, urls: list[str], clients: int, timeout: float = 60
+    base: str,
+    key: str,
+    urls: list[str],
+    clients: int,
+    timeout: float = 60,
+    servers: dict[str, list[int]] | None = None,
 ) -> dict[str, float]:
     lat: list[float] = []
     errors = 0
@@ -143,11 +179,17 @@ def _run(
             lat.append(dt)
             errors += status >= 400
 
+    servers = servers or {}
+    s0 = {name: _cpu_s(pids) for name, pids in servers.items()}
     t0, c0 = time.perf_counter(), time.process_time()
     with ThreadPoolExecutor(max_workers=clients) as pool:
         list(pool.map(task, urls))
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     q = statistics.quantiles(lat, n=100)
+    # CPU per request of the API workers and of Neo4j: steadier than latency on a shared,
+    # noisy 2-core machine, and what decides throughput there
+    per = {f"{name}_cpu_ms_per_request": round(1000 * (_cpu_s(pids) - s0[name]) / len(lat), 2)
+           for name, pids in servers.items()}  # fmt: skip
     return {
         "requests": len(lat),
         "errors": errors,
@@ -156,6 +198,7 @@ def _run(
         "p99_ms": round(q[98], 1),
         "throughput_rps": round(len(lat) / wall, 1),
         "client_cpu_ms_per_request": round(1000 * cpu / len(lat), 2),
+        **per,
     }
 
 
@@ -215,8 +258,10 @@ def main() -> None:
                 _run(base, key, urls["paths"][:10], args.workers * 2, timeout=600)
                 result["warm_up_s"] = round(time.perf_counter() - t0, 1)
             _run(base, key, urls["ego_network"][:10], args.workers)
+            neo4j = None if base_settings.external else LocalServer(base_settings).pid()
+            servers = {"api": _tree(proc.pid), **({"neo4j": [neo4j]} if neo4j else {})}
             for kind in kinds:
-                result[kind] = _run(base, key, urls[kind][10:], args.clients)
+                result[kind] = _run(base, key, urls[kind][10:], args.clients, servers=servers)
             # for context: the same calls one at a time (latency without queueing)
             n1 = max(10, (len(targets) - 10) // 4)
             result["single_client"] = {k: _run(base, key, urls[k][10 : 10 + n1], 1) for k in kinds}
