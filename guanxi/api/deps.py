@@ -7,6 +7,7 @@ import time
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from guanxi.api.users import User, UserStore
 from guanxi.errors import AccessDenied
@@ -27,14 +28,14 @@ _SCOPE_TTL_S = 30.0
 SESSION_COOKIE = "gx_key"
 
 
-def get_client_dep(request: Request) -> GraphClient:
+async def get_client_dep(request: Request) -> GraphClient:
     return request.app.state.client
 
 
 ClientDep = Annotated[GraphClient, Depends(get_client_dep)]
 
 
-def get_current_user(request: Request) -> User:
+async def get_current_user(request: Request) -> User:
     header = request.headers.get("authorization", "")
     key = header[7:] if header.lower().startswith("bearer ") else None
     if key is None:  # the pages authenticate with the session cookie set by /ui/session
@@ -48,13 +49,13 @@ def get_current_user(request: Request) -> User:
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
-def get_scope(request: Request, user: CurrentUser, client: ClientDep) -> Scope:
-    """The caller's branch subtree (cached briefly per user)."""
+async def get_scope(request: Request, user: CurrentUser, client: ClientDep) -> Scope:
+    """The caller's branch subtree (cached briefly per user; read in a worker thread)."""
     cache: dict[str, tuple[float, Scope]] = request.app.state.scope_cache
     hit = cache.get(user.name)
     if hit and time.monotonic() - hit[0] < _SCOPE_TTL_S and hit[1].user == user:
         return hit[1]
-    scope = resolve_scope(client, user)
+    scope = await run_in_threadpool(resolve_scope, client, user)
     cache[user.name] = (time.monotonic(), scope)
     return scope
 
@@ -62,7 +63,7 @@ def get_scope(request: Request, user: CurrentUser, client: ClientDep) -> Scope:
 ScopeDep = Annotated[Scope, Depends(get_scope)]
 
 
-def require_analyst(user: CurrentUser) -> User:
+async def require_analyst(user: CurrentUser) -> User:
     if not user.can_run_cypher:
         raise AccessDenied(f"Role {user.role!r} may not run Cypher; analysts and admins may")
     return user

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from starlette.concurrency import run_in_threadpool
 
 from guanxi.api.deps import ClientDep, ScopeDep
 from guanxi.api.masking import mask_paths, mask_reasons
@@ -53,7 +54,7 @@ def contacts(
     summary="Warm contact paths (联络路径) to a target, with introducer and channel",
     responses={403: {"model": ErrorPublic}},
 )
-def paths(
+async def paths(
     client: ClientDep,
     scope: ScopeDep,
     to: Annotated[str, Query(min_length=1, description="target company or person id")],
@@ -63,8 +64,9 @@ def paths(
     ] = None,
     k: Annotated[int, Query(ge=1, le=10)] = 3,
     max_hops: Annotated[int, Query(ge=1, le=6)] = 4,
-) -> PathsPublic:
-    return PathsPublic(**scoped_paths(client, scope, to, origin, k, max_hops))
+) -> dict[str, Any]:
+    # one worker-thread hop for the blocking part; the dict is validated once, by FastAPI
+    return await run_in_threadpool(scoped_paths, client, scope, to, origin, k, max_hops)
 
 
 def scoped_paths(
