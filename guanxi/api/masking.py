@@ -35,12 +35,19 @@ def _info(client: GraphClient, keys: list[str]) -> dict[str, dict[str, Any]]:
     return {r["key"]: r for r in client.read("scope.nodes_info", keys=sorted(set(keys)))}
 
 
-def mask_paths(client: GraphClient, scope: Scope, paths: list[dict[str, Any]]) -> None:
-    """Mask, in place, the hops of ``paths`` (``ContactPath.to_dict()``) outside ``scope``."""
+def mask_paths(
+    client: GraphClient,
+    scope: Scope,
+    paths: list[dict[str, Any]],
+    info: dict[str, dict[str, Any]] | None = None,
+) -> None:
+    """Mask, in place, the hops of ``paths`` (``ContactPath.to_dict()``) outside ``scope``;
+    ``info``: the parties' ``scope.nodes_info`` rows by key when already read (else read)."""
     if scope.everything or not paths:
         return
     keys = [k for p in paths for h in p["hops"] for k in (h["from"], h["to"])]
-    info = _info(client, keys)
+    if info is None or any(k not in info for k in keys):
+        info = _info(client, keys)
     aliases: dict[str, str] = {}
     hidden_names: set[str] = set()
 

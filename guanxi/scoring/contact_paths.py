@@ -158,7 +158,7 @@ class _Arcs:
 
 
 def search(
-    ix: PathIndex, target: str, origin_ids: list[str] | None, k: int = 3,
+    ix: PathIndex, target: str, origin_ids: list[str] | np.ndarray | None, k: int = 3,
     cfg: PathConfig = PathConfig(),
 ) -> list[Found]:  # fmt: skip
     """``find_paths(ix.ball(target, origin_ids, cfg.max_hops), target, k, cfg)`` with the

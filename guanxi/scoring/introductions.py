@@ -150,21 +150,27 @@ def _pairs(f: Found) -> list[tuple[str, str]]:
     return list(zip(f.nodes, f.nodes[1:], strict=False))
 
 
-def live_hops(client, found: list[Found]) -> tuple[LocalGraph, dict[str, dict]]:
+def live_hops(
+    client, found: list[Found], with_branches: bool = False
+) -> tuple[LocalGraph, dict[str, dict]]:
     """The parties on ``found`` and every relationship between consecutive ones, read from
     Neo4j now (one query), so evidence and channels always use current facts; and each
-    party's bank context (``id, label, name, rm_id, rm_name, branch``) by id."""
+    party's bank context (``id, label, labels, name, rm_id, rm_name, branch``, and with
+    ``with_branches`` its ``branches`` as ``scope.nodes_info`` gives them) by id."""
     g = LocalGraph()
     if not found:
         return g, {}
     ids = sorted({x for f in found for x in f.nodes})
     pairs = sorted({p for f in found for p in _pairs(f)})
-    rows = client.read("scoring.path_hops", ids=ids, pairs=[list(p) for p in pairs])
+    rows = client.read(
+        "scoring.path_hops", ids=ids, pairs=[list(p) for p in pairs], with_branches=with_branches
+    )
     ctx: dict[str, dict] = {}
+    cols = ("id", "label", "labels", "name", "rm_id", "rm_name", "branch", "branches")
     for r in rows:
         if r["kind"] == "node":
             g.add_node(r["id"], r["label"], r["name"], nominee=r["nominee"])
-            ctx[r["id"]] = {c: r[c] for c in ("id", "label", "name", "rm_id", "rm_name", "branch")}
+            ctx[r["id"]] = {c: r[c] for c in cols}
     for r in rows:
         if r["kind"] == "edge" and r["source_id"] in g.nodes and r["target_id"] in g.nodes:
             props = {c: r[c] for c in EDGE_PROPS if r.get(c) is not None}
@@ -199,9 +205,14 @@ def contact_paths(
     max_hops: int = 4,
     today: date | None = None,
     cfg: PathConfig | None = None,
+    facts: dict[str, dict] | None = None,
 ) -> tuple[list[ContactPath], str]:
     """The top-k warm paths to ``target`` from ``origin`` (an RM, a Branch, a party, or the
     whole bank when None) and a reason line. No path is an empty list, not an error.
+
+    ``facts``, when given, receives each party on the paths as ``scope.nodes_info`` gives
+    it (``key, labels, name, branches``), read in the same query as the hops, so that the
+    API masks the paths to a caller's scope without a second round trip.
 
     Raises
     ------
@@ -220,10 +231,14 @@ def contact_paths(
     if target not in ix.pos:
         raise NotFound(f"No company, person or RM with id {target!r}")
     src = origin or "the bank"
-    if target in (origin_ids or []):
+    starts = None if origin is None else ix.positions(origin_ids or [], key=origin)
+    if starts is not None and ix.pos[target] in starts:
         return [], f"{target!r} is the origin itself"
-    found = search(ix, target, origin_ids, k, cfg)
-    g, ctx = live_hops(client, found)
+    found = search(ix, target, starts, k, cfg)
+    g, ctx = live_hops(client, found, with_branches=facts is not None)
+    if facts is not None:
+        facts.update({i: {"key": i, "labels": c["labels"], "name": c["name"],
+                          "branches": c["branches"] or []} for i, c in ctx.items()})  # fmt: skip
     found = [f for f in found if all(g.edges_between(u, v) for u, v in _pairs(f))]
     if not found:
         return [], f"No contact path from {src!r} to {target!r} within {max_hops} hops"

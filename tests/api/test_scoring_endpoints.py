@@ -43,6 +43,31 @@ def test_paths_for_rm_a_are_found_but_b_hops_are_masked(api: TestClient, keys) -
     assert _leaks(body) == []
 
 
+def test_paths_are_masked_from_the_hop_query_as_from_a_scope_read(
+    api: TestClient, keys, monkeypatch
+) -> None:
+    """The parties' branches come with the live hops (one round trip); masking from them
+    gives what masking from a separate scope.nodes_info read gives."""
+    from guanxi.scoring import introductions
+
+    client = api.app.state.client
+    names: list[str] = []
+    read = client.read
+    monkeypatch.setattr(client, "read", lambda name, **kw: names.append(name) or read(name, **kw))
+    get = lambda: api.get("/api/v1/paths", params={"to": "CB"}, headers=auth(keys["rm_a"]))  # noqa: E731
+    one = get().json()
+    assert "scoring.path_hops" in names and "scope.nodes_info" not in names
+    assert any(h["masked"] for p in one["paths"] for h in p["hops"])
+    real = introductions.contact_paths
+    monkeypatch.setattr(  # drop the facts: mask_paths reads them itself
+        introductions, "contact_paths", lambda *a, facts=None, **kw: real(*a, **kw)
+    )
+    names.clear()
+    two = get().json()
+    assert "scope.nodes_info" in names
+    assert one == two
+
+
 def test_paths_for_rm_a_drop_b_payment_evidence_on_public_hops(api: TestClient, keys) -> None:
     # CP→CB is a shareholding hop; its evidence also counts CB's payments to CP, a fact of
     # branch B (CB is B's customer): the admin sees it, RM-A does not, and the hop says so

@@ -91,9 +91,10 @@ def scoped_paths(
             raise AccessDenied(f"Origin {origin!r} is outside your branch scope")
     if origin is None and not scope.everything and scope.user.branch:
         origin = scope.user.branch
-    found, reason = contact_paths(client, to, origin, k, max_hops)
+    facts: dict[str, dict[str, Any]] | None = None if scope.everything else {}
+    found, reason = contact_paths(client, to, origin, k, max_hops, facts=facts)
     out = [p.to_dict() for p in found]
-    mask_paths(client, scope, out)
+    mask_paths(client, scope, out, facts)
     return {"target": to, "origin": origin, "paths": out, "reason": reason}
 
 

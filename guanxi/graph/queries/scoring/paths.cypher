@@ -26,9 +26,11 @@ RETURN collect([c.id, p.id, k.score]) AS rows
 // The parties on found contact paths with how each relates to the bank (for an RM its
 // branch; for a company the RM that manages it and its branch), and every party
 // relationship between consecutive ones, read live so evidence is always current; one
-// round trip per request. Params: $ids (node ids), $pairs (list of [a, b]).
-// Returns: kind ('node' or 'edge'), id, label, name, nominee, rm_id, rm_name, branch,
-// source_id, target_id, rel_type and the relationship property columns.
+// round trip per request. With $with_branches each party's labels and branch memberships
+// ({branch, line}, as scope.nodes_info) come too, for masking to a caller's scope.
+// Params: $ids (node ids), $pairs (list of [a, b]), $with_branches.
+// Returns: kind ('node' or 'edge'), id, label, labels, name, nominee, rm_id, rm_name, branch,
+// branches, source_id, target_id, rel_type and the relationship property columns.
 CALL () {
   UNWIND $ids AS pid
   CALL (pid) {
@@ -44,9 +46,13 @@ CALL () {
   OPTIONAL MATCH (n)-[:WORKS_AT]->(wb:Branch)
   OPTIONAL MATCH (rm)-[:WORKS_AT]->(rb:Branch)
   WITH n, rm, collect(coalesce(cb, wb, rb))[0] AS b
-  RETURN 'node' AS kind, n.id AS id, labels(n)[0] AS label, n.name AS name,
-         coalesce(n.nominee, false) AS nominee, rm.id AS rm_id, rm.name AS rm_name,
-         b.name AS branch, null AS r
+  RETURN 'node' AS kind, n.id AS id, labels(n)[0] AS label, labels(n) AS labels,
+         n.name AS name, coalesce(n.nominee, false) AS nominee, rm.id AS rm_id,
+         rm.name AS rm_name, b.name AS branch,
+         CASE WHEN $with_branches
+              THEN COLLECT { MATCH (n)-[w:WORKS_AT|CUSTOMER_OF]->(x:Branch)
+                             RETURN {branch: x.id, line: w.business_line} } END AS branches,
+         null AS r
   UNION ALL
   UNWIND $pairs AS pair
   CALL (pair) {
@@ -58,10 +64,10 @@ CALL () {
   }
   MATCH (a)-[r:HOLDS_SHARES|SERVES_AS|SUPPLIES|PAYS|GUARANTEES|KNOWS|MANAGES]-(b)
   WHERE b.id = pair[1]
-  RETURN 'edge' AS kind, null AS id, null AS label, null AS name, null AS nominee,
-         null AS rm_id, null AS rm_name, null AS branch, r
+  RETURN 'edge' AS kind, null AS id, null AS label, null AS labels, null AS name,
+         null AS nominee, null AS rm_id, null AS rm_name, null AS branch, null AS branches, r
 }
-RETURN kind, id, label, name, nominee, rm_id, rm_name, branch,
+RETURN kind, id, label, labels, name, nominee, rm_id, rm_name, branch, branches,
        startNode(r).id AS source_id, endNode(r).id AS target_id, type(r) AS rel_type,
        r.pct AS pct, r.role AS role, toString(r.until) AS until, r.amount AS amount,
        r.share AS share, r.count AS count, toString(r.last) AS last, toString(r.end) AS end,
