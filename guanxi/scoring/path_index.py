@@ -84,11 +84,11 @@ class PathIndex:
     strength: np.ndarray
     key_contacts: dict[int, dict[int, float]]
     built_at: date
-    #: per-process arrays computed once per parameter (masks, the id rank, origin positions)
+    #: per-process arrays computed once per parameter (masks, the id rank)
     _masks: dict[tuple, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
-    #: origin id → the parties it stands for, memoised by ``introductions`` for this
-    #: version of the graph (the head office stands for every RM)
-    origins: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)
+    #: origin id → the positions of the parties it stands for, memoised by
+    #: ``introductions`` for this version of the graph (the head office stands for every RM)
+    origins: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_frames(
@@ -251,21 +251,12 @@ class PathIndex:
         kc = {ids[p]: r for p, r in self.key_contacts.get(t, {}).items()}
         return Ball(nodes, arcs, origins, kc)
 
-    def positions(self, ids: list[str] | np.ndarray, key: str | None = None) -> np.ndarray:
+    def positions(self, ids: list[str] | np.ndarray) -> np.ndarray:
         """Index positions of ``ids`` (unknown ids left out); an array of positions is
-        returned as it is. With ``key`` (an origin: the head office stands for 2,000 RMs,
-        looked up per request it was 7 % of an RM's paths request) they are kept for this
-        version of the graph."""
+        returned as it is."""
         if isinstance(ids, np.ndarray):
             return ids
-        memo = ("positions", key)
-        if key is not None and memo in self._masks:
-            return self._masks[memo]
-        pos = np.array([self.pos[o] for o in ids if o in self.pos], dtype=np.int64)
-        if key is not None:
-            pos.setflags(write=False)
-            self._masks[memo] = pos
-        return pos
+        return np.array([self.pos[o] for o in ids if o in self.pos], dtype=np.int64)
 
     def expandable(self, expand_cap: int = 300) -> np.ndarray:
         """Mask of the parties a search goes on from: not nominee-like, not an RM, at most

@@ -283,8 +283,6 @@ def test_one_caller_rechecks_the_version_while_the_others_use_the_index(monkeypa
 
 
 def test_origin_ids_are_read_once_per_graph_version() -> None:
-    from types import SimpleNamespace
-
     from guanxi.errors import NotFound
     from guanxi.scoring import introductions as intro
 
@@ -295,15 +293,21 @@ def test_origin_ids_are_read_once_per_graph_version() -> None:
             self.reads += 1
             return {"HO": [{"id": "RM2"}, {"id": "RM1"}, {"id": None}], "RM9": []}.get(origin, [])
 
+    rms = [("RM1", "RelationshipManager", "甲", False), ("RM2", "RelationshipManager", "乙", False)]
+    knows = [("RM1", "RM2", "KNOWS", {"strength": 0.5})]
+    v1, v2 = bank_index(rms, knows), bank_index(rms, knows)  # two graph versions
     c = Fake()
-    v1, v2 = SimpleNamespace(origins={}), SimpleNamespace(origins={})  # two graph versions
-    assert intro._origin_ids(c, v1, "HO") == ["RM1", "RM2"]
-    assert intro._origin_ids(c, v1, "HO") == ["RM1", "RM2"]
+
+    def origin_ids(ix: PathIndex, origin: str) -> list[str]:
+        return sorted(ix.ids[i] for i in intro._origin_positions(c, ix, origin))
+
+    assert origin_ids(v1, "HO") == ["RM1", "RM2"]
+    assert origin_ids(v1, "HO") == ["RM1", "RM2"]
     assert c.reads == 1
-    assert intro._origin_ids(c, v2, "HO") == ["RM1", "RM2"]  # the graph changed
+    assert origin_ids(v2, "HO") == ["RM1", "RM2"]  # the graph changed
     assert c.reads == 2
     with pytest.raises(NotFound):
-        intro._origin_ids(c, v2, "NOPE")
+        intro._origin_positions(c, v2, "NOPE")
 
 
 @pytest.mark.parametrize("seed", range(6))
