@@ -40,7 +40,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from guanxi.api.users import UserStore
+from guanxi.access.users import UserStore
 from guanxi.config import Settings, get_settings
 from guanxi.graph.client import GraphClient
 from guanxi.graph.server import LocalServer

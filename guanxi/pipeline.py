@@ -68,7 +68,7 @@ def run_demo(
 ) -> dict[str, Any]:
     """Wipe the database, build the network (:func:`build_network`), train the GNN and
     create demo users. Returns a summary for the console, including the demo keys."""
-    from guanxi.api.users import UserStore
+    from guanxi.access.users import UserStore
 
     with GraphClient(settings) as client:
         client.verify()

@@ -14,7 +14,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from guanxi import __version__
-from guanxi.api.users import UserStore
+from guanxi.access.users import UserStore
 from guanxi.config import Settings, get_settings
 from guanxi.errors import GuanxiError
 from guanxi.graph.client import GraphClient

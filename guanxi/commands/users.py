@@ -28,7 +28,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Create a user (or give an existing one a new key). The key is printed once,
         as the last line."""
-        from guanxi.api.users import UserStore
+        from guanxi.access.users import UserStore
         from guanxi.cli import err, fail
         from guanxi.config import get_settings
 
@@ -42,7 +42,7 @@ def register(app: typer.Typer) -> None:
     @users.command("list")
     def list_users() -> None:
         """List users (never their keys)."""
-        from guanxi.api.users import UserStore
+        from guanxi.access.users import UserStore
         from guanxi.cli import out
         from guanxi.config import get_settings
 
@@ -52,7 +52,7 @@ def register(app: typer.Typer) -> None:
     @users.command("remove")
     def remove(name: Annotated[str, typer.Argument(help="User name.")]) -> None:
         """Remove a user; their key stops working."""
-        from guanxi.api.users import UserStore
+        from guanxi.access.users import UserStore
         from guanxi.cli import out
         from guanxi.config import get_settings
 

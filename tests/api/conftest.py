@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from guanxi.api.app import create_app
-from guanxi.api.users import UserStore
+from guanxi.access.users import UserStore
 from guanxi.config import Settings
 from guanxi.graph.client import GraphClient
 

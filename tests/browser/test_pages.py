@@ -22,7 +22,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from guanxi.api.app import create_app
-from guanxi.api.users import UserStore
+from guanxi.access.users import UserStore
 from guanxi.config import Settings
 from guanxi.graph.client import GraphClient
 from tests.api.conftest import SEED

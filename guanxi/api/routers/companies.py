@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from guanxi.api.deps import ClientDep, ScopeDep
 from guanxi.api.models import CompanyDetail, CompanyHit, EgoNetworkPublic, ErrorPublic, RelType
 from guanxi.errors import NotFound
-from guanxi.graph.ego import MAX_DEPTH, ego_network
+from guanxi.scoring.ego import MAX_DEPTH, ego_network
 
 __all__ = ["router"]
 

@@ -15,7 +15,7 @@ from guanxi.api.models import (
     RecommendationsPublic,
 )
 from guanxi.errors import AccessDenied
-from guanxi.scope import Scope
+from guanxi.access.scope import Scope
 
 __all__ = ["router"]
 

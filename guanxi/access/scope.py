@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from guanxi.api.users import User
+from guanxi.access.users import User
 from guanxi.graph.client import GraphClient
 
 __all__ = ["Scope", "resolve_scope", "HEAD_OFFICE"]

@@ -10,8 +10,8 @@ from guanxi.errors import NotFound, QueryError
 from guanxi.graph.client import GraphClient
 from guanxi.graph.schema import get_schema
 from guanxi.graph.values import to_plain
-from guanxi.scope import Scope
-from guanxi.visibility import node_visible, rel_visible
+from guanxi.access.scope import Scope
+from guanxi.access.visibility import node_visible, rel_visible
 
 __all__ = ["EgoNetwork", "ego_network", "MAX_DEPTH"]
 

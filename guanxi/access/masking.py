@@ -14,8 +14,8 @@ import logging
 from typing import Any
 
 from guanxi.graph.client import GraphClient
-from guanxi.scope import Scope
-from guanxi.visibility import is_internal_type, node_visible, rel_visible
+from guanxi.access.scope import Scope
+from guanxi.access.visibility import is_internal_type, node_visible, rel_visible
 
 __all__ = ["mask_paths", "mask_reasons", "MASKED_RM", "MASKED_REASON"]
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from guanxi.graph.schema import get_schema
-from guanxi.scope import Scope
+from guanxi.access.scope import Scope
 
 __all__ = ["node_visible", "rel_visible", "is_internal_label", "is_internal_type"]
 
