@@ -13,9 +13,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from guanxi.graph.client import GraphClient
 from guanxi.access.scope import Scope
 from guanxi.access.visibility import is_internal_type, node_visible, rel_visible
+from guanxi.graph.client import GraphClient
 
 __all__ = ["mask_paths", "mask_reasons", "MASKED_RM", "MASKED_REASON"]
 

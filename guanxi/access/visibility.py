@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from guanxi.graph.schema import get_schema
 from guanxi.access.scope import Scope
+from guanxi.graph.schema import get_schema
 
 __all__ = ["node_visible", "rel_visible", "is_internal_label", "is_internal_type"]
 

@@ -9,10 +9,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
+from guanxi.access.scope import Scope, resolve_scope
 from guanxi.access.users import User, UserStore
 from guanxi.errors import AccessDenied
 from guanxi.graph.client import GraphClient
-from guanxi.access.scope import Scope, resolve_scope
 
 __all__ = [
     "ClientDep",

@@ -6,12 +6,12 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from guanxi.access.scope import Scope
+from guanxi.access.visibility import node_visible, rel_visible
 from guanxi.errors import NotFound, QueryError
 from guanxi.graph.client import GraphClient
 from guanxi.graph.schema import get_schema
 from guanxi.graph.values import to_plain
-from guanxi.access.scope import Scope
-from guanxi.access.visibility import node_visible, rel_visible
 
 __all__ = ["EgoNetwork", "ego_network", "MAX_DEPTH"]
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from guanxi.api.app import create_app
 from guanxi.access.users import UserStore
+from guanxi.api.app import create_app
 from guanxi.config import Settings
 from guanxi.graph.client import GraphClient
 

@@ -11,8 +11,8 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
 
-from guanxi.api.app import create_app
 from guanxi.access.users import UserStore
+from guanxi.api.app import create_app
 from guanxi.config import Settings
 from guanxi.graph.admin import wipe
 from guanxi.graph.client import GraphClient

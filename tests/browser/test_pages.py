@@ -21,8 +21,8 @@ from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from guanxi.api.app import create_app
 from guanxi.access.users import UserStore
+from guanxi.api.app import create_app
 from guanxi.config import Settings
 from guanxi.graph.client import GraphClient
 from tests.api.conftest import SEED

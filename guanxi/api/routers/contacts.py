@@ -7,13 +7,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
-from guanxi.api.deps import ClientDep, ScopeDep
 from guanxi.access.masking import mask_paths, mask_reasons
+from guanxi.access.scope import Scope
+from guanxi.access.visibility import node_visible
+from guanxi.api.deps import ClientDep, ScopeDep
 from guanxi.api.models import ContactsPublic, ErrorPublic, IntimacyPublic, PathsPublic
 from guanxi.errors import AccessDenied
 from guanxi.graph.client import GraphClient
-from guanxi.access.scope import Scope
-from guanxi.access.visibility import node_visible
 
 __all__ = ["router", "scoped_paths"]
 

@@ -10,10 +10,10 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from guanxi.access.visibility import node_visible
 from guanxi.api.deps import SESSION_COOKIE, ClientDep, ScopeDep
 from guanxi.api.routers.contacts import scoped_paths
 from guanxi.scoring.ego import MAX_DEPTH, ego_network
-from guanxi.access.visibility import node_visible
 from guanxi.viz.ownership import render_ownership
 from guanxi.viz.pages import render_network
 from guanxi.viz.paths import render_paths

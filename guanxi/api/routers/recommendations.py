@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from guanxi.access.scope import Scope
 from guanxi.api.deps import ClientDep, ScopeDep
 from guanxi.api.models import (
     ErrorPublic,
@@ -15,7 +16,6 @@ from guanxi.api.models import (
     RecommendationsPublic,
 )
 from guanxi.errors import AccessDenied
-from guanxi.access.scope import Scope
 
 __all__ = ["router"]
 
