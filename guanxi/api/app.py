@@ -14,9 +14,13 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from guanxi import __version__
+from guanxi.access.audit import AuditLog
 from guanxi.access.users import UserStore
+from guanxi.api.audit import AuditMiddleware
+from guanxi.api.limits import ApiLimits
+from guanxi.api.models import ErrorPublic
 from guanxi.config import Settings, get_settings
-from guanxi.errors import GuanxiError
+from guanxi.errors import GraphUnavailable, GuanxiError, QueryTimeout
 from guanxi.graph.client import GraphClient
 
 __all__ = ["create_app"]
@@ -33,6 +37,28 @@ def _warm_index(client: GraphClient) -> None:
         log.info("contact-path index ready: %d parties", len(ix))
     except Exception as e:  # noqa: BLE001 - a cold index is built on first use instead
         log.warning("contact-path index not built at start (%s); built on first use", e)
+
+
+def _public_message(exc: BaseException, request_id: str | None) -> str:
+    """What a caller is told about a server-side (5xx) error: never hosts, ports, URIs or
+    driver text — those go to the log under the same request id."""
+    rid = f" (request id {request_id})"
+    if isinstance(exc, GraphUnavailable):
+        return f"The graph database is unavailable; retry shortly{rid}"
+    if isinstance(exc, QueryTimeout):
+        return f"The query ran past its timeout and was cancelled{rid}"
+    return f"An internal error occurred; the service log has the details{rid}"
+
+
+def _error_response(request: Request, status: int, body: dict) -> JSONResponse | HTMLResponse:
+    """The error as JSON, or as an HTML page on ``/ui/`` (the pages answer with a page)."""
+    headers = {"x-request-id": body["request_id"]} if body.get("request_id") else None
+    if request.url.path.startswith("/ui/"):
+        from guanxi.viz.pages import render_error
+
+        page = render_error(status, body["error"], body["message"], body.get("request_id"))
+        return HTMLResponse(page, status_code=status, headers=headers)
+    return JSONResponse(status_code=status, content=body, headers=headers)
 
 
 class RequestIdMiddleware:
@@ -63,7 +89,8 @@ class RequestIdMiddleware:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the API: ``/api/v1`` routers, request ids, JSON errors."""
     settings = settings or get_settings()
-    client = GraphClient(settings)
+    # the API fails fast: short retries, and the client's circuit breaker (see GraphClient)
+    client = GraphClient(settings, retry_s=settings.neo4j_retry_s)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -80,25 +107,61 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "key contacts and warm contact paths.",
         docs_url="/api/docs",
         openapi_url="/api/v1/openapi.json",
+        responses={
+            429: {"model": ErrorPublic, "description": "Rate limited; see Retry-After"},
+            500: {"model": ErrorPublic, "description": "Internal error (details in the log)"},
+            503: {"model": ErrorPublic, "description": "The graph database is unavailable"},
+        },
     )
     app.state.settings = settings
     app.state.client = client
     app.state.users = UserStore(settings)
+    app.state.limits = ApiLimits.from_settings(settings)
     app.state.scope_cache = {}
+    app.state.audit = AuditLog(settings)
 
+    # the last added is the outermost: the audit runs inside RequestIdMiddleware
+    app.add_middleware(AuditMiddleware, audit=app.state.audit)
     app.add_middleware(RequestIdMiddleware)
 
     @app.exception_handler(GuanxiError)
     async def guanxi_error(request: Request, exc: GuanxiError) -> JSONResponse | HTMLResponse:
         body = exc.to_dict()
-        body["request_id"] = getattr(request.state, "request_id", None)
-        log.info("request %s failed: %s", body["request_id"], exc)
-        if request.url.path.startswith("/ui/"):  # the pages answer with a page
-            from guanxi.viz.pages import render_error
+        rid = body["request_id"] = getattr(request.state, "request_id", None)
+        if exc.http_status >= 500:  # the caller gets a plain message; the log the detail
+            body["message"] = _public_message(exc, rid)
+            log.log(
+                logging.WARNING if isinstance(exc, GraphUnavailable) else logging.ERROR,
+                "request %s %s %s failed (%d): %s: %s",
+                rid,
+                request.method,
+                request.url.path,
+                exc.http_status,
+                type(exc).__name__,
+                exc,
+            )
+        else:
+            log.info("request %s failed: %s", rid, exc)
+        resp = _error_response(request, exc.http_status, body)
+        retry_after = getattr(exc, "retry_after", None)  # RateLimited: 429 + Retry-After
+        if retry_after is not None:
+            resp.headers["Retry-After"] = str(retry_after)
+        return resp
 
-            page = render_error(exc.http_status, body["error"], body["message"], body["request_id"])
-            return HTMLResponse(page, status_code=exc.http_status)
-        return JSONResponse(status_code=exc.http_status, content=body)
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception) -> JSONResponse | HTMLResponse:
+        """Anything unexpected: a 500 with a plain message; the traceback goes to the log."""
+        rid = getattr(request.state, "request_id", None)
+        log.error(
+            "request %s %s %s failed (500): %s",
+            rid,
+            request.method,
+            request.url.path,
+            type(exc).__name__,
+            exc_info=exc,
+        )
+        body = {"error": "InternalError", "message": _public_message(exc, rid), "request_id": rid}
+        return _error_response(request, 500, body)
 
     from guanxi.api.routers import ROUTERS
 

@@ -7,7 +7,9 @@ translated into guanxi errors here and only here.
 
 from __future__ import annotations
 
+import json
 import logging
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
@@ -24,13 +26,14 @@ from guanxi.errors import (
     QueryTimeout,
     ReadOnlyViolation,
 )
+from guanxi.graph.breaker import CircuitBreaker
 from guanxi.graph.queries import QueryLibrary, get_library
 from guanxi.graph.values import to_plain
 from neo4j import GraphDatabase, Query, RoutingControl
 from neo4j import exceptions as nex
 from neo4j import graph as ngraph
 
-__all__ = ["GraphClient", "get_client", "ConsoleResult", "translate_errors"]
+__all__ = ["GraphClient", "get_client", "ConsoleResult", "PlanGuard", "translate_errors"]
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +49,8 @@ def translate_errors(what: str) -> Iterator[None]:
         raise GraphUnavailable(f"Neo4j refused the credentials ({what}): {e.message}") from e
     except (nex.ServiceUnavailable, nex.SessionExpired, OSError) as e:
         raise GraphUnavailable(f"Neo4j is not reachable ({what}): {e}") from e
+    except nex.DatabaseUnavailable as e:  # the server answers but is still starting
+        raise GraphUnavailable(f"Neo4j database unavailable ({what}): {e.message}") from e
     except nex.ClientError as e:
         code = e.code or ""
         if "TransactionTimedOut" in code or "Terminated" in code:
@@ -91,6 +96,10 @@ def _as_dict(record: neo4j.Record) -> dict[str, Any]:
     return record.data()
 
 
+#: ``guard(query_type, plan)`` raises to refuse an ad-hoc query before it runs.
+PlanGuard = Callable[[str, "dict[str, Any] | None"], None]
+
+
 class ConsoleResult(dict):
     """``{"columns": [...], "rows": [[...]], "truncated": bool}`` of an ad-hoc query."""
 
@@ -100,6 +109,12 @@ class GraphClient:
 
     ``GraphClient.writes`` counts the write transactions this process has run (any client):
     in-process caches compare it to know that the graph may have changed under them.
+
+    Connections time out after ``neo4j_connect_timeout_s``; a transiently failed transaction
+    is retried for ``retry_s`` seconds (the API passes its short ``neo4j_retry_s``; the CLI
+    and batch jobs keep ``neo4j_batch_retry_s``). A :class:`CircuitBreaker` makes every call
+    fail at once with :class:`GraphUnavailable` for ``neo4j_breaker_s`` after the server was
+    found unreachable, then lets one probe through; the driver reconnects by itself.
     """
 
     writes: int = 0
@@ -109,27 +124,35 @@ class GraphClient:
         settings: Settings | None = None,
         library: QueryLibrary | None = None,
         driver: neo4j.Driver | None = None,
+        *,
+        retry_s: float | None = None,
     ) -> None:
         self.settings = settings or get_settings()
         self.library = library or get_library()
         self.database = self.settings.neo4j_database
+        self.retry_s = self.settings.neo4j_batch_retry_s if retry_s is None else retry_s
+        self.breaker = CircuitBreaker(self.settings.neo4j_breaker_s, probe=self._probe)
         self._driver = driver
+        self._driver_lock = threading.Lock()
 
     # -- connection ---------------------------------------------------------------
     @property
     def driver(self) -> neo4j.Driver:
         if self._driver is None:
             s = self.settings
-            with translate_errors("connect"):
-                self._driver = GraphDatabase.driver(
-                    s.uri,
-                    auth=(s.neo4j_user, s.password()),
-                    user_agent="guanxi/0.1",
-                    connection_timeout=10,
-                    max_connection_pool_size=50,
-                    # planner notices (unknown label, cartesian product) are not errors
-                    notifications_min_severity="OFF",
-                )
+            with self._driver_lock, translate_errors("connect"):
+                if self._driver is None:  # another thread may have built it meanwhile
+                    self._driver = GraphDatabase.driver(
+                        s.uri,
+                        auth=(s.neo4j_user, s.password()),
+                        user_agent="guanxi/0.1",
+                        connection_timeout=s.neo4j_connect_timeout_s,
+                        connection_acquisition_timeout=s.neo4j_acquire_timeout_s,
+                        max_transaction_retry_time=self.retry_s,
+                        max_connection_pool_size=50,
+                        # planner notices (unknown label, cartesian product) are not errors
+                        notifications_min_severity="OFF",
+                    )
         return self._driver
 
     def close(self) -> None:
@@ -144,9 +167,26 @@ class GraphClient:
         self.close()
 
     def verify(self) -> None:
-        """Raise :class:`GraphUnavailable` unless the server answers."""
-        with translate_errors("verify connectivity"):
+        """Raise :class:`GraphUnavailable` unless the server answers (at once while the
+        circuit breaker is open)."""
+        with self._call("verify connectivity"):
             self.driver.verify_connectivity()
+
+    def _probe(self) -> None:
+        """The breaker's background probe: one trivial read that bypasses the breaker (it
+        returns only once the database answers queries, not just connections)."""
+        with translate_errors("probe"):
+            self.driver.execute_query(
+                self._query("health.probe", "RETURN 1", 10),
+                database_=self.database,
+                routing_=RoutingControl.READ,
+            )
+
+    @contextmanager
+    def _call(self, what: str) -> Iterator[None]:
+        """One call to the server: through the circuit breaker, driver errors translated."""
+        with self.breaker.guard(), translate_errors(what):
+            yield
 
     def _query(self, name: str, text: str, timeout: float | None) -> Query:
         return Query(
@@ -165,7 +205,7 @@ class GraphClient:
     def read_df(self, name: str, *, timeout: float | None = None, **params: Any) -> pd.DataFrame:
         """Run a named read query; rows as a DataFrame (columns as the query returns them)."""
         q = self.library[name]
-        with translate_errors(repr(name)):
+        with self._call(repr(name)):
             return self.driver.execute_query(
                 self._query(name, q.text, timeout),
                 params,
@@ -203,7 +243,7 @@ class GraphClient:
     ) -> list[dict[str, Any]]:
         if routing == RoutingControl.WRITE:
             GraphClient.writes += 1
-        with translate_errors(repr(name)):
+        with self._call(repr(name)):
             records, _, _ = self.driver.execute_query(
                 self._query(name, text, timeout),
                 params,
@@ -247,8 +287,11 @@ class GraphClient:
         return sent
 
     # -- the analyst console ------------------------------------------------------
-    def query_type(self, text: str, params: dict[str, Any] | None = None) -> str:
-        """The server's verdict on a query without running it: ``r``, ``rw``, ``w`` or ``s``."""
+    def explain(
+        self, text: str, params: dict[str, Any] | None = None
+    ) -> tuple[str, dict[str, Any] | None]:
+        """The server's verdict on a query without running it: the query type (``r``,
+        ``rw``, ``w`` or ``s``) and the plan (``operatorType``, ``args``, ``children``)."""
         with translate_errors("EXPLAIN"):
             _, summary, _ = self.driver.execute_query(
                 self._query("console.explain", f"EXPLAIN {text}", 10),
@@ -256,7 +299,11 @@ class GraphClient:
                 database_=self.database,
                 routing_=RoutingControl.READ,
             )
-        return summary.query_type or "r"
+        return summary.query_type or "r", summary.plan
+
+    def query_type(self, text: str, params: dict[str, Any] | None = None) -> str:
+        """The server's verdict on a query without running it: ``r``, ``rw``, ``w`` or ``s``."""
+        return self.explain(text, params)[0]
 
     def console(
         self,
@@ -266,43 +313,53 @@ class GraphClient:
         allow_write: bool = False,
         timeout: float | None = None,
         row_cap: int | None = None,
+        max_bytes: int | None = None,
+        guard: PlanGuard | None = None,
     ) -> ConsoleResult:
-        """Run an analyst's ad-hoc query.
+        """Run an ad-hoc query.
 
-        Read-only unless ``allow_write``: ``EXPLAIN`` first, and a query the planner marks
-        as writing (``rw``, ``w``, schema ``s``) raises :class:`ReadOnlyViolation`; reads run
-        in a read transaction. At most ``row_cap`` rows come back and ``truncated`` says
-        whether more existed.
+        ``EXPLAIN`` first: ``guard(query_type, plan)`` (the access layer's fence) may refuse
+        it; without a guard a query the planner marks as writing (``rw``, ``w``, schema
+        ``s``) raises :class:`ReadOnlyViolation` unless ``allow_write``. Reads run in a read
+        transaction under ``timeout``. At most ``row_cap`` rows and about ``max_bytes`` of
+        JSON come back; ``truncated`` says whether more existed.
         """
         params = params or {}
         cap = row_cap if row_cap is not None else self.settings.console_row_cap
+        byte_cap = max_bytes if max_bytes is not None else self.settings.console_max_bytes
         tmo = timeout if timeout is not None else self.settings.console_timeout_s
-        qtype = self.query_type(text, params)
-        if qtype != "r" and not allow_write:
+        qtype, plan = self.explain(text, params)
+        if guard is not None:
+            guard(qtype, plan)
+        elif qtype != "r" and not allow_write:
             raise ReadOnlyViolation(
                 f"Refused: the query writes to the database (query type {qtype!r}); "
-                "the console is read-only (use --write to allow writes)"
+                "the console is read-only"
             )
-        mode = neo4j.WRITE_ACCESS if allow_write else neo4j.READ_ACCESS
+        write = allow_write and guard is None
+        mode = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
 
         @neo4j.unit_of_work(timeout=tmo, metadata={"app": "guanxi", "query": "console"})
         def work(tx: neo4j.ManagedTransaction) -> ConsoleResult:
             result = tx.run(text, params)
             columns = list(result.keys())
             rows: list[list[Any]] = []
+            size = 0
             truncated = False
             for record in result:
-                if len(rows) >= cap:
+                if len(rows) >= cap or size > byte_cap:
                     truncated = True
                     break
-                rows.append([to_plain(v) for v in record.values()])
+                row = [to_plain(v) for v in record.values()]
+                size += len(json.dumps(row, ensure_ascii=False, default=str))
+                rows.append(row)
             return ConsoleResult(columns=columns, rows=rows, truncated=truncated)
 
         with (
             translate_errors("console"),
             self.driver.session(database=self.database, default_access_mode=mode) as session,
         ):
-            if allow_write:
+            if write:
                 return session.execute_write(work)
             return session.execute_read(work)
 

@@ -162,6 +162,10 @@ server.directories.plugins={self.dist / "plugins"}
 dbms.security.auth_enabled=true
 dbms.security.procedures.unrestricted=apoc.*,gds.*
 dbms.security.procedures.allowlist=apoc.*,gds.*
+# The database never fetches URLs or reads files for a query (docs/security.md): every
+# address is blocked for LOAD CSV and apoc.load.*, and file:/// URLs are refused.
+internal.dbms.cypher_ip_blocklist=0.0.0.0/0,::/0
+dbms.security.allow_csv_import_from_file_urls=false
 dbms.usage_report.enabled=false
 server.memory.heap.initial_size={s.heap}
 server.memory.heap.max_size={s.heap}
@@ -171,6 +175,11 @@ db.transaction.timeout=0
 """
         path = self.conf_dir / "neo4j.conf"
         path.write_text(conf, encoding="utf-8")
+        # APOC reads apoc.conf beside neo4j.conf: no file import or export (belt and braces
+        # with the console's procedure allow-list, docs/security.md)
+        (self.conf_dir / "apoc.conf").write_text(
+            "apoc.import.file.enabled=false\napoc.export.file.enabled=false\n", encoding="utf-8"
+        )
         return path
 
     def _classpath(self) -> str:
