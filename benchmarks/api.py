@@ -77,8 +77,10 @@ def _serve(users_file: Path, workers: int, warm_index: bool = True) -> tuple[str
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
+    # one key for every client thread: the per-key rate limit would measure itself
     env = {**os.environ, "GUANXI_USERS_FILE": str(users_file), "GUANXI_LOG_LEVEL": "WARNING",
-           "GUANXI_API_WARM_INDEX": str(warm_index).lower()}  # fmt: skip
+           "GUANXI_API_WARM_INDEX": str(warm_index).lower(),
+           "GUANXI_API_RATE_PER_MIN": "0"}  # fmt: skip
     guanxi = str(Path(sys.executable).with_name("guanxi"))
     cmd = [guanxi, "serve", "--port", str(port), "--workers", str(workers)]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -212,7 +214,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2, help="guanxi serve --workers")
     ap.add_argument(
         "--role",
-        choices=["rm", "analyst", "admin"],
+        choices=["rm", "manager", "analyst", "admin"],
         default="admin",
         help="caller (at the head office): admin = whole-bank origin, no visibility rules; "
         "rm = origin the head office's RMs, every visibility rule and masking applied",

@@ -7,6 +7,7 @@ involved, e.g. ``No contact path from 'RM-0042' to '9131...' within 4 hops``.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -24,6 +25,7 @@ __all__ = [
     "RowError",
     "AccessDenied",
     "AuthenticationFailed",
+    "RateLimited",
 ]
 
 
@@ -123,6 +125,23 @@ class AuthenticationFailed(GuanxiError):
     """No API key, or an unknown one."""
 
     http_status = 401
+
+
+class RateLimited(GuanxiError):
+    """Too many requests (a key over its rate, or a client after many failed logins)."""
+
+    http_status = 429
+    exit_code = 2
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        #: whole seconds to wait (at least 1); the API sends it as ``Retry-After``
+        self.retry_after: int = max(1, math.ceil(retry_after))
+
+    def to_dict(self) -> dict[str, Any]:
+        d = super().to_dict()
+        d["retry_after"] = self.retry_after
+        return d
 
 
 class AccessDenied(GuanxiError):

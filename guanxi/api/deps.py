@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from typing import Annotated
@@ -11,7 +12,8 @@ from starlette.concurrency import run_in_threadpool
 
 from guanxi.access.scope import Scope, resolve_scope
 from guanxi.access.users import User, UserStore
-from guanxi.errors import AccessDenied
+from guanxi.api.limits import ApiLimits
+from guanxi.errors import AccessDenied, AuthenticationFailed
 from guanxi.graph.client import GraphClient
 
 __all__ = [
@@ -20,6 +22,7 @@ __all__ = [
     "ScopeDep",
     "AnalystUser",
     "get_client_dep",
+    "authenticate_request",
     "SESSION_COOKIE",
 ]
 
@@ -35,13 +38,43 @@ async def get_client_dep(request: Request) -> GraphClient:
 ClientDep = Annotated[GraphClient, Depends(get_client_dep)]
 
 
+def _key_hint(key: str) -> str:
+    """At most the first 6 characters of a key, and never more than half of it (logs)."""
+    return key[: min(6, len(key) // 2)] + "…"
+
+
+async def authenticate_request(request: Request, key: str | None) -> User:
+    """The user of ``key``, sent with ``request``, under the API's limits.
+
+    A client IP blocked for failed authentications gets 429 first. A key that fails
+    (unknown, expired, revoked) is logged at WARNING with the IP and a key prefix, and
+    answered after a delay growing with the IP's consecutive failures (``asyncio.sleep``:
+    the event loop keeps serving others). A good key is then counted against its rate
+    limit (429 with ``Retry-After`` when over it). See ``guanxi.api.limits``.
+    """
+    limits: ApiLimits = request.app.state.limits
+    ip = request.client.host if request.client else "unknown"
+    limits.failures.check(ip)
+    store: UserStore = request.app.state.users
+    try:
+        user = store.authenticate(key)
+    except AuthenticationFailed as e:
+        if key:  # a request without any key is not an attempt: answered at once
+            log.warning("failed authentication from %s with key %s: %s", ip, _key_hint(key), e)
+            await asyncio.sleep(limits.failures.failed(ip))
+        raise
+    limits.failures.succeeded(ip)
+    limits.keys.check(user.key_id)
+    return user
+
+
 async def get_current_user(request: Request) -> User:
+    """The caller, from ``Authorization: Bearer <key>`` or the pages' session cookie."""
     header = request.headers.get("authorization", "")
     key = header[7:] if header.lower().startswith("bearer ") else None
     if key is None:  # the pages authenticate with the session cookie set by /ui/session
         key = request.cookies.get(SESSION_COOKIE)
-    store: UserStore = request.app.state.users
-    user = store.authenticate(key)
+    user = await authenticate_request(request, key)
     request.state.user = user
     return user
 

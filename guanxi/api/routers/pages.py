@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from guanxi.access.visibility import node_visible
-from guanxi.api.deps import SESSION_COOKIE, ClientDep, ScopeDep
+from guanxi.api.deps import SESSION_COOKIE, ClientDep, ScopeDep, authenticate_request
 from guanxi.api.routers.contacts import scoped_paths
 from guanxi.scoring.ego import MAX_DEPTH, ego_network
 from guanxi.viz.ownership import render_ownership
@@ -35,9 +35,10 @@ def index(request: Request) -> HTMLResponse:
 
 
 @router.post("/ui/session")
-def session(request: Request, key: Annotated[str, Form()]) -> RedirectResponse:
-    """Exchange an API key for a session cookie (HttpOnly, SameSite=Strict)."""
-    request.app.state.users.authenticate(key)
+async def session(request: Request, key: Annotated[str, Form()]) -> RedirectResponse:
+    """Exchange an API key for a session cookie (HttpOnly, SameSite=Strict); a bad key is
+    logged and slowed like one sent to the API."""
+    await authenticate_request(request, key)
     resp = RedirectResponse("/ui/", status_code=303)
     resp.set_cookie(SESSION_COOKIE, key, httponly=True, samesite="strict", max_age=8 * 3600)
     return resp
