@@ -59,7 +59,13 @@ def bank(db: GraphClient) -> GraphClient:
 
 @pytest.fixture
 def api_settings(settings: Settings, tmp_path: Path) -> Settings:
-    return Settings(**{**settings.model_dump(), "users_file": tmp_path / "users.json"})
+    return Settings(
+        **{
+            **settings.model_dump(),
+            "users_file": tmp_path / "users.json",
+            "audit_dir": tmp_path / "audit",
+        }
+    )
 
 
 @pytest.fixture

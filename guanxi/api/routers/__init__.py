@@ -1,6 +1,7 @@
 """One router per resource; ``ROUTERS`` is the order ``create_app`` registers them in."""
 
 from guanxi.api.routers import (
+    audit,
     companies,
     contacts,
     health,
@@ -17,5 +18,6 @@ ROUTERS = [
     contacts.router,
     recommendations.router,
     queries.router,
+    audit.router,
     pages.router,
 ]
