@@ -11,10 +11,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from guanxi.commands.queries import parse_params
 from guanxi.config import get_settings
 from guanxi.errors import GuanxiError
 
-__all__ = ["app", "main"]
+__all__ = ["app", "main", "parse_params"]
 
 log = logging.getLogger(__name__)
 
@@ -166,53 +167,6 @@ def db_init() -> None:
     except GuanxiError as e:
         raise fail(e) from e
     out.print(f"Schema applied: {len(names)} constraints and indexes.")
-
-
-# ----------------------------------------------------------------------- cypher
-def parse_params(items: list[str] | None) -> dict[str, Any]:
-    """``k=v`` pairs; ``v`` is read as JSON when it parses (numbers, lists, quoted
-    strings), otherwise taken as a plain string."""
-    params: dict[str, Any] = {}
-    for item in items or []:
-        if "=" not in item:
-            raise typer.BadParameter(f"--param {item!r}: expected key=value")
-        k, v = item.split("=", 1)
-        try:
-            params[k.strip()] = json.loads(v)
-        except json.JSONDecodeError:
-            params[k.strip()] = v
-    return params
-
-
-@app.command("cypher")
-def cypher(
-    query: Annotated[str, typer.Argument(help="The Cypher query.")],
-    param: Annotated[
-        list[str] | None, typer.Option("--param", "-p", help="Parameter key=value (repeatable).")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
-    write: Annotated[bool, typer.Option("--write", help="Allow a query that writes.")] = False,
-    timeout: Annotated[float | None, typer.Option(help="Seconds (default from settings).")] = None,
-    limit: Annotated[int | None, typer.Option(help="Row cap (default from settings).")] = None,
-) -> None:
-    """Run an ad-hoc Cypher query, read-only unless --write (a write is refused with exit 2)."""
-    from guanxi.graph.client import GraphClient
-
-    params = parse_params(param)
-    try:
-        with GraphClient() as c:
-            res = c.console(query, params, allow_write=write, timeout=timeout, row_cap=limit)
-    except GuanxiError as e:
-        raise fail(e, as_json) from e
-    if as_json:
-        print_json(dict(res))
-        return
-    table = Table(*res["columns"])
-    for row in res["rows"]:
-        table.add_row(*[json.dumps(v, ensure_ascii=False, default=str) for v in row])
-    out.print(table)
-    note = " (truncated)" if res["truncated"] else ""
-    err.print(f"{len(res['rows'])} rows{note}")
 
 
 # ------------------------------------------------------------------------ serve

@@ -59,6 +59,36 @@ class Settings(BaseSettings):
     start_timeout_s: float = 180.0
     java_home: Path | None = None
 
+    # --- the connection to Neo4j (fail fast when it is down) ---
+    neo4j_connect_timeout_s: float = Field(
+        default=3.0, gt=0, description="seconds to open a Bolt connection (TCP and handshake)"
+    )
+    neo4j_acquire_timeout_s: float = Field(
+        default=5.0,
+        gt=0,
+        description="seconds a query waits for a pooled connection, connecting included "
+        "(keep it above the connect timeout)",
+    )
+    neo4j_retry_s: float = Field(
+        default=0.5,
+        ge=0,
+        description="the API's retry time for a transaction that failed transiently: the "
+        "driver retries after about 1 s, then 2 s, 4 s ... while less than this has passed "
+        "since the first failure, so under 0.8 s means exactly one retry",
+    )
+    neo4j_batch_retry_s: float = Field(
+        default=30.0,
+        ge=0,
+        description="the same for the CLI and batch jobs (loads, scoring), which wait out "
+        "a short outage rather than fail",
+    )
+    neo4j_breaker_s: float = Field(
+        default=1.0,
+        ge=0,
+        description="after Neo4j was found unreachable, calls fail at once for this many "
+        "seconds before one probe goes through; 0 turns the circuit breaker off",
+    )
+
     # --- queries ---
     query_timeout_s: float = 60.0
     console_timeout_s: float = 30.0
@@ -66,6 +96,12 @@ class Settings(BaseSettings):
         default=3600.0, description="whole-graph reads of batch scoring and the path index"
     )
     console_row_cap: int = 1000
+    console_max_bytes: int = Field(
+        default=5_000_000, description="about how much JSON one console answer may carry"
+    )
+    console_concurrency: int = Field(
+        default=2, ge=1, description="console queries one user may run at once (per worker)"
+    )
     batch_size: int = 5000
 
     # --- service ---
@@ -78,6 +114,31 @@ class Settings(BaseSettings):
     api_warm_index: bool = Field(
         default=True, description="build the contact-path index when the API starts"
     )
+    key_ttl_days: float = Field(
+        default=90.0,
+        gt=0,
+        description="days an API key stays valid after it is created or rotated "
+        "(`guanxi users add|rotate --ttl-days` overrides it per key)",
+    )
+    api_rate_per_min: int = Field(
+        default=600,
+        ge=0,
+        description="requests per minute per API key (token-bucket refill rate), counted "
+        "per worker process; 0 disables the limit",
+    )
+    api_rate_burst: int = Field(
+        default=100,
+        ge=0,
+        description="requests a key may send at once before the per-minute rate applies "
+        "(bucket size); 0 disables the limit",
+    )
+    auth_fail_limit: int = Field(
+        default=20,
+        ge=0,
+        description="failed authentications from one client IP within a minute after "
+        "which that IP gets 429 until the minute has passed; 0 never blocks (failures are "
+        "still logged and slowed)",
+    )
     path_index_check_s: float = Field(
         default=1.0,
         ge=0,
@@ -86,6 +147,24 @@ class Settings(BaseSettings):
         "every request",
     )
     log_level: str = "INFO"
+
+    # --- audit trail ---
+    audit_dir: Path | None = Field(
+        default=None,
+        description="folder of the hash-chained audit log (audit.jsonl and its rotated "
+        "files); default <home>/audit",
+    )
+    audit_max_bytes: int = Field(
+        default=10 * 1024 * 1024,
+        ge=4096,
+        description="size at which audit.jsonl is rotated to audit-<first>-<last>.jsonl "
+        "(rotated files are never deleted)",
+    )
+    audit_fsync: bool = Field(
+        default=False,
+        description="fsync audit.jsonl after every record (durable across a power cut, "
+        "but each request then waits for the disk)",
+    )
 
     @property
     def external(self) -> bool:
@@ -101,6 +180,11 @@ class Settings(BaseSettings):
     def users_path(self) -> Path:
         """Where API users live (``GUANXI_USERS_FILE``, else ``<home>/users.json``)."""
         return (self.users_file or self.home_dir / "users.json").expanduser().resolve()
+
+    @property
+    def audit_path(self) -> Path:
+        """The audit log's folder (``GUANXI_AUDIT_DIR``, else ``<home>/audit``)."""
+        return (self.audit_dir or self.home_dir / "audit").expanduser().resolve()
 
     @property
     def uri(self) -> str:

@@ -5,19 +5,29 @@ scope stays in the path but is masked: the hidden RM becomes "另一分行的客
 evidence of an internal relationship that the caller may not see is removed (also when it
 only backs a public hop, e.g. another branch's customer's payments on a shareholding hop),
 and the introducer is replaced by a request to go through the head office. Free-text reasons
-(key contacts) that name an RM or a customer of another branch are replaced.
+of key contacts that cite an RM or a customer of another branch are replaced: the decision
+reads the reason's ``refs`` (``guanxi.scoring.records.Reason``), not its words.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from guanxi.access.scope import Scope
-from guanxi.access.visibility import is_internal_type, node_visible, rel_visible
+from guanxi.access.visibility import in_scope, is_internal_type, node_visible, rel_visible
 from guanxi.graph.client import GraphClient
+from guanxi.scoring.records import KeyContact, Reason
 
-__all__ = ["mask_paths", "mask_reasons", "MASKED_RM", "MASKED_REASON"]
+__all__ = [
+    "mask_paths",
+    "mask_contacts",
+    "bank_context_scrubber",
+    "MASKED_RM",
+    "MASKED_REASON",
+]
 
 log = logging.getLogger(__name__)
 
@@ -123,14 +133,54 @@ def _mentions(path: dict[str, Any], words: set[str]) -> bool:
     return any(w and w in text for w in words)
 
 
-def mask_reasons(client: GraphClient, scope: Scope, reasons: list[str]) -> list[str]:
-    """Replace reasons that name an RM or a customer outside ``scope``."""
-    if scope.everything or not reasons:
-        return reasons
-    names = client.read("scope.hidden_names", branches=sorted(scope.branches))[0]
-    hidden = [n for n in (names["rms"] + names["customers"]) if n]
+def bank_context_scrubber(scope: Scope) -> Callable[[dict[str, dict[str, Any]]], None] | None:
+    """A function that removes from contact-path parties' bank context (``live_hops``:
+    ``rm_id``, ``rm_name``, ``rm_branch``, ``branch``, ``branch_id``, ``branches``) what
+    ``scope`` may not see, before introducers and reasons are written: a company whose
+    customer relationship is outside scope is no "existing customer" and has no RM or
+    branch; an RM or branch outside scope is not named. ``None`` for the whole bank."""
+    if scope.everything:
+        return None
+
+    def scrub(ctx: dict[str, dict[str, Any]]) -> None:
+        for c in ctx.values():
+            labels = c.get("labels") or [c.get("label")]
+            if "Company" in labels:
+                if not in_scope(scope, c.get("branches") or [], check_line=True):
+                    c.update(customer=False, rm_id=None, rm_name=None, branch=None)
+                    continue
+                if c.get("rm_branch") not in scope.branches:
+                    c.update(rm_id=None, rm_name=None)
+            if c.get("branch_id") not in scope.branches:
+                c["branch"] = None
+
+    return scrub
+
+
+def mask_contacts(
+    client: GraphClient, scope: Scope, contacts: list[KeyContact]
+) -> list[KeyContact]:
+    """Key contacts with every reason that cites an RM or a customer outside ``scope``
+    replaced by :data:`MASKED_REASON`. The decision reads each reason's ``refs`` (the
+    parties it rests on), never its words; a cited party that cannot be found is hidden."""
+    if scope.everything or not contacts:
+        return contacts
+    refs = sorted({r for c in contacts for x in c.reasons for r in getattr(x, "refs", ())})
+    info = _info(client, refs)
+
+    def shown(ref: str) -> bool:
+        i = info.get(ref)
+        if i is None:
+            return False
+        if "Company" in i["labels"]:  # the customer relationship is what is internal
+            return in_scope(scope, i["branches"], check_line=True)
+        return node_visible(scope, i["labels"], i["branches"])
+
     out = []
-    for r in reasons:
-        bank_fact = r.startswith(("客户经理", "在本行客户", "与本行客户"))
-        out.append(MASKED_REASON if bank_fact and any(n in r for n in hidden) else r)
+    for c in contacts:
+        reasons = tuple(
+            x if all(shown(r) for r in getattr(x, "refs", ())) else Reason(MASKED_REASON, "masked")
+            for x in c.reasons
+        )
+        out.append(replace(c, reasons=reasons))
     return out

@@ -30,11 +30,19 @@ class Scope:
     user: User
     branches: frozenset[str]
     lines: frozenset[str]
+    #: the user's branch is the root of the hierarchy (the head office)
+    root: bool = False
 
     @property
     def everything(self) -> bool:
         """Admins see all internal facts."""
         return self.user.role == "admin"
+
+    @property
+    def whole_bank(self) -> bool:
+        """Admins, and head-office users without business lines: their scope is every
+        branch and line, so the console need not fence them (docs/security.md)."""
+        return self.everything or (self.root and not self.lines)
 
     def params(self) -> dict[str, object]:
         """Parameters every scoped query takes: ``$scope_all``, ``$branches``, ``$lines``."""
@@ -52,8 +60,9 @@ def resolve_scope(client: GraphClient, user: User) -> Scope:
     """The user's branch subtree from the graph (the branch itself if it has no children)."""
     rows = client.read("scope.branch_subtree", branch=user.branch)
     branches = frozenset(rows[0]["branches"]) if rows else frozenset()
+    root = bool(rows and rows[0]["root"])
     if not branches:
         log.warning(
             "user %s: branch %r is not in the graph; scope is empty", user.name, user.branch
         )
-    return Scope(user=user, branches=branches, lines=frozenset(user.lines))
+    return Scope(user=user, branches=branches, lines=frozenset(user.lines), root=root)

@@ -19,7 +19,20 @@ from typing import Any
 from guanxi.access.scope import Scope
 from guanxi.graph.schema import get_schema
 
-__all__ = ["node_visible", "rel_visible", "is_internal_label", "is_internal_type"]
+__all__ = [
+    "node_visible",
+    "rel_visible",
+    "is_internal_label",
+    "is_internal_type",
+    "in_scope",
+    "profile_for",
+    "SHOWN_DERIVED",
+]
+
+#: Derived scores the API shows every user: centrality is a bank-wide aggregate that key
+#: contacts and pages already show. The other derived properties (the GNN's similarity to
+#: the bank's customers, the prospect score, run ids) and internal provenance are not.
+SHOWN_DERIVED = frozenset({"pagerank", "betweenness", "weighted_degree"})
 
 
 def is_internal_label(labels: Iterable[str]) -> bool:
@@ -30,6 +43,24 @@ def is_internal_label(labels: Iterable[str]) -> bool:
 def is_internal_type(rel_type: str) -> bool:
     spec = get_schema().relationships.get(rel_type)
     return spec is not None and spec.scope == "internal"
+
+
+def profile_for(scope: Scope | None, props: Mapping[str, Any]) -> dict[str, Any]:
+    """A node's properties as ``scope`` may see them: internal ones (``schema.yaml``
+    ``scope: internal``, derived scores but :data:`SHOWN_DERIVED`) only for the whole bank."""
+    if scope is None or scope.everything:
+        return dict(props)
+    internal = get_schema().internal_names()
+    return {
+        k: v
+        for k, v in props.items()
+        if k in SHOWN_DERIVED or not internal.get(k, "").startswith("property ")
+    }
+
+
+def in_scope(scope: Scope, branches: Iterable[Mapping[str, Any]], check_line: bool) -> bool:
+    """Whether one of ``branches`` ({branch, line}) is in scope (and of the user's lines)."""
+    return _in_scope(scope, branches, check_line)
 
 
 def _in_scope(scope: Scope, branches: Iterable[Mapping[str, Any]], check_line: bool) -> bool:

@@ -40,6 +40,8 @@ class ErrorPublic(BaseModel):
     message: str
     request_id: str | None = None
     errors: list[dict[str, Any]] | None = None
+    #: 429: whole seconds to wait, as in the ``Retry-After`` header
+    retry_after: int | None = None
 
 
 class CompanyHit(BaseModel):
@@ -101,6 +103,8 @@ class SavedQueryPublic(BaseModel):
     title: str
     description: str
     params: list[str]
+    #: ``internal``: reads bank-internal facts, within the caller's scope only
+    reads: str = "public"
 
 
 class SavedQueryRun(BaseModel):

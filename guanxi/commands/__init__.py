@@ -6,4 +6,6 @@ MODULES = (
     "guanxi.commands.scores",
     "guanxi.commands.gnn",
     "guanxi.commands.users",
+    "guanxi.commands.audit",
+    "guanxi.commands.queries",
 )

@@ -35,6 +35,9 @@ class NamedQuery:
     description: str
     params: tuple[str, ...]
     path: Path
+    #: ``internal`` when the query reads bank-internal facts (a ``// reads: internal`` line);
+    #: such a query takes the caller's scope as ``$scope_all``, ``$branches``, ``$lines``
+    reads: str = "public"
 
     @property
     def title(self) -> str:
@@ -71,7 +74,14 @@ def _split(path: Path, area: str) -> list[NamedQuery]:
         if not text:
             raise QueryError(f"Query {name!r} in {path} has no Cypher text")
         params = tuple(dict.fromkeys(_PARAM.findall(text)))
-        out.append(NamedQuery(name, text, "\n".join(doc).strip(), params, path))
+        reads = "public"
+        for d in doc:
+            if d.lower().startswith("reads:"):
+                reads = d.split(":", 1)[1].strip().lower()
+        if reads not in ("public", "internal"):
+            raise QueryError(f"Query {name!r} in {path}: 'reads:' must be public or internal")
+        described = "\n".join(d for d in doc if not d.lower().startswith("reads:")).strip()
+        out.append(NamedQuery(name, text, described, params, path, reads))
     return out
 
 

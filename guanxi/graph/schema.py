@@ -84,6 +84,9 @@ class Schema(_Frozen):
     nodes: dict[str, NodeSpec]
     relationships: dict[str, RelSpec]
     vector_indexes: dict[str, VectorIndexSpec] = {}
+    #: results written back by scoring and the GNN (all computed over internal facts too)
+    derived_properties: dict[str, PropSpec] = {}
+    derived_relationships: dict[str, Scope] = {}
 
     @classmethod
     def load(cls, path: Path = SCHEMA_PATH) -> Schema:
@@ -94,11 +97,19 @@ class Schema(_Frozen):
             k: VectorIndexSpec(**v)
             for k, v in (raw.get("derived", {}).get("vector_indexes") or {}).items()
         }
+        derived = raw.get("derived", {})
         schema = cls(
             provenance={k: PropSpec(**v) for k, v in raw["provenance"].items()},
             nodes=nodes,
             relationships=rels,
             vector_indexes=vec,
+            derived_properties={
+                k: PropSpec(**v) for k, v in (derived.get("node_properties") or {}).items()
+            },
+            derived_relationships={
+                k: v.get("scope", "internal")
+                for k, v in (derived.get("relationships") or {}).items()
+            },
         )
         schema._check()
         return schema
@@ -131,6 +142,29 @@ class Schema(_Frozen):
 
     def internal_rel_types(self) -> list[str]:
         return sorted(n for n, s in self.relationships.items() if s.scope == "internal")
+
+    def internal_names(self) -> dict[str, str]:
+        """Every label, relationship type and property key that names a bank-internal fact
+        (schema ``scope: internal``, derived results, internal provenance), mapped to what it
+        is (``"label Branch"``). The console fence refuses queries that mention them."""
+        out: dict[str, str] = {}
+        for name in self.internal_labels():
+            out[name] = f"label {name}"
+        for name in self.internal_rel_types():
+            out[name] = f"relationship type {name}"
+        for name, scope in self.derived_relationships.items():
+            if scope == "internal":
+                out[name] = f"relationship type {name} (derived)"
+        props = [
+            *self.provenance.items(),
+            *self.derived_properties.items(),
+            *((k, p) for n in self.nodes.values() for k, p in n.properties.items()),
+            *((k, p) for r in self.relationships.values() for k, p in r.properties.items()),
+        ]
+        for key, spec in props:
+            if spec.scope == "internal":
+                out.setdefault(key, f"property {key}")
+        return out
 
     def ddl(self) -> list[tuple[str, str]]:
         """``(name, statement)`` pairs: key constraints, property and full-text indexes,

@@ -18,6 +18,7 @@ from guanxi.scoring.intimacy import batch_intimacy
 from guanxi.scoring.key_contacts import ContactFacts, rank_contacts, reach_of
 from guanxi.scoring.ownership import actual_controllers, penetrated_stakes
 from guanxi.scoring.projection import LocalGraph, clear_cache, fetch_graph
+from guanxi.scoring.records import Reason
 
 __all__ = ["new_run_id", "graph_contacts", "run_scoring"]
 
@@ -45,28 +46,31 @@ def _holdings(g: LocalGraph) -> tuple[pd.DataFrame, pd.DataFrame]:
     return hold, parties
 
 
-def _reach(g: LocalGraph, pid: str) -> tuple[float, str]:
-    rm_s, rm_name, cust, known = None, None, None, None
+def _reach(g: LocalGraph, pid: str) -> tuple[float, Reason]:
+    rm_s, rm_name, rm_id, cust, cust_id, known, known_at = (None,) * 7
     for v, lst in g.neighbours(pid).items():
         nv = g.nodes[v]
         for t, p, out in lst:
             if t == "KNOWS" and nv.label == "RelationshipManager":
                 s = float(p.get("strength", 0.5) or 0.5)
                 if rm_s is None or s > rm_s:
-                    rm_s, rm_name = s, nv.name
+                    rm_s, rm_name, rm_id = s, nv.name, v
             elif t in ("SERVES_AS", "HOLDS_SHARES") and out and nv.customer and cust is None:
-                cust = nv.name
-            elif (
-                t == "KNOWS"
-                and nv.label == "Person"
-                and known is None
-                and any(
-                    g.nodes[x].customer and any(tt == "SERVES_AS" and o for tt, _, o in ll)
-                    for x, ll in g.neighbours(v).items()
+                cust, cust_id = nv.name, v
+            elif t == "KNOWS" and nv.label == "Person" and known is None:
+                at = next(
+                    (
+                        x
+                        for x, ll in g.neighbours(v).items()
+                        if g.nodes[x].customer and any(tt == "SERVES_AS" and o for tt, _, o in ll)
+                    ),
+                    None,
                 )
-            ):
-                known = nv.name
-    return reach_of(rm_s, rm_name, cust, known)
+                if at is not None:
+                    known, known_at = nv.name, at
+    return reach_of(
+        rm_s, rm_name, cust, known, rm_id=rm_id, customer_id=cust_id, known_customer_id=known_at
+    )
 
 
 def graph_contacts(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import date
 
 import numpy as np
@@ -71,6 +72,8 @@ def _describe_origin(node_id: str, g: LocalGraph, ctx: dict[str, dict]) -> str:
     n, c = g.nodes[node_id], ctx.get(node_id, {})
     if n.label == "RelationshipManager":
         return f"RM {n.name}" + (f" at branch {c['branch']}" if c.get("branch") else "")
+    if c.get("customer") is False:  # a customer relationship the caller may not see
+        return n.name or node_id
     rm = f", managed by RM {c['rm_name']}" if c.get("rm_name") else ""
     br = f" at branch {c['branch']}" if c.get("branch") else ""
     return f"existing customer {n.name}{rm}{br}"
@@ -168,7 +171,18 @@ def live_hops(
         "scoring.path_hops", ids=ids, pairs=[list(p) for p in pairs], with_branches=with_branches
     )
     ctx: dict[str, dict] = {}
-    cols = ("id", "label", "labels", "name", "rm_id", "rm_name", "branch", "branches")
+    cols = (
+        "id",
+        "label",
+        "labels",
+        "name",
+        "rm_id",
+        "rm_name",
+        "rm_branch",
+        "branch",
+        "branch_id",
+        "branches",
+    )
     for r in rows:
         if r["kind"] == "node":
             g.add_node(r["id"], r["label"], r["name"], nominee=r["nominee"])
@@ -211,6 +225,7 @@ def contact_paths(
     today: date | None = None,
     cfg: PathConfig | None = None,
     facts: dict[str, dict] | None = None,
+    scrub: Callable[[dict[str, dict]], None] | None = None,
 ) -> tuple[list[ContactPath], str]:
     """The top-k warm paths to ``target`` from ``origin`` (an RM, a Branch, a party, or the
     whole bank when None) and a reason line. No path is an empty list, not an error.
@@ -218,7 +233,9 @@ def contact_paths(
     ``facts``, when given, receives each party's bank context by id (:func:`live_hops`),
     with its ``labels`` and ``branches`` as ``scope.nodes_info`` gives them, read in the
     same query as the hops, so that the API masks the paths to a caller's scope without a
-    second round trip.
+    second round trip. ``scrub``, when given, edits that context in place before any text
+    is written (the access layer drops the RMs, branches and customer relationships a
+    caller may not see, so that introducers and reasons never name them).
 
     Raises
     ------
@@ -240,7 +257,9 @@ def contact_paths(
     if starts is not None and ix.pos[target] in starts:
         return [], f"{target!r} is the origin itself"
     found = search(ix, target, starts, k, cfg)
-    g, ctx = live_hops(client, found, with_branches=facts is not None)
+    g, ctx = live_hops(client, found, with_branches=facts is not None or scrub is not None)
+    if scrub is not None:
+        scrub(ctx)
     if facts is not None:
         facts.update(ctx)
     found = [f for f in found if all(g.edges_between(u, v) for u, v in _pairs(f))]

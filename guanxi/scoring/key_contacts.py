@@ -19,7 +19,7 @@ from guanxi.errors import NotFound
 from guanxi.scoring.evidence import ROLE_SENIORITY, ROLE_ZH, to_date
 from guanxi.scoring.nominees import NOMINEE_PATTERNS, is_nominee
 from guanxi.scoring.ownership import CONTROL_KINDS, KIND_ZH, actual_controllers, stakes_in
-from guanxi.scoring.records import Controller, KeyContact, ScorerInfo
+from guanxi.scoring.records import Controller, KeyContact, Reason, ScorerInfo
 
 __all__ = [
     "WEIGHTS",
@@ -72,16 +72,27 @@ def reach_of(
     rm_name: str | None,
     customer: str | None,
     known_customer_person: str | None,
-) -> tuple[float, str]:
+    *,
+    rm_id: str | None = None,
+    customer_id: str | None = None,
+    known_customer_id: str | None = None,
+    known_recorded_by: str | None = None,
+) -> tuple[float, Reason]:
     """Reachability from the bank: an RM knows the person (their recorded strength), the
-    person serves at or holds a customer (0.7), or knows someone at a customer (0.4)."""
-    best = (0.0, "")
+    person serves at or holds a customer (0.7), or knows someone at a customer (0.4).
+    The reason cites the RM or the customer company (``refs``) for masking."""
+    best: tuple[float, Reason] = (0.0, Reason(""))
     if rm_strength is not None and rm_strength == rm_strength and rm_name:
-        best = max(best, (float(rm_strength), f"客户经理{rm_name}相识(强度{rm_strength:.1f})"))
+        text = f"客户经理{rm_name}相识(强度{rm_strength:.1f})"
+        best = max(best, (float(rm_strength), Reason(text, "rm_knows", (rm_id or rm_name,))))
     if customer:
-        best = max(best, (0.7, f"在本行客户{customer}任职/持股"))
+        text = f"在本行客户{customer}任职/持股"
+        best = max(best, (0.7, Reason(text, "customer_tie", (customer_id or customer,))))
     if known_customer_person:
-        best = max(best, (0.4, f"与本行客户人员{known_customer_person}相识"))
+        text = f"与本行客户人员{known_customer_person}相识"
+        # the customer, and the branch that recorded the acquaintance (internal too)
+        refs = (known_customer_id or known_customer_person, known_recorded_by or "")
+        best = max(best, (0.4, Reason(text, "knows_customer_person", refs)))
     return best
 
 
@@ -137,13 +148,13 @@ def rank_contacts(facts: ContactFacts, k: int | None = 5) -> list[KeyContact]:
     ['p1', 'p2']
     """
     comp: dict[str, dict[str, float]] = {}
-    reasons: dict[str, list[str]] = {}
+    reasons: dict[str, list[Reason]] = {}
     alias = same_person(facts)
     merged: dict[str, list[str]] = {}
     for holder, executive in sorted(alias.items()):
         merged.setdefault(executive, []).append(holder)
 
-    def bump(pid: str, key: str, value: float, reason: str) -> None:
+    def bump(pid: str, key: str, value: float, reason: Reason) -> None:
         if pid in facts.nominees or is_nominee(facts.names.get(pid)):
             return
         pid = alias.get(pid, pid)
@@ -155,10 +166,13 @@ def rank_contacts(facts: ContactFacts, k: int | None = 5) -> list[KeyContact]:
 
     for pid, role, ended in facts.roles:
         s = ROLE_SENIORITY.get(role, 0.4) * (0.4 if ended else 1.0)
-        bump(pid, "role", s, ROLE_ZH.get(role, role) + ("(已离任)" if ended else ""))
+        bump(
+            pid, "role", s, Reason(ROLE_ZH.get(role, role) + ("(已离任)" if ended else ""), "role")
+        )
     for pid, role, parent, pname in facts.parent_roles:
         s = PARENT_ROLE_FACTOR * ROLE_SENIORITY.get(role, 0.4)
-        bump(pid, "role", s, f"控股股东{pname or parent}的{ROLE_ZH.get(role, role)}")
+        text = f"控股股东{pname or parent}的{ROLE_ZH.get(role, role)}"
+        bump(pid, "role", s, Reason(text, "parent_role"))
     for pid, (direct, stake) in facts.stakes.items():
         if stake <= 0:
             continue
@@ -167,21 +181,21 @@ def rank_contacts(facts: ContactFacts, k: int | None = 5) -> list[KeyContact]:
             if direct and abs(direct - stake) < 1e-6
             else (f"穿透持股{stake:.2f}%" + (f"(直接{direct:.2f}%)" if direct else ""))
         )
-        bump(pid, "control", math.sqrt(min(1.0, stake / 50.0)), text)
+        bump(pid, "control", math.sqrt(min(1.0, stake / 50.0)), Reason(text, "stake"))
     ctl = facts.controller
     if ctl is not None and ctl.controller_id and ctl.controller_label == "Person":
         if ctl.kind in CONTROL_KINDS:
             text, strength = f"实际控制人({KIND_ZH[ctl.kind]}, 表决权{ctl.votes:.1f}%)", 1.0
         else:
             text, strength = f"疑似实际控制人(第一大表决权{ctl.votes:.1f}%)", SUSPECTED_CONTROL
-        bump(ctl.controller_id, "control", strength, text)
+        bump(ctl.controller_id, "control", strength, Reason(text, "controller"))
     out = []
     for pid, c in comp.items():
         ids = [pid, *merged.get(pid, ())]
         reach, why = max(facts.reach.get(i, (0.0, "")) for i in ids)
         c["reach"] = reach
         if why:
-            reasons[pid].append(why)
+            reasons[pid].append(why if isinstance(why, Reason) else Reason(why, "reach"))
         pr = max(facts.pagerank.get(i) or 0.0 for i in ids)
         c["centrality"] = min(1.0, math.log1p(max(pr, 0.0)) / math.log(11.0))
         score = sum(WEIGHTS[key] * v for key, v in c.items())
@@ -272,7 +286,14 @@ def company_contacts(client, company_id: str, k: int | None = 5) -> list[KeyCont
     )
     for r in client.read("scoring.person_reach", ids=persons) if persons else []:
         facts.reach[r["id"]] = reach_of(
-            r["rm_strength"], r["rm_name"], r["customer_name"], r["known_customer_person"]
+            r["rm_strength"],
+            r["rm_name"],
+            r["customer_name"],
+            r["known_customer_person"],
+            rm_id=r.get("rm_id"),
+            customer_id=r.get("customer_id"),
+            known_customer_id=r.get("known_customer_id"),
+            known_recorded_by=r.get("known_recorded_by"),
         )
         facts.pagerank[r["id"]] = r["pagerank"] or 0.0
     return rank_contacts(facts, k)

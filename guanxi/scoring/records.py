@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
+    "Reason",
     "Evidence",
     "Hop",
     "ContactPath",
@@ -107,6 +108,32 @@ class ContactPath:
         }
 
 
+class Reason(str):
+    """A reason as a sentence for people, with what a decision needs beside it.
+
+    ``kind`` says what the reason rests on (``role``, ``stake``, ``controller``,
+    ``rm_knows``, ``customer_tie``, ``knows_customer_person``…) and ``refs`` names the
+    bank-internal parties it cites (an RM, a customer company). Masking decides on ``refs``
+    (is each visible to the caller?), never on the words; the text is what people read.
+    A plain string compares equal to the reason with the same text.
+    """
+
+    kind: str
+    refs: tuple[str, ...]
+
+    def __new__(cls, text: str, kind: str = "public", refs: tuple[str, ...] = ()) -> Reason:
+        obj = super().__new__(cls, text)
+        obj.kind = kind
+        obj.refs = tuple(r for r in refs if r)
+        return obj
+
+    def __reduce__(self) -> tuple:
+        return (Reason, (str(self), self.kind, self.refs))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "text": str(self), "refs": list(self.refs)}
+
+
 @dataclass(frozen=True)
 class KeyContact:
     """A person to approach at a company, with the score's components and reasons."""
@@ -114,6 +141,7 @@ class KeyContact:
     id: str
     name: str
     score: float
+    #: :class:`Reason` items (plain strings are taken as public reasons)
     reasons: tuple[str, ...]
     rank: int = 0
     components: dict[str, float] = field(default_factory=dict)
@@ -126,7 +154,7 @@ class KeyContact:
             "name": self.name,
             "rank": self.rank,
             "score": round(self.score, 4),
-            "reasons": list(self.reasons),
+            "reasons": [str(r) for r in self.reasons],
             "components": {k: round(v, 4) for k, v in self.components.items()},
             "same_as": list(self.same_as),
         }

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
+from guanxi.access.visibility import profile_for
 from guanxi.api.deps import ClientDep, ScopeDep
 from guanxi.api.models import CompanyDetail, CompanyHit, EgoNetworkPublic, ErrorPublic, RelType
 from guanxi.errors import NotFound
@@ -36,7 +37,9 @@ def detail(company_id: str, client: ClientDep, scope: ScopeDep) -> CompanyDetail
     rows = client.read("api.company_detail", id=company_id, **scope.params())
     if not rows:
         raise NotFound(f"No company with id {company_id!r}")
-    return CompanyDetail(**_plain(rows[0]))
+    row = _plain(rows[0])
+    row["profile"] = profile_for(scope, row["profile"])
+    return CompanyDetail(**row)
 
 
 @router.get(

@@ -7,9 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
-from guanxi.access.masking import mask_paths, mask_reasons
+from guanxi.access.masking import bank_context_scrubber, mask_contacts, mask_paths
 from guanxi.access.scope import Scope
-from guanxi.access.visibility import node_visible
+from guanxi.access.visibility import in_scope, node_visible
 from guanxi.api.deps import ClientDep, ScopeDep
 from guanxi.api.models import ContactsPublic, ErrorPublic, IntimacyPublic, PathsPublic
 from guanxi.errors import AccessDenied
@@ -39,13 +39,8 @@ def contacts(
 ) -> ContactsPublic:
     from guanxi.scoring.key_contacts import company_contacts
 
-    res = company_contacts(client, company_id, k)
-    items = []
-    for x in res:
-        d = x.to_dict()
-        d["reasons"] = mask_reasons(client, scope, d["reasons"])
-        items.append(d)
-    return ContactsPublic(company=company_id, contacts=items)
+    res = mask_contacts(client, scope, company_contacts(client, company_id, k))
+    return ContactsPublic(company=company_id, contacts=[x.to_dict() for x in res])
 
 
 @router.get(
@@ -89,10 +84,18 @@ def scoped_paths(
         info = client.read("scope.nodes_info", keys=[origin])
         if info and not node_visible(scope, info[0]["labels"], info[0]["branches"]):
             raise AccessDenied(f"Origin {origin!r} is outside your branch scope")
+        if (
+            info
+            and "Company" in info[0]["labels"]
+            and not in_scope(scope, info[0]["branches"], check_line=True)
+        ):  # a company origin is "our customer X introduces us": it must be one of yours
+            raise AccessDenied(f"Origin {origin!r} is not a customer in your branch scope")
     if origin is None and not scope.everything and scope.user.branch:
         origin = scope.user.branch
     facts: dict[str, dict[str, Any]] | None = None if scope.everything else {}
-    found, reason = contact_paths(client, to, origin, k, max_hops, facts=facts)
+    found, reason = contact_paths(
+        client, to, origin, k, max_hops, facts=facts, scrub=bank_context_scrubber(scope)
+    )
     out = [p.to_dict() for p in found]
     mask_paths(client, scope, out, facts)
     return {"target": to, "origin": origin, "paths": out, "reason": reason}
@@ -113,11 +116,22 @@ def intimacy(
 
     d: dict[str, Any] = intimacy_between(client, a, b).to_dict()
     if not scope.everything:
-        info = client.read("scope.nodes_info", keys=[a, b])
-        for i in info:
+        # an indirect connection names the parties it passes through: RMs of other branches too
+        via = {x for e in d.get("evidence", []) for x in (e.get("detail") or {}).get("path", [])}
+        info = {i["key"]: i for i in client.read("scope.nodes_info", keys=sorted(via | {a, b}))}
+        for i in (info[x] for x in dict.fromkeys((a, b)) if x in info):
             if not node_visible(scope, i["labels"], i["branches"]):
                 raise AccessDenied(f"{i['key']!r} is outside your branch scope")
-        shown = [e for e in d.get("evidence", []) if e.get("kind") not in _INTERNAL_EVIDENCE]
+
+        def shown_via(x: str) -> bool:
+            return x in info and node_visible(scope, info[x]["labels"], info[x]["branches"])
+
+        shown = [
+            e
+            for e in d.get("evidence", [])
+            if e.get("kind") not in _INTERNAL_EVIDENCE
+            and all(shown_via(x) for x in (e.get("detail") or {}).get("path", []))
+        ]
         d["masked_evidence"] = len(d.get("evidence", [])) - len(shown)
         d["evidence"] = shown
         if d["masked_evidence"]:

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
-from guanxi.api.deps import AnalystUser, ClientDep
+from guanxi.access.queries import (
+    SAVED_PREFIX,
+    SCOPE_PARAMS,
+    run_console,
+    run_saved,
+    saved_queries,
+)
+from guanxi.api.deps import AnalystUser, ClientDep, ScopeDep
 from guanxi.api.models import (
     CypherRequest,
     CypherResult,
@@ -12,11 +19,8 @@ from guanxi.api.models import (
     SavedQueryPublic,
     SavedQueryRun,
 )
-from guanxi.errors import NotFound
 
-__all__ = ["router", "SAVED_PREFIX"]
-
-SAVED_PREFIX = "analyst."
+__all__ = ["router"]
 
 router = APIRouter(
     prefix="/api/v1",
@@ -29,10 +33,19 @@ router = APIRouter(
     "/cypher",
     response_model=CypherResult,
     summary="Run read-only Cypher (analysts)",
-    responses={400: {"model": ErrorPublic}, 504: {"model": ErrorPublic}},
+    responses={
+        400: {"model": ErrorPublic},
+        429: {"model": ErrorPublic},
+        504: {"model": ErrorPublic},
+    },
 )
-def cypher(body: CypherRequest, user: AnalystUser, client: ClientDep) -> CypherResult:
-    return CypherResult(**client.console(body.query, body.params))
+def cypher(
+    request: Request, body: CypherRequest, user: AnalystUser, scope: ScopeDep, client: ClientDep
+) -> CypherResult:
+    _audit(request, body.query, body.params)
+    result = CypherResult(**run_console(client, scope, body.query, body.params))
+    request.state.audit_rows = len(result.rows)
+    return result
 
 
 @router.get("/queries", response_model=list[SavedQueryPublic], summary="Saved queries")
@@ -42,10 +55,10 @@ def saved(user: AnalystUser, client: ClientDep) -> list[SavedQueryPublic]:
             name=q.name.removeprefix(SAVED_PREFIX),
             title=q.title,
             description=q.description,
-            params=list(q.params),
+            params=[p for p in q.params if q.reads != "internal" or p not in SCOPE_PARAMS],
+            reads=q.reads,
         )
-        for q in client.library.all()
-        if q.name.startswith(SAVED_PREFIX)
+        for q in saved_queries(client)
     ]
 
 
@@ -55,10 +68,22 @@ def saved(user: AnalystUser, client: ClientDep) -> list[SavedQueryPublic]:
     summary="Run a saved query by name (analysts)",
     responses={404: {"model": ErrorPublic}},
 )
-def run_saved(name: str, body: SavedQueryRun, user: AnalystUser, client: ClientDep) -> CypherResult:
-    full = SAVED_PREFIX + name
-    if full not in client.library:
-        raise NotFound(f"No saved query named {name!r}")
-    q = client.library[full]
-    params = {p: body.params.get(p) for p in q.params}
-    return CypherResult(**client.console(q.text, params))
+def run_saved_query(
+    request: Request,
+    name: str,
+    body: SavedQueryRun,
+    user: AnalystUser,
+    scope: ScopeDep,
+    client: ClientDep,
+) -> CypherResult:
+    _audit(request, SAVED_PREFIX + name, body.params)
+    result = CypherResult(**run_saved(client, scope, name, body.params))
+    request.state.audit_rows = len(result.rows)
+    return result
+
+
+def _audit(request: Request, query: str, params: dict | None) -> None:
+    """What the audit record of this request names (``guanxi.api.audit``; redacted there)."""
+    request.state.audit_kind = "console"
+    request.state.audit_query = query
+    request.state.audit_params = params

@@ -61,3 +61,30 @@ WITH c, count(h) AS holders
 RETURN c.id AS id, c.name AS name, holders
 ORDER BY holders DESC, id
 LIMIT $limit
+
+// name: analyst.customers_per_branch
+// Customers per branch, within the caller's scope (the bank-internal version of
+// "MATCH (c)-[:CUSTOMER_OF]->(b) RETURN b.id, count(*)", which the console refuses to
+// branch-scoped analysts).
+// reads: internal
+// Params: $scope_all, $branches, $lines (the caller's scope; guanxi sets them).
+// Returns: branch, name, customers.
+MATCH (c:Company)-[r:CUSTOMER_OF]->(b:Branch)
+WHERE $scope_all OR (b.id IN $branches AND (size($lines) = 0 OR r.business_line IN $lines))
+RETURN b.id AS branch, b.name AS name, count(DISTINCT c) AS customers
+ORDER BY branch
+
+// name: analyst.branch_customers
+// Customers of the branches in the caller's scope: since when, which business line, how
+// many of the bank's products they hold.
+// reads: internal
+// Params: $branch (optional: one branch of the scope), $scope_all, $branches, $lines (the
+// caller's scope; guanxi sets them). Returns: branch, company, name, business_line, since,
+// products.
+MATCH (c:Company)-[r:CUSTOMER_OF]->(b:Branch)
+WHERE ($scope_all OR (b.id IN $branches AND (size($lines) = 0 OR r.business_line IN $lines)))
+  AND ($branch IS NULL OR b.id = $branch)
+RETURN b.id AS branch, c.id AS company, c.name AS name, r.business_line AS business_line,
+       toString(r.since) AS since, COUNT { (c)-[:HOLDS_PRODUCT]->(:Product) } AS products
+ORDER BY branch, name
+LIMIT 1000

@@ -1,9 +1,11 @@
 // name: scope.branch_subtree
 // The ids of a branch and every branch below it (PART_OF points child -> parent).
-// Params: $branch. Returns: branches (list of ids; empty when the branch is unknown).
+// Params: $branch. Returns: branches (list of ids; empty when the branch is unknown),
+// root (true when the branch exists and has no parent: the head office).
 OPTIONAL MATCH (b:Branch {id: $branch})
 OPTIONAL MATCH (sub:Branch)-[:PART_OF*0..]->(b)
-RETURN [x IN collect(DISTINCT sub.id) WHERE x IS NOT NULL] AS branches
+RETURN [x IN collect(DISTINCT sub.id) WHERE x IS NOT NULL] AS branches,
+       b IS NOT NULL AND NOT EXISTS { (b)-[:PART_OF]->(:Branch) } AS root
 
 // name: scope.nodes_info
 // Labels, name and branch membership of nodes by key, to apply scope to results.

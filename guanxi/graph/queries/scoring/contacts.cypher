@@ -29,18 +29,23 @@ RETURN c.name AS name, holdings, roles
 // name: scoring.person_reach
 // How the bank reaches persons $ids: the strongest KNOWS from an RM, a customer company the
 // person serves at or holds, a person at a customer the person knows; and their PageRank.
-// Params: $ids. Returns: id, pagerank, rm_strength, rm_name, customer_name,
-// known_customer_person.
+// Params: $ids. Returns: id, pagerank, rm_strength, rm_name, rm_id, customer_name,
+// customer_id, known_customer_person, known_customer_id (the company of that person),
+// known_recorded_by (the branch that recorded that acquaintance, ingested_by).
 UNWIND $ids AS pid
 MATCH (p:Person {id: pid})
 OPTIONAL MATCH (rm:RelationshipManager)-[k:KNOWS]->(p)
 WITH p, rm, coalesce(toFloat(k.strength), 0.5) AS s
 ORDER BY s DESC
-WITH p, collect(rm.name)[0] AS rm_name, max(CASE WHEN rm IS NULL THEN null ELSE s END) AS rm_strength
-RETURN p.id AS id, p.pagerank AS pagerank, rm_strength, rm_name,
+WITH p, collect(rm)[0] AS rm, max(CASE WHEN rm IS NULL THEN null ELSE s END) AS rm_strength
+WITH p, rm, rm_strength,
   COLLECT { MATCH (p)-[:SERVES_AS|HOLDS_SHARES]->(x:Company)
             WHERE EXISTS { (x)-[:CUSTOMER_OF]->() } OR EXISTS { (:RelationshipManager)-[:MANAGES]->(x) }
-            RETURN x.name LIMIT 1 }[0] AS customer_name,
-  COLLECT { MATCH (p)-[:KNOWS]-(q:Person)-[:SERVES_AS]->(x:Company)
+            RETURN x LIMIT 1 }[0] AS customer,
+  COLLECT { MATCH (p)-[kk:KNOWS]-(q:Person)-[:SERVES_AS]->(x:Company)
             WHERE EXISTS { (x)-[:CUSTOMER_OF]->() }
-            RETURN q.name LIMIT 1 }[0] AS known_customer_person
+            RETURN [q.name, x.id, kk.ingested_by] LIMIT 1 }[0] AS known
+RETURN p.id AS id, p.pagerank AS pagerank, rm_strength, rm.name AS rm_name, rm.id AS rm_id,
+  customer.name AS customer_name, customer.id AS customer_id,
+  known[0] AS known_customer_person, known[1] AS known_customer_id,
+  known[2] AS known_recorded_by

@@ -29,8 +29,9 @@ RETURN collect([c.id, p.id, k.score]) AS rows
 // round trip per request. With $with_branches each party's labels and branch memberships
 // ({branch, line}, as scope.nodes_info) come too, for masking to a caller's scope.
 // Params: $ids (node ids), $pairs (list of [a, b]), $with_branches.
-// Returns: kind ('node' or 'edge'), id, label, labels, name, nominee, rm_id, rm_name, branch,
-// branches, source_id, target_id, rel_type and the relationship property columns.
+// Returns: kind ('node' or 'edge'), id, label, labels, name, nominee, rm_id, rm_name,
+// rm_branch (the RM's branch id), branch (name), branch_id, branches, source_id, target_id,
+// rel_type and the relationship property columns.
 CALL () {
   UNWIND $ids AS pid
   CALL (pid) {
@@ -45,10 +46,10 @@ CALL () {
   OPTIONAL MATCH (n)-[:CUSTOMER_OF]->(cb:Branch)
   OPTIONAL MATCH (n)-[:WORKS_AT]->(wb:Branch)
   OPTIONAL MATCH (rm)-[:WORKS_AT]->(rb:Branch)
-  WITH n, rm, collect(coalesce(cb, wb, rb))[0] AS b
+  WITH n, rm, collect(coalesce(cb, wb, rb))[0] AS b, collect(rb.id)[0] AS rm_branch
   RETURN 'node' AS kind, n.id AS id, labels(n)[0] AS label, labels(n) AS labels,
          n.name AS name, coalesce(n.nominee, false) AS nominee, rm.id AS rm_id,
-         rm.name AS rm_name, b.name AS branch,
+         rm.name AS rm_name, rm_branch, b.name AS branch, b.id AS branch_id,
          CASE WHEN $with_branches
               THEN COLLECT { MATCH (n)-[w:WORKS_AT|CUSTOMER_OF]->(x:Branch)
                              RETURN {branch: x.id, line: w.business_line} } END AS branches,
@@ -65,9 +66,11 @@ CALL () {
   MATCH (a)-[r:HOLDS_SHARES|SERVES_AS|SUPPLIES|PAYS|GUARANTEES|KNOWS|MANAGES]-(b)
   WHERE b.id = pair[1]
   RETURN 'edge' AS kind, null AS id, null AS label, null AS labels, null AS name,
-         null AS nominee, null AS rm_id, null AS rm_name, null AS branch, null AS branches, r
+         null AS nominee, null AS rm_id, null AS rm_name, null AS rm_branch, null AS branch,
+         null AS branch_id, null AS branches, r
 }
-RETURN kind, id, label, labels, name, nominee, rm_id, rm_name, branch, branches,
+RETURN kind, id, label, labels, name, nominee, rm_id, rm_name, rm_branch, branch, branch_id,
+       branches,
        startNode(r).id AS source_id, endNode(r).id AS target_id, type(r) AS rel_type,
        r.pct AS pct, r.role AS role, toString(r.until) AS until, r.amount AS amount,
        r.share AS share, r.count AS count, toString(r.last) AS last, toString(r.end) AS end,
