@@ -1,8 +1,11 @@
 """The graph model as data: ``schema.yaml`` loaded into frozen pydantic models.
 
 ``guanxi db init`` applies :meth:`Schema.ddl` (constraints and indexes with
-``IF NOT EXISTS``, so it is idempotent). Labels, relationship types and property names
-used in dynamic Cypher elsewhere come from here, backtick-quoted by :func:`quote`.
+``IF NOT EXISTS``, so it is idempotent). The loaders' ``MERGE`` statements are built here
+too (:meth:`Schema.merge_nodes`, :meth:`Schema.merge_rels`, :meth:`Schema.merge_stubs`), so
+that a label's key, a relationship type's endpoints and the provenance properties are
+written down once. Labels, relationship types and property names used in dynamic Cypher
+come from here, backtick-quoted by :func:`quote`.
 """
 
 from __future__ import annotations
@@ -37,10 +40,14 @@ class _Frozen(BaseModel):
 
 
 class PropSpec(_Frozen):
-    """A property: its type, whether required, unit, scope override and description."""
+    """A property: its type, whether required, the allowed range or values (checked by the
+    loaders), unit, scope override and description."""
 
     type: str
     required: bool = False
+    min: float | None = None
+    max: float | None = None
+    choices: tuple[str, ...] | None = None
     unit: str | None = None
     scope: Scope | None = None
     doc: str | None = None
@@ -219,6 +226,46 @@ class Schema(_Frozen):
                 )
             )
         return out
+
+    # -- the loaders' statements: `UNWIND $rows`, names from the schema, values as parameters
+    def _stamp(self, var: str) -> str:
+        """``n.`source` = $source, …``: every provenance property from its parameter."""
+        return ", ".join(f"{var}.{quote(p)} = ${p}" for p in self.provenance)
+
+    def merge_nodes(self, label: str) -> str:
+        """Rows ``{key, props}``: MERGE ``label`` nodes on their key and SET the props (a full
+        row clears ``stub``) and the provenance parameters. Returns ``written``."""
+        key = quote(self.node(label).key)
+        return (
+            f"UNWIND $rows AS r\nMERGE (n:{quote(label)} {{{key}: r.key}})\n"
+            f"SET n += r.props, n.stub = null, {self._stamp('n')}\nRETURN count(*) AS written"
+        )
+
+    def merge_rels(self, rel_type: str, start: str, end: str) -> str:
+        """Rows ``{a, b, props[, key]}``: MATCH the ``start`` and ``end`` nodes by their keys,
+        MERGE one ``rel_type`` between them (one per value of the type's ``key``, e.g.
+        ``SERVES_AS`` per role) and SET the props and provenance. A row whose endpoints do not
+        both exist writes nothing. Returns ``written``."""
+        rel = self.rel(rel_type)
+        if start not in rel.from_ or end not in rel.to:
+            raise ValueError(f"{rel_type} does not lead from {start} to {end}")
+        on = f" {{{quote(rel.key)}: r.key}}" if rel.key else ""
+        return (
+            f"UNWIND $rows AS r\nMATCH (a:{quote(start)} {{{quote(self.node(start).key)}: r.a}})\n"
+            f"MATCH (b:{quote(end)} {{{quote(self.node(end).key)}: r.b}})\n"
+            f"MERGE (a)-[x:{quote(rel_type)}{on}]->(b)\n"
+            f"SET x += r.props, {self._stamp('x')}\nRETURN count(*) AS written"
+        )
+
+    def merge_stubs(self, label: str) -> str:
+        """Rows ``{key}``: a placeholder ``label`` node (``stub: true``, ``name`` = key) per id
+        that does not exist yet; an existing node is left as it is. Returns ``written``."""
+        key = quote(self.node(label).key)
+        return (
+            f"UNWIND $rows AS r\nMERGE (n:{quote(label)} {{{key}: r.key}})\n"
+            f"ON CREATE SET n.stub = true, n.`name` = r.key, {self._stamp('n')}\n"
+            "RETURN count(*) AS written"
+        )
 
 
 @lru_cache(maxsize=1)

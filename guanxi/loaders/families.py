@@ -1,24 +1,39 @@
-"""The canonical file families of docs/data-model.md, as data.
+"""The canonical file families of docs/data-model.md, derived from the schema.
 
-Each :class:`Family` says which columns a canonical file has, their types, which are
-required, the value ranges, the key that must be unique, the endpoints a relationship
-family refers to, and the named ``.cypher`` queries (``guanxi/graph/queries/load/``) that
-write it. :data:`ORDER` is the dependency order for loading a folder.
+A family's columns, their types, required flags, ranges and choices, its key and the
+labels its endpoints refer to all come from ``guanxi/graph/schema.yaml``. This module adds
+only what the schema cannot say: which file feeds which label or relationship type, the
+names of a file's endpoint columns, the node columns that lead to another node (a branch's
+``parent_id``), and how raw ``payments`` aggregate into ``PAYS``. Adding a property to the
+schema adds the column to its family; ``tests/unit/test_families_schema.py`` proves the two
+agree. :data:`ORDER` is the dependency order for loading a folder.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 
-__all__ = ["Column", "Ref", "Family", "FAMILIES", "ORDER", "family_for_name", "KEY_OF_LABEL"]
+from guanxi.graph.schema import PropSpec, Schema, get_schema
+
+__all__ = [
+    "Column", "Ref", "Link", "Aggregation", "Family", "FAMILIES", "ORDER", "PAYMENTS",
+    "STUB_LABELS", "TYPES", "family_for_name", "build_families", "snake",
+]  # fmt: skip
 
 log = logging.getLogger(__name__)
+
+#: The schema property types validation can read from a file (a loaded property of another
+#: type is refused when the families are built).
+TYPES = ("string", "integer", "float", "boolean", "date", "list<string>")
+#: Labels a mapping's ``stubs`` may create placeholder nodes for (they have a ``name``).
+STUB_LABELS = ("Company", "Person")
 
 
 @dataclass(frozen=True)
 class Column:
-    """A canonical column: ``type`` is one of string, float, integer, date, boolean, list."""
+    """A canonical column: ``type`` is a schema property type (:data:`TYPES`)."""
 
     name: str
     type: str = "string"
@@ -38,23 +53,43 @@ class Ref:
 
 
 @dataclass(frozen=True)
-class Family:
-    """A canonical family: file name, columns, key, references and its write queries.
+class Link:
+    """A node file's column naming the node that ``rel_type`` leads to (the node is the start)."""
 
-    ``queries`` maps a query name to the label value (of the single ``label_column`` ref)
-    whose rows it writes, or ``None`` for all rows. ``kind`` is ``node`` or ``rel``.
+    column: str
+    rel_type: str
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Aggregation:
+    """Raw rows → one relationship per endpoint pair. ``raw``: the file's columns besides
+    the endpoints (a property name takes its type from the relationship's property);
+    ``into``: each relationship property as ``(property, raw column, pandas aggregation)``."""
+
+    raw: tuple[str | Column, ...]
+    into: tuple[tuple[str, str, str], ...]
+
+
+@dataclass(frozen=True)
+class Family:
+    """A canonical family: file, columns, key, references, and what it writes.
+
+    ``kind`` is ``node`` (``label``, ``links``) or ``rel`` (``rel_type``; ``refs[0]`` is the
+    start, ``refs[1]`` the end). ``props`` are the schema properties a row SETs (for ``rel``
+    without the type's ``key``, which the MERGE matches on: ``SERVES_AS`` per ``role``).
     """
 
     name: str
     kind: str
     columns: tuple[Column, ...]
     key: tuple[str, ...]
-    writes: str
     refs: tuple[Ref, ...] = ()
-    queries: tuple[tuple[str, str | None], ...] = ()
-    extra_queries: tuple[str, ...] = ()
     label: str | None = None
-    aggregate: bool = False
+    rel_type: str | None = None
+    links: tuple[Link, ...] = ()
+    props: tuple[str, ...] = ()
+    aggregate: Aggregation | None = None
     file: str = ""
     col_index: dict[str, Column] = field(default_factory=dict, compare=False, repr=False)
 
@@ -68,149 +103,92 @@ class Family:
         return [c.name for c in self.columns if c.required]
 
 
-def _c(spec: str) -> Column:
-    """``"pct*:float[0,100]"`` → Column (``*`` required, ``[min,max]`` range)."""
-    rng: tuple[float | None, float | None] = (None, None)
-    if "[" in spec:
-        spec, r = spec[:-1].split("[")
-        lo, hi = r.split(",")
-        rng = (float(lo) if lo else None, float(hi) if hi else None)
-    name, _, typ = spec.partition(":")
-    req = name.endswith("*")
-    return Column(name.rstrip("*"), typ or "string", req, rng[0], rng[1])
+def _column(name: str, spec: PropSpec) -> Column:
+    if spec.type not in TYPES:
+        raise ValueError(f"Column {name!r}: the loaders cannot read type {spec.type!r}")
+    return Column(name, spec.type, spec.required, spec.min, spec.max, spec.choices)
 
 
-def _cols(*specs: str) -> tuple[Column, ...]:
-    return tuple(_c(s) for s in specs)
+def _nodes(schema: Schema, name: str, label: str, *links: Link) -> Family:
+    spec = schema.node(label)
+    cols = [_column(k, p) for k, p in spec.properties.items()]
+    cols += [Column(link.column, "string", link.required) for link in links]
+    refs = tuple(Ref(link.column, schema.rel(link.rel_type).to[0]) for link in links)
+    return Family(
+        name, "node", tuple(cols), (spec.key,), refs, label=label, links=links,
+        props=tuple(spec.properties),
+    )  # fmt: skip
 
 
-KEY_OF_LABEL = {
-    "Company": "id",
-    "Person": "id",
-    "Branch": "id",
-    "RelationshipManager": "id",
-    "Product": "code",
-}
+def _end(column: str, labels: tuple[str, ...]) -> tuple[list[Column], Ref]:
+    """``"holder_id:holder_type"`` → columns and the reference of one endpoint."""
+    col, _, label_col = column.partition(":")
+    if label_col:
+        kind = Column(label_col, "string", True, choices=labels)
+        return [Column(col, "string", True), kind], Ref(col, label_column=label_col)
+    if len(labels) != 1:
+        raise ValueError(f"{col}: the endpoint may be any of {labels}; name its label column")
+    return [Column(col, "string", True)], Ref(col, labels[0])
 
-_FAMILIES = [
-    Family(
-        "branches", "node",
-        _cols("id*", "name*", "level*", "parent_id", "region"),
-        ("id",), "(:Branch), (child)-[:PART_OF]->(parent)", label="Branch",
-        refs=(Ref("parent_id", "Branch"),),
-        queries=(("load.branches", None),), extra_queries=("load.branch_parents",),
-    ),
-    Family(
-        "products", "node", _cols("code*", "name*", "line"), ("code",), "(:Product)",
-        label="Product", queries=(("load.products", None),),
-    ),
-    Family(
-        "companies", "node",
-        _cols(
-            "id*", "name*", "status", "industry", "region", "founded:date",
-            "registered_capital:float[0,]", "tags:list", "listed:boolean", "stock_code",
-            "employees:integer[0,]", "revenue:float", "rd_intensity:float[0,1]",
-            "nominee:boolean",
-        ),
-        ("id",), "(:Company)", label="Company", queries=(("load.companies", None),),
-    ),
-    Family(
-        "persons", "node",
-        _cols("id*", "name*", "gender", "birth_year:integer[1900,2030]", "nominee:boolean",
-              "phone", "email"),
-        ("id",), "(:Person)", label="Person", queries=(("load.persons", None),),
-    ),
-    Family(
-        "rms", "node", _cols("id*", "name*", "business_line", "branch_id*"), ("id",),
-        "(:RelationshipManager)-[:WORKS_AT]->(:Branch)", label="RelationshipManager",
-        refs=(Ref("branch_id", "Branch"),),
-        queries=(("load.rms", None),), extra_queries=("load.rm_branches",),
-    ),
-    Family(
-        "shareholdings", "rel",
-        _cols("holder_id*", "holder_type*", "company_id*", "pct*:float[0,100]",
-              "amount:float[0,]", "as_of:date"),
-        ("holder_id", "company_id"), "HOLDS_SHARES",
-        refs=(Ref("holder_id", label_column="holder_type"), Ref("company_id", "Company")),
-        queries=(("load.shareholdings_person", "Person"),
-                 ("load.shareholdings_company", "Company")),
-    ),
-    Family(
-        "positions", "rel", _cols("person_id*", "company_id*", "role*", "since:date",
-                                  "until:date"),
-        ("person_id", "company_id", "role"), "SERVES_AS",
-        refs=(Ref("person_id", "Person"), Ref("company_id", "Company")),
-        queries=(("load.positions", None),),
-    ),
-    Family(
-        "supply", "rel", _cols("supplier_id*", "buyer_id*", "amount:float[0,]", "period",
-                               "share:float[0,1]"),
-        ("supplier_id", "buyer_id"), "SUPPLIES",
-        refs=(Ref("supplier_id", "Company"), Ref("buyer_id", "Company")),
-        queries=(("load.supply", None),),
-    ),
-    Family(
-        "payments", "rel", _cols("payer_id*", "payee_id*", "amount*:float[0,]", "date*:date"),
-        ("payer_id", "payee_id"), "PAYS (aggregated)", aggregate=True,
-        refs=(Ref("payer_id", "Company"), Ref("payee_id", "Company")),
-        queries=(("load.flows", None),),
-    ),
-    Family(
-        "flows", "rel", _cols("payer_id*", "payee_id*", "amount*:float[0,]",
-                              "count*:integer[0,]", "first:date", "last:date"),
-        ("payer_id", "payee_id"), "PAYS",
-        refs=(Ref("payer_id", "Company"), Ref("payee_id", "Company")),
-        queries=(("load.flows", None),),
-    ),
-    Family(
-        "guarantees", "rel", _cols("guarantor_id*", "borrower_id*", "amount:float[0,]",
-                                   "start:date", "end:date"),
-        ("guarantor_id", "borrower_id"), "GUARANTEES",
-        refs=(Ref("guarantor_id", "Company"), Ref("borrower_id", "Company")),
-        queries=(("load.guarantees", None),),
-    ),
-    Family(
-        "customers", "rel", _cols("company_id*", "branch_id*", "since:date", "business_line"),
-        ("company_id", "branch_id"), "CUSTOMER_OF",
-        refs=(Ref("company_id", "Company"), Ref("branch_id", "Branch")),
-        queries=(("load.customers", None),),
-    ),
-    Family(
-        "manages", "rel", _cols("rm_id*", "company_id*", "since:date"), ("rm_id", "company_id"),
-        "MANAGES", refs=(Ref("rm_id", "RelationshipManager"), Ref("company_id", "Company")),
-        queries=(("load.manages", None),),
-    ),
-    Family(
-        "product_holdings", "rel", _cols("company_id*", "product_code*", "since:date",
-                                         "balance:float"),
-        ("company_id", "product_code"), "HOLDS_PRODUCT",
-        refs=(Ref("company_id", "Company"), Ref("product_code", "Product")),
-        queries=(("load.product_holdings", None),),
-    ),
-    Family(
-        "contacts", "rel", _cols("from_id*", "from_type*", "person_id*", "since:date",
-                                 "strength:float[0,1]", "last_contact:date"),
-        ("from_id", "person_id"), "KNOWS",
-        refs=(Ref("from_id", label_column="from_type"), Ref("person_id", "Person")),
-        queries=(("load.contacts_person", "Person"),
-                 ("load.contacts_rm", "RelationshipManager")),
-    ),
-]  # fmt: skip
 
-FAMILIES: dict[str, Family] = {f.name: f for f in _FAMILIES}
+def _rels(
+    schema: Schema, name: str, rel_type: str, start: str, end: str,
+    aggregate: Aggregation | None = None,
+) -> Family:  # fmt: skip
+    rel = schema.rel(rel_type)
+    a_cols, a = _end(start, rel.from_)
+    b_cols, b = _end(end, rel.to)
+    if aggregate is None:
+        own = [_column(k, p) for k, p in rel.properties.items()]
+    else:
+        own = [c if isinstance(c, Column) else _column(c, rel.properties[c]) for c in aggregate.raw]
+    key = (a.column, b.column, *((rel.key,) if rel.key else ()))
+    return Family(
+        name, "rel", (*a_cols, *b_cols, *own), key, (a, b), rel_type=rel_type,
+        props=tuple(k for k in rel.properties if k != rel.key), aggregate=aggregate,
+    )  # fmt: skip
+
+
+#: Raw transactions: summed per payer–payee into the PAYS properties (SET, not added to).
+PAYMENTS = Aggregation(
+    raw=("amount", Column("date", "date", required=True)),
+    into=(("amount", "amount", "sum"), ("count", "amount", "size"),
+          ("first", "date", "min"), ("last", "date", "max")),
+)  # fmt: skip
+
+
+def build_families(schema: Schema) -> dict[str, Family]:
+    """The canonical families of ``schema``, in dependency order: nodes first (branches
+    before rms), then every relationship family."""
+    families = [
+        _nodes(schema, "branches", "Branch", Link("parent_id", "PART_OF")),
+        _nodes(schema, "products", "Product"),
+        _nodes(schema, "companies", "Company"),
+        _nodes(schema, "persons", "Person"),
+        _nodes(schema, "rms", "RelationshipManager", Link("branch_id", "WORKS_AT", True)),
+        _rels(schema, "shareholdings", "HOLDS_SHARES", "holder_id:holder_type", "company_id"),
+        _rels(schema, "positions", "SERVES_AS", "person_id", "company_id"),
+        _rels(schema, "supply", "SUPPLIES", "supplier_id", "buyer_id"),
+        _rels(schema, "payments", "PAYS", "payer_id", "payee_id", PAYMENTS),
+        _rels(schema, "flows", "PAYS", "payer_id", "payee_id"),
+        _rels(schema, "guarantees", "GUARANTEES", "guarantor_id", "borrower_id"),
+        _rels(schema, "customers", "CUSTOMER_OF", "company_id", "branch_id"),
+        _rels(schema, "manages", "MANAGES", "rm_id", "company_id"),
+        _rels(schema, "product_holdings", "HOLDS_PRODUCT", "company_id", "product_code"),
+        _rels(schema, "contacts", "KNOWS", "from_id:from_type", "person_id"),
+    ]
+    return {f.name: f for f in families}
+
+
+FAMILIES: dict[str, Family] = build_families(get_schema())
 
 #: Dependency order: nodes first (branches before rms), then every relationship family.
-ORDER: tuple[str, ...] = tuple(f.name for f in _FAMILIES)
+ORDER: tuple[str, ...] = tuple(FAMILIES)
 
-_CHOICES = {
-    ("shareholdings", "holder_type"): ("Person", "Company"),
-    ("contacts", "from_type"): ("Person", "RelationshipManager"),
-    ("branches", "level"): ("head_office", "branch", "sub_branch"),
-}
-for (_fam, _col), _vals in _CHOICES.items():
-    _f = FAMILIES[_fam]
-    _f.col_index[_col] = Column(_col, "string", True, choices=_vals)
-    object.__setattr__(_f, "columns", tuple(_f.col_index[c.name] for c in _f.columns))
+
+def snake(label: str) -> str:
+    """``RelationshipManager`` → ``relationship_manager`` (in the loaders' query names)."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", label).lower()
 
 
 def family_for_name(name: str) -> Family | None:

@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from guanxi.errors import InvalidData, RowError
-from guanxi.graph.client import GraphClient
+from guanxi.graph.gateway import Gateway
 from guanxi.loaders.collect import collect_frames
 from guanxi.loaders.families import FAMILIES, ORDER
 from guanxi.loaders.mapping import Mapping, load_mapping
@@ -92,7 +92,7 @@ class LoadReport:
 
 def prepare(
     frames: dict[str, list[pd.DataFrame]],
-    client: GraphClient | None,
+    client: Gateway | None,
     stubs: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, pd.DataFrame], list[RowError], dict[str, set[str]]]:
     """Validate every family's frames (strings, ``_file``, ``_row``) together.
@@ -132,14 +132,14 @@ def _write_rejects(path: Path, errors: list[RowError], raw: dict[str, pd.DataFra
 
 
 def _run(
-    client: GraphClient,
+    client: Gateway,
     frames: dict[str, list[pd.DataFrame]],
     read_errors: list[RowError],
     *,
     stubs: frozenset[str],
     skip_bad_rows: bool,
     reject_file: Path | str | None,
-    batch_size: int,
+    batch_size: int | None,
     ingested_by: str,
     progress: Progress | None,
     stub_source: str,
@@ -164,6 +164,7 @@ def _run(
         _write_rejects(Path(reject_file), report.errors, raw)
         report.reject_file = str(reject_file)
     prov = Provenance(report.load_id, datetime.now(UTC), ingested_by)
+    size = batch_size or client.settings.batch_size
     report.stubs = {k: write_stubs(client, {k: v}, prov, stub_source) for k, v in stub_ids.items()}
     try:
         for name, df in typed.items():
@@ -177,7 +178,7 @@ def _run(
                     progress(_name, n, _total)
 
             t1 = time.perf_counter()
-            fr.written = write_family(client, fam, df, prov, batch_size=batch_size, on_batch=tick)
+            fr.written = write_family(client, fam, df, prov, batch_size=size, on_batch=tick)
             fr.elapsed_s = time.perf_counter() - t1
     finally:  # even a write that failed half-way changed the graph
         client.write("admin.bump_graph_version", why=f"load {report.load_id}")
@@ -187,7 +188,7 @@ def _run(
 
 
 def load(
-    client: GraphClient,
+    client: Gateway,
     paths: Sequence[Path | str],
     *,
     mapping: Mapping | Path | str | None = None,
@@ -211,13 +212,13 @@ def load(
     return _run(
         client, frames, read_errors, stubs=mapping.stubs if mapping else frozenset(),
         skip_bad_rows=skip_bad_rows, reject_file=reject_file,
-        batch_size=batch_size or client.settings.batch_size, ingested_by=ingested_by,
+        batch_size=batch_size, ingested_by=ingested_by,
         progress=progress, stub_source=source,
     )  # fmt: skip
 
 
 def load_frames(
-    client: GraphClient,
+    client: Gateway,
     frames: dict[str, pd.DataFrame],
     *,
     source: str = "dataframe",
@@ -238,6 +239,6 @@ def load_frames(
         prepared[name] = [s]
     return _run(
         client, prepared, [], stubs=stubs, skip_bad_rows=skip_bad_rows, reject_file=None,
-        batch_size=batch_size or client.settings.batch_size, ingested_by=ingested_by,
+        batch_size=batch_size, ingested_by=ingested_by,
         progress=progress, stub_source=source,
     )  # fmt: skip

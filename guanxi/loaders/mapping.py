@@ -30,6 +30,8 @@ __all__ = ["Mapping", "Table", "load_mapping", "apply_table", "MAPPINGS_DIR"]
 
 log = logging.getLogger(__name__)
 
+#: The one mappings folder: shipped with the package, so a bare name works wherever guanxi
+#: is installed (``guanxi load DIR --mapping cn_ashare_exec``).
 MAPPINGS_DIR = Path(__file__).parent / "mappings"
 _SPEC_KEYS = {
     "from", "join", "const", "hash", "prefix", "length", "cases", "when", "null_values",
@@ -67,8 +69,10 @@ class Mapping:
 
 
 def load_mapping(path: Path | str) -> Mapping:
-    """Read and check a mapping YAML (any path; a bare name is looked up in the packaged
-    ``guanxi/loaders/mappings``). Raises :class:`ConfigError` on a malformed mapping."""
+    """Read and check a mapping YAML: any path, or the name of a mapping shipped in
+    ``guanxi/loaders/mappings/`` (:data:`MAPPINGS_DIR`: ``cn_ashare_exec``, or a path that
+    does not exist whose stem names one). Raises :class:`ConfigError` on a malformed
+    mapping."""
     p = Path(path)
     if not p.exists() and (MAPPINGS_DIR / f"{p.stem}.yaml").exists():
         p = MAPPINGS_DIR / f"{p.stem}.yaml"

@@ -13,40 +13,40 @@ import logging
 import pandas as pd
 
 from guanxi.errors import RowError
-from guanxi.graph.client import GraphClient
-from guanxi.loaders.families import FAMILIES, KEY_OF_LABEL, ORDER
+from guanxi.graph.gateway import Gateway
+from guanxi.loaders.families import FAMILIES, ORDER, snake
 from guanxi.loaders.readers import ROW
 from guanxi.loaders.validation import BAD, FILE
 
-__all__ = ["check_references", "check_share_totals", "EXISTING_QUERY"]
+__all__ = ["check_references", "check_share_totals", "existing_query", "LABELS"]
 
 log = logging.getLogger(__name__)
 
-#: label → the named query returning which of ``$ids`` exist in the database.
-EXISTING_QUERY = {
-    "Company": "load.existing_company",
-    "Person": "load.existing_person",
-    "Branch": "load.existing_branch",
-    "RelationshipManager": "load.existing_rm",
-    "Product": "load.existing_product",
-}
+#: The labels of the node families: the labels a reference may point at.
+LABELS = tuple(f.label for f in FAMILIES.values() if f.kind == "node" and f.label)
 _CHUNK = 50_000
 
 
-def _in_database(client: GraphClient | None, label: str, ids: set[str]) -> set[str]:
+def existing_query(label: str) -> str:
+    """The named query (``load/lookup.cypher``) returning which of ``$ids`` are keys of
+    existing ``label`` nodes: ``load.existing_`` + the label in snake case."""
+    return f"load.existing_{snake(label)}"
+
+
+def _in_database(client: Gateway | None, label: str, ids: set[str]) -> set[str]:
     if client is None or not ids:
         return set()
     found: set[str] = set()
     items = sorted(ids)
     for i in range(0, len(items), _CHUNK):
-        rows = client.read(EXISTING_QUERY[label], ids=items[i : i + _CHUNK])
+        rows = client.read(existing_query(label), ids=items[i : i + _CHUNK])
         found.update(r["id"] for r in rows)
     return found
 
 
 def check_references(
     frames: dict[str, pd.DataFrame],
-    client: GraphClient | None,
+    client: Gateway | None,
     stubs: frozenset[str] | set[str] = frozenset(),
 ) -> tuple[list[RowError], dict[str, set[str]]]:
     """Check every reference column of the validated ``frames`` (family → typed frame).
@@ -54,12 +54,11 @@ def check_references(
     Marks rows with an unknown endpoint as bad (``_bad``) in place. Returns the errors and,
     per label, the ids that need stub nodes.
     """
-    known: dict[str, set[str]] = {label: set() for label in KEY_OF_LABEL}
+    known: dict[str, set[str]] = {label: set() for label in LABELS}
     for name, df in frames.items():
         fam = FAMILIES[name]
         if fam.kind == "node" and fam.label:
-            key = KEY_OF_LABEL[fam.label]
-            known[fam.label].update(df.loc[~df[BAD], key].dropna().tolist())
+            known[fam.label].update(df.loc[~df[BAD], fam.key[0]].dropna().tolist())
     errors: list[RowError] = []
     stub_ids: dict[str, set[str]] = {}
     for name in ORDER:

@@ -1,41 +1,44 @@
-"""The bulk writer: typed canonical frames → batched ``UNWIND $rows … MERGE`` queries.
+"""The bulk writer: typed canonical frames → batched ``UNWIND $rows … MERGE`` statements.
 
 Nodes are MERGEd on their constrained key, relationships MERGEd between endpoints
 MATCHed by their keys (``SERVES_AS`` per role), so re-running a load reaches the same
-counts. Every node and relationship gets provenance: ``source``, ``load_id``,
-``loaded_at`` and ``ingested_by``. Raw payments are aggregated per payer–payee pair
-into ``PAYS {amount, count, first, last}``, which is SET (not added to).
+counts. The statements are built from the schema (:meth:`Schema.merge_nodes`,
+:meth:`Schema.merge_rels`, :meth:`Schema.merge_stubs`) and sent under a ``load.*`` name for
+the server's query log. Every node and relationship gets the provenance properties:
+``source``, ``load_id``, ``loaded_at`` and ``ingested_by``. Raw payments are aggregated per
+payer–payee pair into ``PAYS {amount, count, first, last}``, which is SET (not added to).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import product
 from typing import Any
 
 import pandas as pd
 
-from guanxi.graph.client import GraphClient
-from guanxi.loaders.families import FAMILIES, KEY_OF_LABEL, Family
+from guanxi.graph.gateway import Gateway
+from guanxi.graph.schema import get_schema
+from guanxi.loaders.families import STUB_LABELS, Family, snake
 from guanxi.loaders.readers import ROW
 from guanxi.loaders.validation import BAD, FILE
 
 __all__ = [
     "Provenance",
+    "Statement",
     "node_rows",
-    "rel_rows",
-    "aggregate_payments",
+    "statements",
+    "aggregate",
     "write_family",
     "write_stubs",
-    "STUB_QUERY",
 ]
 
 log = logging.getLogger(__name__)
 
-STUB_QUERY = {"Company": "load.stubs_company", "Person": "load.stubs_person"}
-_INTERNAL = {FILE, ROW, BAD}
+_STUB_BATCH = 10_000
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,8 @@ class Provenance:
     ingested_by: str = "HO"
 
     def params(self, source: str) -> dict[str, Any]:
-        """The ``$source``, ``$load_id``, ``$loaded_at``, ``$ingested_by`` parameters."""
+        """The ``$source``, ``$load_id``, ``$loaded_at``, ``$ingested_by`` parameters (the
+        schema's ``provenance`` properties)."""
         return {
             "source": source,
             "load_id": self.load_id,
@@ -56,8 +60,15 @@ class Provenance:
         }
 
 
-def _props(records: list[dict[str, Any]], skip: set[str]) -> list[dict[str, Any]]:
-    return [{k: v for k, v in r.items() if k not in skip and v is not None} for r in records]
+@dataclass(frozen=True)
+class Statement:
+    """One write of a family: its query-log name, Cypher text and rows. ``counts``: its
+    rows are the family's rows (not a node file's links, such as a branch's parent)."""
+
+    name: str
+    text: str
+    rows: list[dict[str, Any]]
+    counts: bool = True
 
 
 def _plain(df: pd.DataFrame) -> list[dict[str, Any]]:
@@ -70,71 +81,81 @@ def _plain(df: pd.DataFrame) -> list[dict[str, Any]]:
     return recs
 
 
+def _props(rec: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    return {k: rec[k] for k in names if rec[k] is not None}
+
+
 def node_rows(fam: Family, df: pd.DataFrame) -> list[dict[str, Any]]:
     """``[{key, props}]`` for a node family (rows already free of errors)."""
-    key = KEY_OF_LABEL[fam.label or ""]
-    cols = [c.name for c in fam.columns]
-    if fam.name == "rms":
-        cols.remove("branch_id")
-    recs = _plain(df[cols])
-    props = _props(recs, {key})
-    return [{"key": r[key], "props": p} for r, p in zip(recs, props, strict=True)]
+    key = fam.key[0]
+    names = tuple(p for p in fam.props if p != key)
+    return [{"key": r[key], "props": _props(r, names)} for r in _plain(df[list(fam.props)])]
 
 
-def rel_rows(fam: Family, df: pd.DataFrame) -> list[tuple[str, list[dict[str, Any]]]]:
-    """``[(query name, [{a, b, props[, role]}])]`` for a relationship family, sorted by
-    the start id (one query per endpoint label where the start label varies)."""
-    a_ref, b_ref = fam.refs[0], fam.refs[1]
-    skip = {a_ref.column, b_ref.column, "role"}
-    if a_ref.label_column:
-        skip.add(a_ref.label_column)
-    out = []
-    df = df.sort_values([a_ref.column, b_ref.column], kind="stable")
-    for query, label in fam.queries:
-        part = df if label is None else df[df[a_ref.label_column] == label]
+def _node_statements(fam: Family, df: pd.DataFrame) -> Iterator[Statement]:
+    schema, label = get_schema(), fam.label or ""
+    yield Statement(f"load.{fam.name}", schema.merge_nodes(label), node_rows(fam, df))
+    for link in fam.links:
+        sub = df[df[link.column].notna()]
+        rows = [{"a": a, "b": b, "props": {}}
+                for a, b in zip(sub[fam.key[0]], sub[link.column], strict=True)]  # fmt: skip
+        end = schema.rel(link.rel_type).to[0]
+        text = schema.merge_rels(link.rel_type, label, end)
+        yield Statement(f"load.{fam.name}_{link.rel_type.lower()}", text, rows, counts=False)
+
+
+def _rel_statements(fam: Family, df: pd.DataFrame) -> Iterator[Statement]:
+    """One statement per start and end label (a label column picks the rows of each),
+    rows sorted by the start id."""
+    schema, (a, b) = get_schema(), fam.refs
+    rel = schema.rel(fam.rel_type or "")
+    df = df.sort_values([a.column, b.column], kind="stable")
+    starts = rel.from_ if a.label_column else (a.label or "",)
+    ends = rel.to if b.label_column else (b.label or "",)
+    cols = [a.column, b.column, *fam.props, *((rel.key,) if rel.key else ())]
+    for start, end in product(starts, ends):
+        part, name = df, f"load.{fam.name}"
+        for ref, label in ((a, start), (b, end)):
+            if ref.label_column:
+                part, name = part[part[ref.label_column] == label], f"{name}_{snake(label)}"
         if part.empty:
             continue
-        recs = _plain(part[[c.name for c in fam.columns]])
-        props = _props(recs, skip)
         rows = []
-        for r, p in zip(recs, props, strict=True):
-            row = {"a": r[a_ref.column], "b": r[b_ref.column], "props": p}
-            if "role" in r:
-                row["role"] = r["role"]
+        for r in _plain(part[cols]):
+            row = {"a": r[a.column], "b": r[b.column], "props": _props(r, fam.props)}
+            if rel.key:
+                row["key"] = r[rel.key]
             rows.append(row)
-        out.append((query, rows))
+        yield Statement(name, schema.merge_rels(rel.name, start, end), rows)
+
+
+def statements(fam: Family, df: pd.DataFrame) -> list[Statement]:
+    """The writes of one family's good rows (aggregated already when it aggregates)."""
+    make = _node_statements if fam.kind == "node" else _rel_statements
+    return list(make(fam, df))
+
+
+def aggregate(fam: Family, df: pd.DataFrame) -> pd.DataFrame:
+    """Raw rows → one row per endpoint pair with the relationship's properties, as the
+    family's :class:`~guanxi.loaders.families.Aggregation` says (payments: amount sum,
+    count, first and last date)."""
+    spec = fam.aggregate
+    if spec is None:
+        return df
+    # a float column summed by pandas: a Python lambda per group took 3.4 s of a 10k load
+    floats = {c.name for c in fam.columns if c.type == "float"}
+    df = df.assign(**{c: pd.to_numeric(df[c]).astype(float) for c in floats if c in df})
+    g = df.groupby([r.column for r in fam.refs], sort=True)
+    out = g.agg(
+        **{prop: (col, how) for prop, col, how in spec.into},
+        **{FILE: (FILE, "first"), ROW: (ROW, "first")},
+    ).reset_index()
+    out[BAD] = False
     return out
 
 
-def aggregate_payments(df: pd.DataFrame) -> pd.DataFrame:
-    """Raw payments → one flow per payer–payee: amount sum, count, first and last date."""
-    # a float column summed by pandas: a Python lambda per group took 3.4 s of a 10k load
-    df = df.assign(amount=pd.to_numeric(df["amount"]).astype(float))
-    g = df.groupby(["payer_id", "payee_id"], sort=True)
-    flows = g.agg(
-        amount=("amount", "sum"),
-        count=("amount", "size"),
-        first=("date", "min"),
-        last=("date", "max"),
-        **{FILE: (FILE, "first"), ROW: (ROW, "first")},
-    ).reset_index()
-    flows[BAD] = False
-    return flows
-
-
-def _extra_rows(fam: Family, df: pd.DataFrame) -> list[tuple[str, list[dict[str, Any]]]]:
-    if fam.name == "branches":
-        sub = df[df["parent_id"].notna()]
-        return [("load.branch_parents", [{"a": a, "b": b, "props": {}}
-                                         for a, b in zip(sub["id"], sub["parent_id"], strict=True)])]  # fmt: skip  # noqa: E501
-    if fam.name == "rms":
-        return [("load.rm_branches", [{"a": a, "b": b, "props": {}}
-                                      for a, b in zip(df["id"], df["branch_id"], strict=True)])]  # fmt: skip  # noqa: E501
-    return []
-
-
 def write_family(
-    client: GraphClient,
+    client: Gateway,
     fam: Family,
     df: pd.DataFrame,
     prov: Provenance,
@@ -143,36 +164,34 @@ def write_family(
     on_batch: Callable[[int], None] | None = None,
 ) -> int:
     """Write the good rows of one family, per source file. Returns rows written."""
-    good = df[~df[BAD]] if BAD in df.columns else df
-    if fam.aggregate:
-        good, fam = aggregate_payments(good), FAMILIES["flows"]
+    good = aggregate(fam, df[~df[BAD]] if BAD in df.columns else df)
     written = 0
     for source, part in good.groupby(FILE, sort=False):
         params = prov.params(str(source))
-        if fam.kind == "node":
-            batches = [(fam.queries[0][0], node_rows(fam, part)), *_extra_rows(fam, part)]
-        else:
-            batches = rel_rows(fam, part)
-        for query, rows in batches:
+        for st in statements(fam, part):
             n = client.write_batches(
-                query, rows, batch_size=batch_size, on_batch=on_batch, **params
-            )
-            if query == fam.queries[0][0] or fam.kind == "rel":
-                written += n
+                st.name, st.rows, text=st.text, batch_size=batch_size, on_batch=on_batch,
+                **params,
+            )  # fmt: skip
+            written += n if st.counts else 0
         log.info("wrote %s from %s", fam.name, source)
     return written
 
 
 def write_stubs(
-    client: GraphClient, stub_ids: dict[str, set[str]], prov: Provenance, source: str
+    client: Gateway, stub_ids: dict[str, set[str]], prov: Provenance, source: str
 ) -> int:
-    """Create the stub nodes collected by reference checking. Returns ids sent."""
+    """Create the stub nodes collected by reference checking (:data:`STUB_LABELS` only).
+    Returns ids sent."""
     n = 0
+    schema = get_schema()
     for label, ids in stub_ids.items():
-        if label not in STUB_QUERY:
+        if label not in STUB_LABELS:
             continue
-        rows = sorted(ids)
-        for i in range(0, len(rows), 10_000):
-            client.write(STUB_QUERY[label], ids=rows[i : i + 10_000], **prov.params(source))
+        rows = [{"key": i} for i in sorted(ids)]
+        client.write_batches(
+            f"load.stubs_{snake(label)}", rows, text=schema.merge_stubs(label),
+            batch_size=_STUB_BATCH, **prov.params(source),
+        )  # fmt: skip
         n += len(rows)
     return n

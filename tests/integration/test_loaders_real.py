@@ -1,5 +1,5 @@
-"""The real A-share extracts load through the YAML mappings in mappings/; the database
-counts equal counts computed independently from the files with pandas.
+"""The real A-share extracts load through the YAML mappings in guanxi/loaders/mappings/;
+the database counts equal counts computed independently from the files with pandas.
 
 The files are read in place from ../shared/data (never copied into the repository).
 """
@@ -14,11 +14,11 @@ import yaml
 
 from guanxi.graph.client import GraphClient
 from guanxi.loaders import load
-from tests.conftest import ROOT, SHARED_DATA
+from guanxi.loaders.mapping import MAPPINGS_DIR as MAPPINGS
+from tests.conftest import SHARED_DATA
 
 EXEC = SHARED_DATA / "cn_ashare_exec"
 HOLDERS = SHARED_DATA / "cn_ashare_holders" / "import_2020-05"
-MAPPINGS = ROOT / "mappings"
 
 
 def counts(client: GraphClient) -> tuple[dict, dict]:

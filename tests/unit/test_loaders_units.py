@@ -10,7 +10,7 @@ import pytest
 from guanxi.errors import InvalidData
 from guanxi.loaders.families import FAMILIES
 from guanxi.loaders.load import prepare
-from guanxi.loaders.mapping import Table, apply_table, load_mapping
+from guanxi.loaders.mapping import MAPPINGS_DIR, Table, apply_table, load_mapping
 from guanxi.loaders.readers import ROW, detect_encoding, read_csv, read_table
 from guanxi.loaders.validation import FILE, validate_family
 
@@ -101,9 +101,6 @@ def test_prepare_checks_references_and_share_totals() -> None:
 
 
 def test_repository_mappings_parse() -> None:
-    root = Path(__file__).resolve().parents[2]
-    for path in sorted((root / "mappings").glob("*.yaml")) + sorted(
-        (root / "guanxi" / "loaders" / "mappings").glob("*.yaml")
-    ):
+    for path in sorted(MAPPINGS_DIR.glob("*.yaml")):
         m = load_mapping(path)
         assert m.tables, path

@@ -16,7 +16,7 @@ UNWIND $ids AS id
 MATCH (n:Branch {id: id})
 RETURN n.id AS id
 
-// name: load.existing_rm
+// name: load.existing_relationship_manager
 // Which of the given RelationshipManager ids exist. $ids: list of ids. Returns: id.
 UNWIND $ids AS id
 MATCH (n:RelationshipManager {id: id})
