@@ -42,12 +42,13 @@ from guanxi.loaders.synthetic.generate import generate
 from guanxi.loaders.synthetic.world import GeneratorConfig
 from guanxi.scoring.batch import run_scoring
 from guanxi.scoring.centrality import TYPE_WEIGHTS, pagerank
-from guanxi.scoring.contact_paths import PathConfig, last_hop_factor
-from guanxi.scoring.contact_paths import search as search_paths
+from guanxi.scoring.contact_paths import contact_paths
 from guanxi.scoring.intimacy import intimacy_between
-from guanxi.scoring.introductions import contact_paths
 from guanxi.scoring.key_contacts import company_contacts
-from guanxi.scoring.path_index import LABELS, PathIndex, get_index
+from guanxi.scoring.path_index import PathIndex
+from guanxi.scoring.path_index_cache import get_index
+from guanxi.scoring.path_search import PathConfig, hub_factor, last_hop_factors
+from guanxi.scoring.path_search import search as search_paths
 from guanxi.scoring.projection import fetch_projection
 
 log = logging.getLogger("benchmarks.latency")
@@ -146,11 +147,11 @@ def bench_pagerank(client, reps: int) -> dict:
 
 
 def _costs(ix: PathIndex, cfg: PathConfig):
-    """The rules of ``PathIndex.ball`` + ``find_paths`` on the whole index: which nodes may
-    carry a path and the ``-log`` cost of entering each node (before the last hop)."""
+    """The rules of ``PathIndex.ball`` + ``path_search.search`` on the whole index: which
+    nodes may carry a path and the hub factor of entering each node (before the last hop)."""
     expandable = ix.expandable()
     carrier = expandable & (ix.degree <= cfg.mega_hub)
-    hub = np.where(ix.degree <= cfg.hub_ref, 1.0, np.sqrt(cfg.hub_ref / np.maximum(ix.degree, 1)))
+    hub = hub_factor(ix.degree, cfg.hub_ref)
     return expandable, carrier, hub
 
 
@@ -179,12 +180,12 @@ def nx_paths(g: nx.DiGraph, ix: PathIndex, target: str, cfg: PathConfig) -> tupl
     _, carrier, _ = _costs(ix, cfg)
     t = ix.pos[target]
     lo, hi = ix.indptr[t], ix.indptr[t + 1]
-    ball = ix.ball(target, None, cfg.max_hops)
+    last = last_hop_factors(ix, t, ix.indices[lo:hi].astype(np.int64), cfg).tolist()
     added, saved = [], []
-    for u, w in zip(ix.indices[lo:hi].tolist(), ix.strength[lo:hi].tolist(), strict=True):
+    for u, w, lf in zip(ix.indices[lo:hi].tolist(), ix.strength[lo:hi].tolist(), last, strict=True):
         if not (carrier[u] or ix.bank[u]) or w <= 0:
             continue
-        f = w * cfg.hop_penalty * last_hop_factor(ball, ix.ids[u], LABELS[ix.label[t]], cfg)
+        f = w * cfg.hop_penalty * lf
         if g.has_edge(u, t):
             saved.append((u, g[u][t]["weight"]))
         else:
@@ -219,7 +220,7 @@ def bench_paths(client, targets: list[str], nx_targets: int) -> dict:
     end2end, search, ball_nodes, empty, ours = [], [], [], 0, {}
     for tgt in targets:
         t = time.perf_counter()
-        res, _ = contact_paths(client, tgt, None, K, MAX_HOPS)
+        res = contact_paths(client, tgt, None, K, MAX_HOPS).paths
         end2end.append(time.perf_counter() - t)
         empty += not res
         t = time.perf_counter()

@@ -4,8 +4,9 @@
 
 Builds the contact-path index of the configured database, draws non-RM, non-person
 targets, and times ``search()`` (what ``guanxi paths`` and the API run) against
-``find_paths(ix.ball(...))`` (the dictionary reference it replaced) for the whole bank as
-origin, k=3, 4 hops; checks that both return the same paths. Writes
+``find_paths(ix.ball(...))`` (the dictionary reference it replaced, now the tests' oracle in
+``tests/oracles/paths.py``) for the whole bank as origin, k=3, 4 hops; checks that both
+return the same paths. Writes
 ``benchmarks/results/path_search.json``.
 """
 
@@ -14,14 +15,20 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
 from guanxi.graph.client import GraphClient
-from guanxi.scoring.contact_paths import PathConfig, find_paths, search
-from guanxi.scoring.path_index import COMPANY, get_index
+from guanxi.scoring.path_index import COMPANY
+from guanxi.scoring.path_index_cache import get_index
+from guanxi.scoring.path_search import PathConfig, search
+
+# the reference search is the tests' oracle: import it from the repository root
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.oracles.paths import find_paths  # noqa: E402
 
 OUT = Path(__file__).parent / "results" / "path_search.json"
 

@@ -41,10 +41,10 @@ from guanxi.loaders import load
 from guanxi.loaders.synthetic.generate import generate
 from guanxi.loaders.synthetic.world import GeneratorConfig
 from guanxi.scoring.batch import run_scoring
-from guanxi.scoring.introductions import contact_paths
+from guanxi.scoring.contact_paths import contact_paths
 from guanxi.scoring.key_contacts import company_contacts
 from guanxi.scoring.ownership import company_ownership
-from guanxi.scoring.path_index import get_index
+from guanxi.scoring.path_index_cache import get_index
 
 log = logging.getLogger("benchmarks.quality")
 RESULTS = Path(__file__).parent / "results" / "quality.json"
@@ -100,7 +100,7 @@ def eval_controller(client, sample: list[str], truth: dict[str, str | None]) -> 
     for cid in sample:
         want = truth.get(cid)
         t = time.perf_counter()
-        res = company_ownership(client, cid)
+        res = company_ownership(client, cid).to_dict()
         times.append(time.perf_counter() - t)
         got = res["controller"]["controller"]
         if want is None:
@@ -189,7 +189,7 @@ def eval_paths(client, targets: list[str], truth: dict[str, list[str]]) -> dict:
     for cid in targets:
         dms = set(truth[cid])
         t = time.perf_counter()
-        paths, reason = contact_paths(client, cid)
+        paths = contact_paths(client, cid).paths
         times.append(time.perf_counter() - t)
         if not paths:
             none += 1

@@ -1,7 +1,9 @@
 """The demo pipeline: every stage, in order, on fresh synthetic data.
 
 schema → generate (seeded) → validate + load → batch scoring (centrality, intimacy,
-key contacts) → GNN training with embeddings and lookalikes → demo API users.
+key contacts) → GNN training with embeddings and lookalikes (optional) → demo API users.
+:func:`build_network` is the part without the GNN, shared with the benchmarks and the
+notebook tests.
 """
 
 from __future__ import annotations
@@ -12,9 +14,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from guanxi.access.users import UserStore
 from guanxi.config import Settings
 from guanxi.graph.admin import init_schema, wipe
 from guanxi.graph.client import GraphClient
+from guanxi.loaders import load
+from guanxi.loaders.synthetic.generate import generate
+from guanxi.loaders.synthetic.world import GeneratorConfig
+from guanxi.scoring.batch import run_scoring
+from guanxi.scoring.projection import clear_cache
 
 __all__ = ["run_demo", "build_network"]
 
@@ -31,12 +39,6 @@ def build_network(
     """Schema, wipe, generate ``companies`` synthetic companies into ``data_dir``, load them
     and run batch scoring. Used by the demo, the benchmarks and the notebook tests.
     Returns timings, the rows written and the scoring run id."""
-    from guanxi.loaders import load
-    from guanxi.loaders.synthetic.generate import generate
-    from guanxi.loaders.synthetic.world import GeneratorConfig
-    from guanxi.scoring.batch import run_scoring
-    from guanxi.scoring.projection import clear_cache
-
     out: dict[str, Any] = {}
     say("Applying the schema …")
     init_schema(client)
@@ -68,12 +70,13 @@ def run_demo(
 ) -> dict[str, Any]:
     """Wipe the database, build the network (:func:`build_network`), train the GNN and
     create demo users. Returns a summary for the console, including the demo keys."""
-    from guanxi.access.users import UserStore
-
     with GraphClient(settings) as client:
         client.verify()
         summary = build_network(client, settings.home_dir / "demo-data", companies, seed, say)
         if train:
+            # imported here, not at the top: guanxi.gnn.runs loads torch and torch_geometric
+            # (seconds and some hundred MB), which build_network's users (benchmarks, the
+            # notebook and soak tests) and `run_demo(train=False)` never need
             from guanxi.gnn.runs import train_and_publish
             from guanxi.gnn.train import TrainConfig
 

@@ -12,12 +12,14 @@ node in total, i.e. 1M nodes in roughly 1 GB. Features follow
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import torch
+import torch_geometric.transforms as T
 from torch_geometric.data import HeteroData
 
 from guanxi.gnn.features import (
@@ -27,8 +29,10 @@ from guanxi.gnn.features import (
     edge_features,
     person_features,
 )
+from guanxi.graph.gateway import Gateway
 
-__all__ = ["EDGE_TYPES", "GraphData", "build_graph", "export_graph", "snapshot", "recount_degrees"]
+__all__ = ["EDGE_TYPES", "GraphData", "build_graph", "export_graph", "snapshot", "recount_degrees",
+           "message_graph"]  # fmt: skip
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +64,7 @@ class GraphData:
     customer: np.ndarray | None = None
     _lookup: dict[str, pd.Index] = field(default_factory=dict, repr=False)
 
-    def index(self, node_type: str, ids: Any) -> np.ndarray:
+    def index(self, node_type: str, ids: Iterable[str]) -> np.ndarray:
         """Positions of ``ids`` among nodes of ``node_type`` (``-1`` when unknown)."""
         if node_type not in self._lookup:
             self._lookup[node_type] = pd.Index(self.ids[node_type])
@@ -157,7 +161,24 @@ def recount_degrees(data: HeteroData) -> HeteroData:
     return data
 
 
-def _pages(client: Any, name: str, batch_size: int) -> Any:
+def message_graph(data: HeteroData, drop: dict[tuple, torch.Tensor] | None = None) -> HeteroData:
+    """A copy of ``data`` without the ``drop`` edges (masks), made undirected for messages;
+    node degree features are recounted without them."""
+    out = HeteroData()
+    for t in data.node_types:
+        out[t].x = data[t].x
+        out[t].num_nodes = data[t].num_nodes
+    for et in data.edge_types:
+        ei = data[et].edge_index
+        if drop and et in drop:
+            ei = ei[:, ~drop[et]]
+        out[et].edge_index = ei
+    if drop:
+        recount_degrees(out)
+    return T.ToUndirected(merge=True)(out)
+
+
+def _pages(client: Gateway, name: str, batch_size: int) -> Iterator[list[dict]]:
     after = ""
     while True:
         rows = client.read(name, after=after, limit=batch_size)
@@ -169,13 +190,13 @@ def _pages(client: Any, name: str, batch_size: int) -> Any:
             return
 
 
-def export_graph(client: Any, batch_size: int = 5000, spec: FeatureSpec | None = None
+def export_graph(client: Gateway, batch_size: int = 5000, spec: FeatureSpec | None = None
                  ) -> GraphData:  # fmt: skip
     """Stream companies and persons (with their outgoing relationships) out of Neo4j.
 
     Parameters
     ----------
-    client : GraphClient
+    client : Gateway
         The gateway; queries ``gnn.company_page`` and ``gnn.person_page``.
     batch_size : int
         Nodes per page (one read transaction each).

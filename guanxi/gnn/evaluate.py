@@ -24,7 +24,9 @@ from collections.abc import Callable
 import numpy as np
 import scipy.sparse as sp
 import torch
+from torch_geometric.data import HeteroData
 
+from guanxi.gnn.data import message_graph
 from guanxi.gnn.models import LinkModel
 from guanxi.gnn.pairs import PairFeatures, fastrp
 
@@ -124,10 +126,8 @@ def heuristic_scorers(pairs: PairFeatures, fastrp_emb: np.ndarray | None = None
 
 
 @torch.no_grad()
-def embed(model: LinkModel, data) -> dict[str, torch.Tensor]:
+def embed(model: LinkModel, data: HeteroData) -> dict[str, torch.Tensor]:
     """Full-graph node embeddings (message passing over all observed edges)."""
-    from guanxi.gnn.train import message_graph
-
     model.eval()
     mp = message_graph(data)
     return model.encoder(mp.x_dict, mp.edge_index_dict)

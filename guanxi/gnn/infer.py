@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -26,6 +25,7 @@ from guanxi.gnn.data import GraphData
 from guanxi.gnn.evaluate import embed
 from guanxi.gnn.models import LinkModel
 from guanxi.gnn.pairs import PairFeatures
+from guanxi.graph.gateway import Gateway
 
 __all__ = ["normalised_embeddings", "lookalike_embeddings", "customer_similarity",
            "learned_intimacy",
@@ -119,7 +119,7 @@ def learned_intimacy(model: LinkModel, graph: GraphData, pairs: PairFeatures,
     return best
 
 
-def write_embeddings(client: Any, graph: GraphData, emb: dict[str, np.ndarray],
+def write_embeddings(client: Gateway, graph: GraphData, emb: dict[str, np.ndarray],
                      customers: np.ndarray, run_id: str, batch_size: int = 2000,
                      propensity: np.ndarray | None = None) -> int:  # fmt: skip
     """Write company (and person) embeddings, customer similarity and the prospect
@@ -141,7 +141,7 @@ def write_embeddings(client: Any, graph: GraphData, emb: dict[str, np.ndarray],
     return n
 
 
-def write_intimacy(client: Any, model: LinkModel, graph: GraphData, pairs: PairFeatures,
+def write_intimacy(client: Gateway, model: LinkModel, graph: GraphData, pairs: PairFeatures,
                    run_id: str, alpha: float = BLEND_ALPHA, page_size: int = 5000,
                    z: dict[str, torch.Tensor] | None = None) -> int:  # fmt: skip
     """Blend the learned intimacy into every existing ``INTIMACY`` between companies and

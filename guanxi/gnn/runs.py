@@ -19,12 +19,14 @@ from typing import Any
 import numpy as np
 import torch
 
+from guanxi.errors import NotFound
 from guanxi.gnn.data import GraphData, export_graph, recount_degrees
 from guanxi.gnn.evaluate import embed, evaluate_links, gnn_scorer, heuristic_scorers
 from guanxi.gnn.infer import normalised_embeddings, write_embeddings, write_intimacy
 from guanxi.gnn.pairs import PairFeatures
 from guanxi.gnn.propensity import closeness_features, fit_propensity
 from guanxi.gnn.train import Progress, TrainConfig, save, train
+from guanxi.graph.gateway import Gateway
 
 __all__ = ["train_and_publish", "split_validation"]
 
@@ -63,7 +65,7 @@ def _sample(val: Positives, cap: int, seed: int) -> Positives:
     return out
 
 
-def train_and_publish(client: Any, home: Path, config: TrainConfig | None = None,
+def train_and_publish(client: Gateway, home: Path, config: TrainConfig | None = None,
                       val_share: float = 0.05, write: bool = True, val_cap: int = 2000,
                       progress: Progress | None = None) -> dict[str, Any]:  # fmt: skip
     """Run the whole pipeline; returns the summary that ``guanxi train --json`` prints.
@@ -77,8 +79,6 @@ def train_and_publish(client: Any, home: Path, config: TrainConfig | None = None
     t0 = time.perf_counter()
     graph = export_graph(client)
     if graph.data["company"].num_nodes == 0:
-        from guanxi.errors import NotFound
-
         raise NotFound("No Company nodes to train on: load data first (`guanxi load`)")
     seconds["export"] = time.perf_counter() - t0
     say("export", 1, 1)

@@ -25,17 +25,15 @@ from typing import Any
 
 import numpy as np
 import torch
-import torch_geometric.transforms as T
 from torch_geometric.data import HeteroData
 from torch_geometric.loader import LinkNeighborLoader
 
-from guanxi.gnn.data import GraphData, recount_degrees, snapshot
+from guanxi.gnn.data import GraphData, message_graph, snapshot
 from guanxi.gnn.models import LinkModel
 from guanxi.gnn.pairs import PairFeatures
 from guanxi.gnn.sampling import TorchNeighborSampler
 
-__all__ = ["TrainConfig", "TrainResult", "Progress", "train", "message_graph", "pick_device",
-           "save"]  # fmt: skip
+__all__ = ["TrainConfig", "TrainResult", "Progress", "train", "pick_device", "save"]
 
 log = logging.getLogger(__name__)
 
@@ -83,23 +81,6 @@ def pick_device(requested: str | None = None) -> torch.device:
         log.warning("CUDA requested but not available; training on CPU")
         return torch.device("cpu")
     return torch.device(requested)
-
-
-def message_graph(data: HeteroData, drop: dict[tuple, torch.Tensor] | None = None) -> HeteroData:
-    """A copy of ``data`` without the ``drop`` edges (masks), made undirected for messages;
-    node degree features are recounted without them."""
-    out = HeteroData()
-    for t in data.node_types:
-        out[t].x = data[t].x
-        out[t].num_nodes = data[t].num_nodes
-    for et in data.edge_types:
-        ei = data[et].edge_index
-        if drop and et in drop:
-            ei = ei[:, ~drop[et]]
-        out[et].edge_index = ei
-    if drop:
-        recount_degrees(out)
-    return T.ToUndirected(merge=True)(out)
 
 
 def _seed(seed: int) -> None:

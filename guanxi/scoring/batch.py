@@ -7,18 +7,20 @@ import logging
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 
 import pandas as pd
 
+from guanxi.graph.gateway import Gateway
+from guanxi.records import KeyContact, Reason
 from guanxi.scoring.centrality import compute_centrality, write_centrality
-from guanxi.scoring.evidence import to_date
+from guanxi.scoring.contact_facts import RoleRow, assemble_facts, person_stakes
+from guanxi.scoring.controllers import actual_controllers
 from guanxi.scoring.intimacy import batch_intimacy
-from guanxi.scoring.key_contacts import ContactFacts, rank_contacts, reach_of
-from guanxi.scoring.ownership import actual_controllers, penetrated_stakes
+from guanxi.scoring.key_contacts import rank_contacts, reach_of
+from guanxi.scoring.penetration import penetrated_stakes
 from guanxi.scoring.projection import LocalGraph, clear_cache, fetch_graph
-from guanxi.scoring.records import Reason
 
 __all__ = ["new_run_id", "graph_contacts", "run_scoring"]
 
@@ -73,9 +75,20 @@ def _reach(g: LocalGraph, pid: str) -> tuple[float, Reason]:
     )
 
 
+def _roles(g: LocalGraph, companies: Iterable[str]) -> Iterator[RoleRow]:
+    """The roles (SERVES_AS) at each of ``companies``, as role rows."""
+    for c in companies:
+        if g.nodes[c].label != "Company":
+            continue
+        for pid, lst in g.neighbours(c).items():
+            for t, p, out in lst:
+                if t == "SERVES_AS" and not out:
+                    yield pid, p.get("role"), c, g.nodes[c].name, p.get("until")
+
+
 def graph_contacts(
     g: LocalGraph, pagerank: dict[str, float] | None = None, k: int = 5, today: date | None = None
-) -> dict[str, list]:
+) -> dict[str, list[KeyContact]]:
     """Key contacts of every company of a whole-graph :class:`LocalGraph`."""
     today = today or date.today()
     hold, parties = _holdings(g)
@@ -87,42 +100,32 @@ def graph_contacts(
     labels = {n.id: n.label for n in g.nodes.values()}
     stake_map = {(h, c): s for h, c, s in stakes.itertuples(index=False)}
     controllers = actual_controllers(hold, parties, stakes=stake_map) if not hold.empty else {}
-    person_stakes: dict[str, dict[str, float]] = defaultdict(dict)
+    penetrated: dict[str, dict[str, float]] = defaultdict(dict)
     for h, c, s in stakes.itertuples(index=False):
-        if labels.get(h) == "Person":
-            person_stakes[c][h] = s
-    direct = {(h, c): p for h, c, p in hold.itertuples(index=False)}
-    reach_cache: dict[str, tuple[float, str]] = {}
-    out: dict[str, list] = {}
+        penetrated[c][h] = s
+    direct: dict[str, dict[str, float]] = defaultdict(dict)
+    for h, c, p in hold.itertuples(index=False):
+        direct[c][h] = p
+    reach_cache: dict[str, tuple[float, Reason]] = {}
+    out: dict[str, list[KeyContact]] = {}
     names = {n.id: n.name for n in g.nodes.values()}
     nominees = {n.id for n in g.nodes.values() if n.nominee}
     for cid, node in g.nodes.items():
         if node.label != "Company":
             continue
-        f = ContactFacts(
+        ctl = controllers.get(cid)
+        chain = ctl.chain[:-1] if ctl else ()
+        f = assemble_facts(
             cid,
+            _roles(g, (cid, *chain)),
+            person_stakes(penetrated[cid], direct[cid], labels),
+            ctl,
             names=names,
             nominees=nominees,
-            controller=controllers.get(cid),
+            today=today,
             pagerank=pagerank or {},
         )
-        for pid, lst in g.neighbours(cid).items():
-            for t, p, o in lst:
-                if t == "SERVES_AS" and not o:
-                    until = to_date(p.get("until"))
-                    f.roles.append((pid, str(p.get("role")), until is not None and until < today))
-        chain = f.controller.chain[:-1] if f.controller else ()
-        for up in chain:
-            if labels.get(up) != "Company":
-                continue
-            for pid, lst in g.neighbours(up).items():
-                for t, p, o in lst:
-                    if t == "SERVES_AS" and not o and not p.get("until"):
-                        f.parent_roles.append((pid, str(p.get("role")), up, names.get(up)))
-        f.stakes = {h: (direct.get((h, cid), 0.0), s) for h, s in person_stakes[cid].items()}
-        cands = {p for p, *_ in f.roles} | {p for p, *_ in f.parent_roles} | set(f.stakes)
-        if f.controller and f.controller.controller_id:
-            cands.add(f.controller.controller_id)
+        cands = f.candidates()
         for pid in cands:
             if pid not in reach_cache:
                 reach_cache[pid] = _reach(g, pid)
@@ -132,8 +135,14 @@ def graph_contacts(
     return out
 
 
+def _delete_stale(client: Gateway, query: str, run_id: str, limit: int = 20000) -> None:
+    """Run a ``delete … of other runs`` query in batches of ``limit`` until none is left."""
+    while client.write(query, run_id=run_id, limit=limit)[0]["deleted"]:
+        pass
+
+
 def run_scoring(
-    client,
+    client: Gateway,
     *,
     engine: str = "auto",
     k: int = 5,
@@ -160,8 +169,7 @@ def run_scoring(
     n_int = client.write_batches(
         "scoring.write_intimacy", pairs.to_dict("records"), run_id=run_id, batch_size=2000
     )
-    while client.write("scoring.delete_stale_intimacy", run_id=run_id, limit=20000)[0]["deleted"]:
-        pass
+    _delete_stale(client, "scoring.delete_stale_intimacy", run_id)
     timings["intimacy_s"] = time.perf_counter() - t
     t = time.perf_counter()
     say(f"{n_int} INTIMACY written; key contacts…")
@@ -179,10 +187,7 @@ def run_scoring(
         for c in cs
     ]
     n_kc = client.write_batches("scoring.write_key_contacts", rows, run_id=run_id)
-    while client.write("scoring.delete_stale_key_contacts", run_id=run_id, limit=20000)[0][
-        "deleted"
-    ]:
-        pass
+    _delete_stale(client, "scoring.delete_stale_key_contacts", run_id)
     timings["key_contacts_s"] = time.perf_counter() - t
     say(f"{n_kc} KEY_CONTACT written")
     client.write("admin.bump_graph_version", why=f"scoring {run_id}")

@@ -23,9 +23,10 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.linalg.blas import dasum, daxpy, dscal
 
+from guanxi.graph.gateway import Gateway
+from guanxi.records import ScorerInfo
 from guanxi.scoring.nominees import NOMINEE_PATTERNS
 from guanxi.scoring.projection import Projection, fetch_projection
-from guanxi.scoring.records import ScorerInfo
 
 __all__ = [
     "TYPE_WEIGHTS",
@@ -202,7 +203,7 @@ def centrality_frame(proj: Projection, **kw: float) -> pd.DataFrame:
     )
 
 
-def gds_available(client) -> bool:
+def gds_available(client: Gateway) -> bool:
     """True when the server has Graph Data Science procedures."""
     try:
         return int(client.read("admin.procedure_counts")[0]["gds"]) > 0
@@ -211,7 +212,7 @@ def gds_available(client) -> bool:
 
 
 def compute_centrality(
-    client,
+    client: Gateway,
     *,
     engine: str = "auto",
     type_weights: dict[str, float] | None = None,
@@ -265,7 +266,9 @@ def compute_centrality(
     return df[["node_id", "pagerank", "betweenness", "weighted_degree"]], "gds"
 
 
-def write_centrality(client, frame: pd.DataFrame, labels: dict[str, str], run_id: str) -> int:
+def write_centrality(
+    client: Gateway, frame: pd.DataFrame, labels: dict[str, str], run_id: str
+) -> int:
     """Write the frame back on Company and Person nodes (``labels`` maps node id → label),
     and centrality 0 on nominee-like nodes. Returns the number of nodes written."""
     t0 = time.perf_counter()

@@ -9,7 +9,7 @@ from typing import Any
 from guanxi.access.scope import Scope
 from guanxi.access.visibility import node_visible, rel_visible
 from guanxi.errors import NotFound, QueryError
-from guanxi.graph.client import GraphClient
+from guanxi.graph.gateway import Gateway
 from guanxi.graph.schema import get_schema
 from guanxi.graph.values import to_plain
 
@@ -45,7 +45,7 @@ class EgoNetwork:
 
 
 def ego_network(
-    client: GraphClient,
+    client: Gateway,
     node_id: str,
     *,
     depth: int = 1,

@@ -1,6 +1,6 @@
 """Evidence items from single relationships and shared neighbours, and the noisy-OR.
 
-Each relationship becomes one :class:`~guanxi.scoring.records.Evidence` with a strength
+Each relationship becomes one :class:`~guanxi.records.Evidence` with a strength
 ``s`` in [0, 1], a weight ``w`` (the most one kind of evidence can say) and a short Chinese
 line. docs/scoring.md lists every formula; :data:`WEIGHTS` holds the weights.
 """
@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from guanxi.scoring.records import Evidence
+from guanxi.records import Evidence
 
 __all__ = [
     "WEIGHTS",
@@ -22,6 +22,7 @@ __all__ = [
     "edge_evidence",
     "shared_evidence",
     "noisy_or",
+    "relationship_term",
     "fmt_cny",
     "to_date",
     "decay",
@@ -241,5 +242,18 @@ def noisy_or(items: Iterable[Evidence]) -> float:
     """
     p = 1.0
     for e in items:
-        p *= 1.0 - min(max(e.contribution, 0.0), 1.0)
+        p *= 1.0 - _term(e)
     return 1.0 - p
+
+
+def _term(e: Evidence) -> float:
+    """``w·s`` clipped to [0, 1]: an item's chance in the noisy-OR."""
+    return min(max(e.contribution, 0.0), 1.0)
+
+
+def relationship_term(rel_type: str, props: dict[str, Any], today: date) -> float:
+    """The term one relationship adds to the noisy-OR of the pair it joins (its
+    :func:`edge_evidence`'s ``w·s``; 0 when it gives none). A pair's edge intimacy is
+    ``1 - prod(1 - term)`` over its relationships."""
+    e = edge_evidence(rel_type, props, today)
+    return 0.0 if e is None else _term(e)

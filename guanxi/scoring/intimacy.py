@@ -17,9 +17,10 @@ from datetime import date
 import pandas as pd
 
 from guanxi.errors import NotFound
+from guanxi.graph.gateway import Gateway
+from guanxi.records import Evidence, IntimacyResult, ScorerInfo
 from guanxi.scoring.evidence import edge_evidence, noisy_or, shared_evidence
-from guanxi.scoring.projection import EDGE_PROPS, LocalGraph
-from guanxi.scoring.records import Evidence, IntimacyResult, ScorerInfo
+from guanxi.scoring.projection import LocalGraph, edge_props
 
 __all__ = [
     "HOP_DISCOUNT",
@@ -203,7 +204,7 @@ def intimacy_score(
 
 
 def intimacy_between(
-    client, a: str, b: str, today: date | None = None, *, hub_cap: int = 200
+    client: Gateway, a: str, b: str, today: date | None = None, *, hub_cap: int = 200
 ) -> IntimacyResult:
     """Fetch the ego networks of ``a`` and ``b`` (one query) and score them."""
     parties = client.read("scoring.find_parties", ids=[a, b])
@@ -218,15 +219,15 @@ def intimacy_between(
 
 def graph_from_rows(parties: list[dict], rows: list[dict]) -> LocalGraph:
     """A :class:`LocalGraph` from ``scoring.find_parties`` and edge rows with endpoint
-    columns (``s_*``, ``t_*``) and the :data:`EDGE_PROPS` columns."""
+    columns (``s_*``, ``t_*``) and the :data:`~guanxi.scoring.projection.EDGE_PROPS`
+    columns."""
     g = LocalGraph()
     for p in parties:
         g.add_node(p["id"], p["label"], p.get("name"), nominee=p.get("nominee"))
     for r in rows:
         g.add_node(r["source_id"], r["s_label"], r["s_name"], nominee=r["s_nominee"])
         g.add_node(r["target_id"], r["t_label"], r["t_name"], nominee=r["t_nominee"])
-        props = {k: r[k] for k in EDGE_PROPS if r.get(k) is not None}
-        g.add_edge(r["source_id"], r["target_id"], r["rel_type"], props)
+        g.add_edge(r["source_id"], r["target_id"], r["rel_type"], edge_props(r))
     return g
 
 

@@ -3,28 +3,31 @@
 Candidates are the company's executives, its person shareholders (direct or penetrated),
 its actual controller and the executives of its controlling shareholders. Each gets
 ``score = 0.45·role + 0.35·control + 0.15·reach + 0.05·centrality`` (docs/scoring.md).
-:func:`rank_contacts` is the pure scorer on :class:`ContactFacts`;
-:func:`company_contacts` fetches the facts with two queries.
+:func:`rank_contacts` is the pure scorer on
+:class:`~guanxi.scoring.contact_facts.ContactFacts`; :func:`company_contacts` fetches the
+facts with two queries.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 
-from guanxi.errors import NotFound
-from guanxi.scoring.evidence import ROLE_SENIORITY, ROLE_ZH, to_date
-from guanxi.scoring.nominees import NOMINEE_PATTERNS, is_nominee
-from guanxi.scoring.ownership import CONTROL_KINDS, KIND_ZH, actual_controllers, stakes_in
-from guanxi.scoring.records import Controller, KeyContact, Reason, ScorerInfo
+from guanxi.graph.gateway import Gateway
+from guanxi.records import KeyContact, Reason, ScorerInfo
+from guanxi.scoring.contact_facts import ContactFacts, assemble_facts, person_stakes
+from guanxi.scoring.controllers import CONTROL_KINDS, KIND_ZH, actual_controllers
+from guanxi.scoring.evidence import ROLE_SENIORITY, ROLE_ZH
+from guanxi.scoring.nominees import is_nominee
+from guanxi.scoring.penetration import stakes_in
+from guanxi.scoring.projection import read_company
 
 __all__ = [
     "WEIGHTS",
     "INFO",
-    "ContactFacts",
     "same_person",
     "rank_contacts",
     "reach_of",
@@ -44,27 +47,6 @@ INFO = ScorerInfo(
     config={"weights": WEIGHTS, "parent_role_factor": PARENT_ROLE_FACTOR, "k": 5},
     result="list[KeyContact]; KEY_CONTACT {rank, score, reasons, run_id}",
 )
-
-
-@dataclass
-class ContactFacts:
-    """What the scorer needs to know about one company.
-
-    ``roles``: (person_id, role, ended) at the company; ``parent_roles``: (person_id, role,
-    parent_id, parent_name) at its controlling shareholders; ``stakes``: person_id →
-    (direct pct, penetrated pct); ``reach``: person_id → (0–1, reason); ``pagerank``:
-    person_id → PageRank (mean 1).
-    """
-
-    company_id: str
-    roles: list[tuple[str, str, bool]] = field(default_factory=list)
-    parent_roles: list[tuple[str, str, str, str | None]] = field(default_factory=list)
-    stakes: dict[str, tuple[float, float]] = field(default_factory=dict)
-    controller: Controller | None = None
-    names: dict[str, str] = field(default_factory=dict)
-    nominees: set[str] = field(default_factory=set)
-    reach: dict[str, tuple[float, str]] = field(default_factory=dict)
-    pagerank: dict[str, float] = field(default_factory=dict)
 
 
 def reach_of(
@@ -218,49 +200,44 @@ def rank_contacts(facts: ContactFacts, k: int | None = 5) -> list[KeyContact]:
     return ranked[:k] if k else ranked
 
 
-def _facts_from_rows(company_id: str, holdings: list[dict], roles: list[dict]) -> ContactFacts:
-    facts = ContactFacts(company_id)
+def _facts_from_rows(
+    company_id: str, holdings: list[dict], roles: list[dict], today: date
+) -> ContactFacts:
+    """The facts from ``scoring.key_contact_facts``: the holdings of the company's upstream
+    graph and the roles at the company and at the companies above it."""
     hold = pd.DataFrame(
         holdings,
         columns=["holder_id", "holder_label", "holder_name", "nominee", "company_id", "pct"],
     )
     hold["pct"] = hold["pct"].fillna(0.0).astype(float)
-    for r in holdings:
-        facts.names[r["holder_id"]] = r["holder_name"]
-        if r["nominee"]:
-            facts.nominees.add(r["holder_id"])
-    parties = hold.rename(
-        columns={"holder_id": "id", "holder_name": "name", "holder_label": "label"}
-    )[["id", "name", "label", "nominee"]]
+    names = {r["holder_id"]: r["holder_name"] for r in holdings}
+    names.update({r["person_id"]: r["name"] for r in roles})
+    nominees = {r["holder_id"] for r in holdings if r["nominee"]}
+    controller, stakes = None, {}
     if not hold.empty:
-        stakes = stakes_in(hold, company_id)
-        facts.controller = actual_controllers(
+        parties = hold.rename(
+            columns={"holder_id": "id", "holder_name": "name", "holder_label": "label"}
+        )[["id", "name", "label", "nominee"]].drop_duplicates("id")
+        penetrated = stakes_in(hold, company_id)
+        controller = actual_controllers(
             hold,
-            parties.drop_duplicates("id"),
+            parties,
             [company_id],
-            stakes={(p, company_id): s for p, s in stakes.items()},
+            stakes={(p, company_id): s for p, s in penetrated.items()},
         )[company_id]
         labels = dict(zip(hold["holder_id"], hold["holder_label"], strict=True))
         direct = hold[hold["company_id"] == company_id].groupby("holder_id")["pct"].sum()
-        facts.stakes = {
-            p: (float(direct.get(p, 0.0)), s)
-            for p, s in stakes.items()
-            if labels.get(p) == "Person"
-        }
-    chain = set(facts.controller.chain[:-1]) if facts.controller else set()
-    for r in roles:
-        facts.names[r["person_id"]] = r["name"]
-        if r["company_id"] == company_id:
-            ended = (d := to_date(r.get("until"))) is not None and d < pd.Timestamp.now().date()
-            facts.roles.append((r["person_id"], r["role"], ended))
-        elif r["company_id"] in chain and r.get("until") in (None, ""):
-            facts.parent_roles.append(
-                (r["person_id"], r["role"], r["company_id"], r["company_name"])
-            )
-    return facts
+        stakes = person_stakes(penetrated, direct.to_dict(), labels)
+    rows = (
+        (r["person_id"], r["role"], r["company_id"], r["company_name"], r.get("until"))
+        for r in roles
+    )
+    return assemble_facts(
+        company_id, rows, stakes, controller, names=names, nominees=nominees, today=today
+    )
 
 
-def company_contacts(client, company_id: str, k: int | None = 5) -> list[KeyContact]:
+def company_contacts(client: Gateway, company_id: str, k: int | None = 5) -> list[KeyContact]:
     """Fetch the facts about ``company_id`` (two queries) and rank its key contacts.
 
     Raises
@@ -268,22 +245,9 @@ def company_contacts(client, company_id: str, k: int | None = 5) -> list[KeyCont
     NotFound
         When no company has that id.
     """
-    rows = client.read(
-        "scoring.key_contact_facts", company_id=company_id, nominee_patterns=list(NOMINEE_PATTERNS)
-    )
-    if not rows:
-        raise NotFound(f"No company with id {company_id!r}")
-    facts = _facts_from_rows(company_id, rows[0]["holdings"], rows[0]["roles"])
-    persons = sorted(
-        {p for p, _, _ in facts.roles}
-        | {p for p, *_ in facts.parent_roles}
-        | set(facts.stakes)
-        | (
-            {facts.controller.controller_id}
-            if facts.controller and facts.controller.controller_id
-            else set()
-        )
-    )
+    row = read_company(client, "scoring.key_contact_facts", company_id)[0]
+    facts = _facts_from_rows(company_id, row["holdings"], row["roles"], date.today())
+    persons = facts.candidates()
     for r in client.read("scoring.person_reach", ids=persons) if persons else []:
         facts.reach[r["id"]] = reach_of(
             r["rm_strength"],

@@ -3,21 +3,19 @@
 Fetching a target's 4-hop neighbourhood from Neo4j level by level cost 0.5–1.3 s per request
 at 10k companies while the search on it took 4 ms. The index holds the party graph as a CSR
 (about 420k parties and 1.2M adjacent pairs at 100k companies: ~60 MB of arrays), built from
-three queries once per process and rebuilt when the graph version changes (the stamp that
-loads and batch scoring leave, plus the node and relationship counts: ``admin.graph_version``,
-checked on every request). Only the search uses it: the hops of the paths found are re-read
-from Neo4j and explained from live data.
+three queries once per process (:mod:`guanxi.scoring.path_index_build` computes the arrays)
+and rebuilt when the graph version changes (:mod:`guanxi.scoring.path_index_cache`). Only the
+search uses it: the hops of the paths found are re-read from Neo4j and explained from live
+data.
 
-:meth:`PathIndex.ball` cuts the search graph for one target (breadth-first from the target,
-vectorised per level); :func:`guanxi.scoring.contact_paths.find_paths` searches it.
+:meth:`PathIndex.ball_arrays` cuts the search graph for one target (breadth-first from the
+target, vectorised per level) and :func:`guanxi.scoring.path_search.search` searches it;
+:meth:`PathIndex.ball` gives the same graph as dictionaries, for reading.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-import time
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -25,11 +23,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from guanxi.scoring.evidence import edge_evidence
 from guanxi.scoring.nominees import is_nominee
-from guanxi.scoring.projection import EDGE_PROPS, party_frames
+from guanxi.scoring.path_index_build import pair_csr, relative_key_contacts
 
-__all__ = ["PathIndex", "Ball", "BallArrays", "get_index", "cached", "clear_index", "LABELS"]
+__all__ = ["PathIndex", "Ball", "BallArrays", "LABELS", "COMPANY", "PERSON", "RM"]
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +84,8 @@ class PathIndex:
     #: per-process arrays computed once per parameter (masks, the id rank)
     _masks: dict[tuple, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
     #: origin id → the positions of the parties it stands for, memoised by
-    #: ``introductions`` for this version of the graph (the head office stands for every RM)
+    #: :mod:`guanxi.scoring.contact_paths` for this version of the graph (the head office
+    #: stands for every RM)
     origins: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -112,60 +110,10 @@ class PathIndex:
             [is_nominee(n, f) for n, f in zip(names, flags, strict=True)], dtype=bool
         )
         bank = (label == RM) | nodes["customer"].fillna(False).astype(bool).to_numpy()
-        s = edges["source_id"].map(pos)
-        t = edges["target_id"].map(pos)
-        ok = (s.notna() & t.notna()).to_numpy()
-        s, t = s.to_numpy()[ok].astype(np.int64), t.to_numpy()[ok].astype(np.int64)
-        n = len(ids)
-        degree = np.bincount(s, minlength=n) + np.bincount(t, minlength=n)
-        # 1 - prod(1 - w s) per unordered pair, from each relationship's evidence
-        cols = [c for c in EDGE_PROPS if c in edges.columns]
-        sub = edges.loc[ok, ["rel_type", *cols]]
-        keep = np.ones(len(sub), dtype=np.float64)
-        for i, row in enumerate(sub.itertuples(index=False, name=None)):
-            props = {c: v for c, v in zip(cols, row[1:], strict=True) if v is not None and v == v}
-            ev = edge_evidence(row[0], props, today)
-            if ev is not None:
-                keep[i] = 1.0 - min(1.0, ev.weight * ev.strength)
-        a, b = np.minimum(s, t), np.maximum(s, t)
-        pair = a * n + b
-        uniq, inv = np.unique(pair[a != b], return_inverse=True)
-        miss = np.ones(len(uniq))
-        np.multiply.at(miss, inv, keep[a != b])
-        ua, ub, w = uniq // n, uniq % n, 1.0 - miss
-        src, dst = np.concatenate([ua, ub]), np.concatenate([ub, ua])
-        ww = np.concatenate([w, w]).astype(np.float32)
-        order = np.lexsort((dst, src))
-        src, dst, ww = src[order], dst[order], ww[order]
-        indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
-        kc: dict[int, dict[int, float]] = defaultdict(dict)
-        for c, p, sc in zip(
-            key_contacts.get("company_id", []),
-            key_contacts.get("person_id", []),
-            key_contacts.get("score", []),
-            strict=True,
-        ):
-            if c in pos and p in pos:
-                kc[pos[c]][pos[p]] = max(float(sc or 0.0), 0.0)
-        for c, people in kc.items():  # relative to the company's top key contact
-            top = max(people.values())
-            kc[c] = {p: (v / top if top > 0 else 1.0) for p, v in people.items()}
-        return cls(
-            version,
-            ids,
-            pos,
-            label,
-            names,
-            nominee,
-            bank,
-            degree.astype(np.int32),
-            indptr,
-            dst.astype(np.int32),
-            ww,
-            dict(kc),
-            today,
-        )
+        degree, indptr, indices, strength = pair_csr(edges, pos, len(ids), today)
+        kc = relative_key_contacts(key_contacts, pos)
+        return cls(version, ids, pos, label, names, nominee, bank, degree, indptr, indices,
+                   strength, kc, today)  # fmt: skip
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -177,8 +125,8 @@ class PathIndex:
         max_hops: int,
         expand_cap: int = 300,
     ) -> BallArrays:
-        """:meth:`ball` as index arrays, without building dictionaries (the search's fast
-        path: :func:`guanxi.scoring.contact_paths.search`); ``origin_ids`` may be given as
+        """:meth:`ball` as index arrays, without building dictionaries (what
+        :func:`guanxi.scoring.path_search.search` runs on); ``origin_ids`` may be given as
         index positions (:meth:`positions`)."""
         t = self.pos[target]
         n = len(self.ids)
@@ -303,90 +251,3 @@ def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
     return np.arange(total, dtype=np.int64) + offsets
-
-
-# -- the per-process cache ---------------------------------------------------------------
-_LOCK = threading.Lock()
-_INDEX: dict[str, PathIndex] = {}
-_CHECKED: dict[str, tuple[float, int | None]] = {}  # key -> (monotonic time, writes) of a check
-_CHECKING: set[str] = set()  # keys whose version a caller is reading now
-
-
-def _version(client) -> tuple:
-    r = client.read("admin.graph_version")[0]
-    return (r["stamp"], r["nodes"], r["relationships"])
-
-
-def _build(client, version: tuple) -> PathIndex:
-    t0 = time.perf_counter()
-    nodes, edges = party_frames(client)
-    kc = pd.DataFrame(
-        client.read("scoring.key_contact_scores", timeout=client.settings.batch_timeout_s)[0][
-            "rows"
-        ],
-        columns=["company_id", "person_id", "score"],
-    )
-    ix = PathIndex.from_frames(nodes, edges, kc, version)
-    ix.id_rank()  # 0.3 s at 100k: with the build, not on (every thread of) the first search
-    log.info(
-        "contact-path index: %d parties, %d pairs in %.1fs",
-        len(ix),
-        len(ix.indices) // 2,
-        time.perf_counter() - t0,
-    )
-    return ix
-
-
-def _key(client) -> str:
-    return f"{client.settings.uri}/{client.database}"
-
-
-def get_index(client) -> PathIndex:
-    """The index for ``client``'s database: built on first use and rebuilt, under a lock
-    (concurrent callers wait for the one build), whenever the graph version has changed.
-
-    The version is read at most every ``path_index_check_s`` seconds (a query per request
-    was a tenth of a contact-path request's cost), and again at once after any write by
-    this process (``GraphClient.writes``): another process's load or scoring run is seen
-    within that many seconds, this process's own at once. When the interval is up, one
-    caller reads the version while the others go on with the index they have (a server's
-    threads all found it due together, ~10 extra queries a second at 150 requests/s).
-    """
-    key = _key(client)
-    writes = getattr(type(client), "writes", None)
-    now = time.monotonic()
-    with _LOCK:
-        ix, seen = _INDEX.get(key), _CHECKED.get(key)
-        fresh = seen is not None and writes is not None and seen[1] == writes
-        if (
-            ix is not None
-            and fresh
-            and (now - seen[0] < client.settings.path_index_check_s or key in _CHECKING)
-        ):
-            return ix
-        _CHECKING.add(key)
-    try:
-        version = _version(client)
-        with _LOCK:
-            ix = _INDEX.get(key)
-            if ix is None or ix.version != version:
-                ix = _INDEX[key] = _build(client, version)
-            _CHECKED[key] = (now, writes)
-            return ix
-    finally:
-        with _LOCK:
-            _CHECKING.discard(key)
-
-
-def cached(client) -> PathIndex | None:
-    """The index already built for ``client``'s database, if any (no query, no build)."""
-    with _LOCK:
-        return _INDEX.get(_key(client))
-
-
-def clear_index() -> None:
-    """Forget every cached index (tests, after a wipe in the same process)."""
-    with _LOCK:
-        _INDEX.clear()
-        _CHECKED.clear()
-        _CHECKING.clear()

@@ -5,12 +5,14 @@
   intimacy and contact paths, and the whole-graph view used by batch scoring.
 * :class:`Projection` — a compact weighted CSR with id maps for centrality.
 
-Fetch functions run one named query each and are cached per run id.
+Fetch functions run named queries through the gateway; the whole-graph ones are cached per
+run id.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,11 +20,15 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from guanxi.errors import NotFound
+from guanxi.graph.admin import graph_version
+from guanxi.graph.gateway import Gateway
 from guanxi.scoring.nominees import NOMINEE_PATTERNS, is_nominee
 
 __all__ = [
     "PARTY_REL_TYPES",
     "EDGE_PROPS",
+    "edge_props",
     "Node",
     "LocalGraph",
     "Projection",
@@ -31,6 +37,7 @@ __all__ = [
     "fetch_graph",
     "fetch_projection",
     "clear_cache",
+    "read_company",
 ]
 
 log = logging.getLogger(__name__)
@@ -60,7 +67,14 @@ EDGE_PROPS = (
     "since",
 )
 
-_CACHE: dict[tuple[str, str], Any] = {}
+#: memo of projections by (kind, run id, graph version): a run reuses them, a new graph
+#: version (a load, a wipe, a scoring run's write-back) never sees an old one
+_CACHE: dict[tuple[Any, ...], Any] = {}
+
+
+def edge_props(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The :data:`EDGE_PROPS` of a relationship row that have a value (not None, not NaN)."""
+    return {c: v for c in EDGE_PROPS if (v := row.get(c)) is not None and v == v}
 
 
 @dataclass
@@ -143,10 +157,9 @@ class LocalGraph:
                 degree=int(r.get("degree") or 0) if "degree" in cols else 0,
                 customer=bool(r.get("customer")) if "customer" in cols else False,
             )
-        props_cols = [c for c in EDGE_PROPS if c in edges.columns]
         for row in edges.itertuples(index=False):
             r = row._asdict()
-            props = {c: r[c] for c in props_cols if r[c] is not None and r[c] == r[c]}
+            props = edge_props(r)
             for nid in (r["source_id"], r["target_id"]):
                 if nid not in g.nodes:
                     g.add_node(nid, "Unknown")
@@ -185,14 +198,14 @@ def clear_cache() -> None:
     _CACHE.clear()
 
 
-def _frames(client, run_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    key = ("frames", run_id)
+def _frames(client: Gateway, run_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    key = ("frames", run_id, graph_version(client))
     if key not in _CACHE:
         _CACHE[key] = party_frames(client)
     return _CACHE[key]
 
 
-def party_frames(client) -> tuple[pd.DataFrame, pd.DataFrame]:
+def party_frames(client: Gateway) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every party (id, label, name, nominee, customer) and every party relationship
     (source_id, target_id, rel_type and :data:`EDGE_PROPS`) as DataFrames; two packed
     queries (one row per label / type), under ``batch_timeout_s`` (minutes on large graphs,
@@ -222,10 +235,10 @@ def party_frames(client) -> tuple[pd.DataFrame, pd.DataFrame]:
     return nodes, edges
 
 
-def fetch_graph(client, run_id: str = "adhoc") -> LocalGraph:
+def fetch_graph(client: Gateway, run_id: str = "adhoc") -> LocalGraph:
     """The whole party graph (Company, Person, RelationshipManager and their party
     relationships) as a :class:`LocalGraph`; two queries, cached per ``run_id``."""
-    key = ("graph", run_id)
+    key = ("graph", run_id, graph_version(client))
     if key not in _CACHE:
         _CACHE[key] = LocalGraph.from_frames(*_frames(client, run_id))
     return _CACHE[key]
@@ -251,12 +264,28 @@ def centrality_edges(
     return pd.DataFrame({"source_id": e["source_id"], "target_id": e["target_id"], "weight": w})
 
 
-def fetch_projection(client, type_weights: dict[str, float], run_id: str = "adhoc") -> Projection:
+def fetch_projection(
+    client: Gateway, type_weights: dict[str, float], run_id: str = "adhoc"
+) -> Projection:
     """The weighted centrality projection (nominees left out), cached per ``run_id``; built
     from the same two whole-graph reads as :func:`fetch_graph`."""
-    key = ("csr", run_id + repr(sorted(type_weights.items())))
+    key = ("csr", run_id + repr(sorted(type_weights.items())), graph_version(client))
     if key not in _CACHE:
         _CACHE[key] = Projection.from_edges(
             centrality_edges(*_frames(client, run_id), type_weights)
         )
     return _CACHE[key]
+
+
+def read_company(client: Gateway, query: str, company_id: str) -> list[dict]:
+    """The rows of a company query that takes ``company_id`` and ``nominee_patterns``.
+
+    Raises
+    ------
+    NotFound
+        When it returns no row: no company has that id.
+    """
+    rows = client.read(query, company_id=company_id, nominee_patterns=list(NOMINEE_PATTERNS))
+    if not rows:
+        raise NotFound(f"No company with id {company_id!r}")
+    return rows

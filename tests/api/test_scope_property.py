@@ -40,7 +40,7 @@ from guanxi.config import Settings
 from guanxi.graph.admin import wipe
 from guanxi.graph.client import GraphClient
 from guanxi.scoring.batch import run_scoring
-from guanxi.scoring.path_index import clear_index
+from guanxi.scoring.path_index_cache import clear_index
 from tests.api.conftest import auth
 
 # --- the bank --------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 prospects — and that an RM of branch A learns nothing internal about branch B."""
 
 import json
+from dataclasses import replace
 
 from fastapi.testclient import TestClient
 
@@ -48,7 +49,7 @@ def test_paths_are_masked_from_the_hop_query_as_from_a_scope_read(
 ) -> None:
     """The parties' branches come with the live hops (one round trip); masking from them
     gives what masking from a separate scope.nodes_info read gives."""
-    from guanxi.scoring import introductions
+    from guanxi.api.routers import paths as router
 
     client = api.app.state.client
     names: list[str] = []
@@ -58,9 +59,9 @@ def test_paths_are_masked_from_the_hop_query_as_from_a_scope_read(
     one = get().json()
     assert "scoring.path_hops" in names and "scope.nodes_info" not in names
     assert any(h["masked"] for p in one["paths"] for h in p["hops"])
-    real = introductions.contact_paths
-    monkeypatch.setattr(  # drop the facts: mask_paths reads them itself
-        introductions, "contact_paths", lambda *a, facts=None, **kw: real(*a, **kw)
+    real = router.contact_paths
+    monkeypatch.setattr(  # drop the parties: mask_paths reads them itself
+        router, "contact_paths", lambda *a, **kw: replace(real(*a, **kw), parties={})
     )
     names.clear()
     two = get().json()

@@ -35,15 +35,16 @@ from guanxi.cli import app
 from guanxi.graph.admin import wipe
 from guanxi.graph.client import GraphClient
 from guanxi.loaders import load
+from guanxi.loaders.mapping import MAPPINGS_DIR as MAPPINGS
 from guanxi.scoring.batch import _holdings, graph_contacts
+from guanxi.scoring.controllers import actual_controllers
 from guanxi.scoring.nominees import is_nominee
-from guanxi.scoring.ownership import actual_controllers, penetrated_stakes
+from guanxi.scoring.penetration import penetrated_stakes
 from guanxi.scoring.projection import clear_cache, fetch_graph
-from tests.conftest import ROOT, SHARED_DATA
+from tests.conftest import SHARED_DATA
 
 EXEC = SHARED_DATA / "cn_ashare_exec"
 HOLDERS = SHARED_DATA / "cn_ashare_holders" / "import_2020-05"
-MAPPINGS = ROOT / "mappings"
 RUN = "test-real-ashare"
 CHAIR_ROLES = ("chairman", "acting_chairman")
 

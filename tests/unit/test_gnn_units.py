@@ -179,7 +179,7 @@ def test_leave_out_removes_only_the_pairs_own_relationship() -> None:
 
 
 def test_message_graph_recounts_degrees_without_dropped_edges() -> None:
-    from guanxi.gnn.train import message_graph
+    from guanxi.gnn.data import message_graph
 
     comps, persons, edges = _community_graph(40, seed=5)
     graph = build_graph(comps, persons, edges)

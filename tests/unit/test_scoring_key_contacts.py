@@ -2,8 +2,9 @@
 
 import pytest
 
-from guanxi.scoring.key_contacts import WEIGHTS, ContactFacts, rank_contacts, same_person
-from guanxi.scoring.records import Controller
+from guanxi.records import Controller
+from guanxi.scoring.contact_facts import ContactFacts
+from guanxi.scoring.key_contacts import WEIGHTS, rank_contacts, same_person
 
 
 def test_chairman_and_controller_lead_nominee_excluded() -> None:

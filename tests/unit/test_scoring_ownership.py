@@ -3,14 +3,10 @@
 import pandas as pd
 import pytest
 
+from guanxi.scoring.controllers import ControlRule, actual_controllers
 from guanxi.scoring.nominees import is_nominee
-from guanxi.scoring.ownership import (
-    ControlRule,
-    actual_controllers,
-    beneficial_owners,
-    penetrated_stakes,
-    stakes_in,
-)
+from guanxi.scoring.ownership import beneficial_owners
+from guanxi.scoring.penetration import penetrated_stakes, stakes_in
 
 
 def holdings(*rows: tuple[str, str, float]) -> pd.DataFrame:

@@ -8,10 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from guanxi.scoring.contact_paths import PathConfig, find_paths, hub_factor
-from guanxi.scoring.contact_paths import search as fast_search
 from guanxi.scoring.path_index import PathIndex
+from guanxi.scoring.path_search import PathConfig, hub_factor
+from guanxi.scoring.path_search import search as fast_search
 from guanxi.scoring.yen import constrained_dijkstra, yen_k_shortest
+from tests.oracles.paths import find_paths
 
 ADJ = {
     "s": {"a": 1.0, "b": 2.0, "c": 5.0},
@@ -198,7 +199,7 @@ def test_index_version_is_rechecked_after_the_interval_or_a_local_write(monkeypa
     from dataclasses import replace
 
     from guanxi.config import Settings
-    from guanxi.scoring import path_index as pi
+    from guanxi.scoring import path_index_cache as pi
 
     class FakeClient:
         writes = 0
@@ -245,7 +246,7 @@ def test_one_caller_rechecks_the_version_while_the_others_use_the_index(monkeypa
     from dataclasses import replace
 
     from guanxi.config import Settings
-    from guanxi.scoring import path_index as pi
+    from guanxi.scoring import path_index_cache as pi
 
     reading, release = threading.Event(), threading.Event()
 
@@ -284,7 +285,7 @@ def test_one_caller_rechecks_the_version_while_the_others_use_the_index(monkeypa
 
 def test_origin_ids_are_read_once_per_graph_version() -> None:
     from guanxi.errors import NotFound
-    from guanxi.scoring import introductions as intro
+    from guanxi.scoring import contact_paths as intro
 
     class Fake:
         reads = 0

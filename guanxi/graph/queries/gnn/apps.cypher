@@ -33,7 +33,9 @@ RETURN c.id AS company, c.name AS name,
 // Products that company $id does not hold, held by its lookalikes (top $k on the vector
 // index, weight = cosine), its group peers (companies sharing a holder, weight 1) and its
 // supply-chain neighbours (SUPPLIES either way, weight 1); ranked by the summed weight.
-// Params: $id, $k, $limit. Returns: code, name, line, score, holders, reasons.
+// Params: $id, $k, $limit. Returns: code, name, line, score, holders, reasons ({kind: the
+// route, text, summary: the text without the holders' names, refs: their ids — holdings
+// are bank-internal, masking decides on refs}).
 MATCH (c:Company {id: $id})
 CALL (c) {
   WITH c WHERE c.embedding IS NOT NULL
@@ -51,10 +53,12 @@ CALL (c) {
 }
 MATCH (peer)-[:HOLDS_PRODUCT]->(p:Product)
 WHERE NOT (c)-[:HOLDS_PRODUCT]->(p)
-WITH p, via, sum(weight) AS w, count(DISTINCT peer) AS n, collect(DISTINCT peer.name)[..3] AS ex
+WITH p, via, sum(weight) AS w, count(DISTINCT peer) AS n,
+     collect(DISTINCT [peer.id, peer.name])[..3] AS ex
 WITH p, sum(w) AS score, sum(n) AS holders,
-     collect(via + ' (' + toString(n) + '): ' + reduce(s = '', x IN ex |
-             s + CASE s WHEN '' THEN '' ELSE ', ' END + x)) AS reasons
+     collect({kind: via, summary: via + ' (' + toString(n) + ')', refs: [x IN ex | x[0]],
+              text: via + ' (' + toString(n) + '): ' + reduce(s = '', x IN ex |
+                    s + CASE s WHEN '' THEN '' ELSE ', ' END + x[1])}) AS reasons
 RETURN p.code AS code, p.name AS name, p.line AS line, score, holders, reasons
 ORDER BY score DESC, code LIMIT $limit
 
@@ -68,7 +72,8 @@ ORDER BY score DESC, code LIMIT $limit
 // to the branches of its region. Scores and branches are computed for every candidate
 // keeping only numbers and ids; the reasons (customer names) only for the $k kept per
 // branch, so memory stays small at 100k companies. Params: $branch (null = all
-// branches), $k. Returns: branch, id, name, score, reasons.
+// branches), $k. Returns: branch, id, name, score, reasons (strings, and for the nearby
+// customers a {kind, text, summary, refs} map: customer relationships are internal).
 MATCH (c:Company)
 WHERE NOT (c)-[:CUSTOMER_OF]->() AND coalesce(c.status, 'active') = 'active'
   AND NOT coalesce(c.nominee, false)
@@ -104,22 +109,29 @@ UNWIND top AS t
 WITH branch, t.c AS c, t.nc AS nc, t.score AS score
 WITH branch, c, score, nc,
      CASE WHEN nc > 0 THEN COLLECT {
-       MATCH (c)-[:HOLDS_SHARES|SERVES_AS|SUPPLIES|GUARANTEES|PAYS]-(m)
-             -[:HOLDS_SHARES|SERVES_AS|SUPPLIES|GUARANTEES|PAYS]-(n:Company)-[:CUSTOMER_OF]->(:Branch)
-       WHERE n <> c
-       RETURN DISTINCT n.name AS customer
-       UNION
-       MATCH (c)-[:HOLDS_SHARES|SUPPLIES|GUARANTEES|PAYS]-(n:Company)-[:CUSTOMER_OF]->(:Branch)
-       RETURN DISTINCT n.name AS customer
+       CALL (c) {
+         MATCH (c)-[:HOLDS_SHARES|SERVES_AS|SUPPLIES|GUARANTEES|PAYS]-(m)
+               -[:HOLDS_SHARES|SERVES_AS|SUPPLIES|GUARANTEES|PAYS]-(n:Company)-[:CUSTOMER_OF]->(:Branch)
+         WHERE n <> c
+         RETURN n
+         UNION
+         MATCH (c)-[:HOLDS_SHARES|SUPPLIES|GUARANTEES|PAYS]-(n:Company)-[:CUSTOMER_OF]->(:Branch)
+         RETURN n
+       }
+       WITH DISTINCT n
+       RETURN [n.name, n.id] AS customer ORDER BY n.name, n.id LIMIT 3
      } ELSE [] END AS customers
 RETURN branch, c.id AS id, c.name AS name, score,
        [r IN [CASE WHEN 'high_tech' IN coalesce(c.tags, []) THEN 'high-tech certified' END,
               CASE WHEN 'specialized_sme' IN coalesce(c.tags, []) THEN 'specialised SME (专精特新)' END,
               CASE WHEN coalesce(c.rd_intensity, 0.0) / 0.08 > 0.5
                    THEN 'R&D intensity ' + toString(round(c.rd_intensity * 100, 1)) + '%' END,
-              CASE WHEN nc > 0 THEN toString(nc) + ' customer(s) within two hops: '
-                   + reduce(s = '', x IN apoc.coll.sort(customers)[..3] |
-                            s + CASE s WHEN '' THEN '' ELSE ', ' END + x) END,
+              CASE WHEN nc > 0 THEN {kind: 'customers_nearby',
+                   summary: toString(nc) + ' customer(s) within two hops',
+                   refs: [x IN customers | x[1]],
+                   text: toString(nc) + ' customer(s) within two hops: '
+                   + reduce(s = '', x IN customers |
+                            s + CASE s WHEN '' THEN '' ELSE ', ' END + x[0])} END,
               CASE WHEN coalesce(c.customer_similarity, 0.0) > 0.5
                    THEN 'looks like existing customers (embedding)' END,
               CASE WHEN c.prospect_score IS NOT NULL

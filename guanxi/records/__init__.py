@@ -1,0 +1,48 @@
+"""Typed result records: what scorers return, the access layer masks, and the CLI, API,
+pages and reports serialise. They sit below every other package (they import nothing of
+guanxi), so the access layer can mask them without depending on the scorers.
+
+Evidence carries a machine-readable ``detail`` and a short Chinese ``text`` ("持股35%",
+"董事长", "累计付款¥1.2亿/37笔"); reasons carry the parties they cite (``Reason.refs``).
+"""
+
+from guanxi.records.contacts import KeyContact, Reason
+from guanxi.records.paths import EVIDENCE_TYPES, ContactPath, Evidence, Hop, PathsResult
+from guanxi.records.recommendations import (
+    Lookalike,
+    Lookalikes,
+    Prospect,
+    Prospects,
+    Recommendation,
+    Recommendations,
+)
+from guanxi.records.scores import (
+    Controller,
+    Holding,
+    IntimacyResult,
+    OwnershipResult,
+    OwnerStake,
+    ScorerInfo,
+)
+
+__all__ = [
+    "Reason",
+    "Evidence",
+    "Hop",
+    "ContactPath",
+    "PathsResult",
+    "EVIDENCE_TYPES",
+    "KeyContact",
+    "IntimacyResult",
+    "OwnerStake",
+    "Controller",
+    "Holding",
+    "OwnershipResult",
+    "ScorerInfo",
+    "Lookalike",
+    "Lookalikes",
+    "Recommendation",
+    "Recommendations",
+    "Prospect",
+    "Prospects",
+]

@@ -1,0 +1,2 @@
+"""Reference implementations: slow, plain versions of guanxi's fast formulas, which the
+tests check the library against. Nothing under ``guanxi/`` imports them."""
