@@ -19,9 +19,13 @@ from guanxi.access.users import UserStore
 from guanxi.api.audit import AuditMiddleware
 from guanxi.api.limits import ApiLimits
 from guanxi.api.models import ErrorPublic
+from guanxi.api.routers import ROUTERS
 from guanxi.config import Settings, get_settings
 from guanxi.errors import GraphUnavailable, GuanxiError, QueryTimeout
 from guanxi.graph.client import GraphClient
+from guanxi.graph.version import VersionWatch
+from guanxi.scoring.path_index_cache import get_index
+from guanxi.viz.pages import render_error
 
 __all__ = ["create_app"]
 
@@ -30,8 +34,6 @@ log = logging.getLogger(__name__)
 
 def _warm_index(client: GraphClient) -> None:
     """Build the contact-path index now, so the first paths request does not wait for it."""
-    from guanxi.scoring.path_index import get_index
-
     try:
         ix = get_index(client)
         log.info("contact-path index ready: %d parties", len(ix))
@@ -54,8 +56,6 @@ def _error_response(request: Request, status: int, body: dict) -> JSONResponse |
     """The error as JSON, or as an HTML page on ``/ui/`` (the pages answer with a page)."""
     headers = {"x-request-id": body["request_id"]} if body.get("request_id") else None
     if request.url.path.startswith("/ui/"):
-        from guanxi.viz.pages import render_error
-
         page = render_error(status, body["error"], body["message"], body.get("request_id"))
         return HTMLResponse(page, status_code=status, headers=headers)
     return JSONResponse(status_code=status, content=body, headers=headers)
@@ -118,6 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.users = UserStore(settings)
     app.state.limits = ApiLimits.from_settings(settings)
     app.state.scope_cache = {}
+    app.state.graph_version = VersionWatch(settings.path_index_check_s)
     app.state.audit = AuditLog(settings)
 
     # the last added is the outermost: the audit runs inside RequestIdMiddleware
@@ -162,8 +163,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         body = {"error": "InternalError", "message": _public_message(exc, rid), "request_id": rid}
         return _error_response(request, 500, body)
-
-    from guanxi.api.routers import ROUTERS
 
     for router in ROUTERS:
         app.include_router(router)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -15,6 +14,7 @@ from guanxi.access.users import User, UserStore
 from guanxi.api.limits import ApiLimits
 from guanxi.errors import AccessDenied, AuthenticationFailed
 from guanxi.graph.client import GraphClient
+from guanxi.graph.version import VersionWatch
 
 __all__ = [
     "ClientDep",
@@ -27,7 +27,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-_SCOPE_TTL_S = 30.0
 SESSION_COOKIE = "gx_key"
 
 
@@ -83,13 +82,16 @@ CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
 async def get_scope(request: Request, user: CurrentUser, client: ClientDep) -> Scope:
-    """The caller's branch subtree (cached briefly per user; read in a worker thread)."""
-    cache: dict[str, tuple[float, Scope]] = request.app.state.scope_cache
+    """The caller's branch subtree, cached per user for one graph version (the branch tree
+    lives in the graph: docs/architecture.md, "Caches"); reads go to a worker thread."""
+    watch: VersionWatch = request.app.state.graph_version
+    version = watch.peek(client) or await run_in_threadpool(watch.current, client)
+    cache: dict[str, tuple[tuple, Scope]] = request.app.state.scope_cache
     hit = cache.get(user.name)
-    if hit and time.monotonic() - hit[0] < _SCOPE_TTL_S and hit[1].user == user:
+    if hit and hit[0] == version and hit[1].user == user:
         return hit[1]
     scope = await run_in_threadpool(resolve_scope, client, user)
-    cache[user.name] = (time.monotonic(), scope)
+    cache[user.name] = (version, scope)
     return scope
 
 

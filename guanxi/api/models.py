@@ -28,6 +28,7 @@ __all__ = [
     "CypherResult",
     "SavedQueryPublic",
     "SavedQueryRun",
+    "MethodPublic",
 ]
 
 
@@ -198,3 +199,12 @@ class RecommendationsPublic(BaseModel):
 class ProspectsPublic(BaseModel):
     branch: str | None
     branches: dict[str, list[dict[str, Any]]]
+
+
+class MethodPublic(BaseModel):
+    """How a scorer works, so that reports and callers can cite the method."""
+
+    name: str = Field(description="the scorer, e.g. `intimacy`")
+    method: str = Field(description="the method in one sentence (docs/scoring.md has more)")
+    config: dict[str, Any] = Field(description="its parameters with their defaults")
+    result: str = Field(description="the result record, and what is written back to Neo4j")

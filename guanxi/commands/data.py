@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from guanxi.errors import GuanxiError, InvalidData, RowError
+from guanxi.commands.output import JsonOpt, add_commands, connect, err, out, print_json
+from guanxi.errors import InvalidData, RowError
+
+if TYPE_CHECKING:
+    from guanxi.loaders.load import LoadReport
+
+# guanxi.loaders.load is imported inside the command: it loads pandas and the Neo4j driver
+# (~1 s), which `guanxi --help` and the other commands should not wait for
 
 __all__ = ["register", "error_table"]
 
@@ -34,7 +41,10 @@ def error_table(errors: list[RowError], limit: int = _SHOW) -> Table:
 def load_command(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to load.")],
     mapping: Annotated[
-        Path | None, typer.Option("--mapping", "-m", help="YAML column mapping (any path).")
+        Path | None,
+        typer.Option(
+            "--mapping", "-m", help="YAML column mapping: a path, or a shipped one by name."
+        ),
     ] = None,
     skip_bad_rows: Annotated[
         bool, typer.Option("--skip-bad-rows", help="Write good rows; save rejects.")
@@ -48,12 +58,10 @@ def load_command(
     org: Annotated[
         str, typer.Option("--org", help="Branch id of the ingesting organisation.")
     ] = "HO",
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Validate everything, then load it (nothing is written if any row is invalid,
     unless --skip-bad-rows). Exit code 4 on invalid data."""
-    from guanxi.cli import err, fail, out, print_json
-    from guanxi.graph.client import GraphClient
     from guanxi.loaders.load import load
 
     if skip_bad_rows and reject_file is None:
@@ -70,23 +78,25 @@ def load_command(
         bar.advance(tasks[family], n)
 
     try:
-        with GraphClient() as client, bar:
+        with connect() as client, bar:
             report = load(
                 client, paths, mapping=mapping, skip_bad_rows=skip_bad_rows,
                 reject_file=reject_file, batch_size=batch_size, ingested_by=org,
                 progress=progress,
             )  # fmt: skip
-    except InvalidData as e:
+    except InvalidData as e:  # the rows first; the error itself as every command reports it
         if not as_json:
             err.print(error_table(e.errors))
             if len(e.errors) > _SHOW:
                 err.print(f"… and {len(e.errors) - _SHOW} more (use --json for all)")
-        raise fail(e, as_json) from e
-    except GuanxiError as e:
-        raise fail(e, as_json) from e
+        raise
     if as_json:
         print_json(report.to_dict())
         return
+    _show_report(report)
+
+
+def _show_report(report: LoadReport) -> None:
     table = Table("family", "read", "written", "rejected", "seconds", "rows/s")
     for name, f in report.families.items():
         table.add_row(name, str(f.read), str(f.written), str(f.rejected),
@@ -103,5 +113,5 @@ def load_command(
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``guanxi load`` to the CLI."""
-    app.command("load")(load_command)
+    """Add ``guanxi load`` to ``app``."""
+    add_commands(app, {"load": load_command})

@@ -2,20 +2,35 @@
 
 Run as the operator (the database password: no fence, ``--write`` allowed) or, with
 ``--user NAME``, as one of the API's users: then the same access layer as the API applies
-(``guanxi.access.queries``: the fence, the scope of saved queries, masking). Every run
+(``guanxi.access.console``: the fence, the scope of saved queries, masking). Every run
 leaves a ``cli`` record in the audit trail (status 200, or the refusal's HTTP status).
 """
 
 from __future__ import annotations
 
+import getpass
 import json
-from typing import Annotated, Any
+import logging
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.table import Table
 
-from guanxi.errors import GuanxiError, ReadOnlyViolation
+from guanxi.access.audit import AuditLog
+from guanxi.access.users import User, UserStore
+from guanxi.commands.output import JsonOpt, add_commands, connect, err, out, print_json
+from guanxi.config import get_settings
+from guanxi.errors import GuanxiError, NotFound, ReadOnlyViolation
+
+# guanxi.access.console and .scope are imported inside the commands: they load the Neo4j
+# driver and pandas (~0.5 s), which `guanxi --help` and the other commands should not wait for
+if TYPE_CHECKING:
+    from guanxi.access.scope import Scope
+    from guanxi.graph.client import GraphClient
 
 __all__ = ["register", "parse_params"]
+
+log = logging.getLogger(__name__)
 
 
 def parse_params(items: list[str] | None) -> dict[str, Any]:
@@ -40,15 +55,15 @@ UserOpt = Annotated[
     str | None,
     typer.Option("--user", help="Run as this API user: their scope, fence and masking."),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 
 
-def _scope(client: Any, name: str) -> Any:
-    from guanxi.access.scope import resolve_scope
-    from guanxi.access.users import UserStore
-    from guanxi.config import get_settings
-    from guanxi.errors import NotFound
+def _scope(client: GraphClient, name: str | None) -> Scope:
+    """The scope of API user ``name``, or the operator's (the whole bank) without one."""
+    from guanxi.access.scope import Scope, resolve_scope
 
+    if name is None:
+        op = User(name="operator", role="admin", branch="")
+        return Scope(user=op, branches=frozenset(), lines=frozenset(), root=True)
     users = {u.name: u for u in UserStore(get_settings()).list()}
     if name not in users:
         raise NotFound(f"No API user named {name!r} (see `guanxi users list`)")
@@ -57,12 +72,6 @@ def _scope(client: Any, name: str) -> Any:
 
 def _audit(command: str, user: str | None, query: str, params: dict, res: Any, status: int) -> None:
     """One ``cli`` audit record for a console run (the operator's or an API user's)."""
-    import getpass
-    import logging
-
-    from guanxi.access.audit import AuditLog
-    from guanxi.config import get_settings
-
     try:
         AuditLog(get_settings()).append(
             "cli",
@@ -75,14 +84,10 @@ def _audit(command: str, user: str | None, query: str, params: dict, res: Any, s
             status=status,
         )
     except Exception as e:  # noqa: BLE001 - the answer is printed; the failure is logged
-        logging.getLogger(__name__).error("audit record of `guanxi %s` not written: %s", command, e)
+        log.error("audit record of `guanxi %s` not written: %s", command, e)
 
 
 def _show(res: dict[str, Any], as_json: bool) -> None:
-    from rich.table import Table
-
-    from guanxi.cli import err, out, print_json
-
     if as_json:
         print_json(dict(res))
         return
@@ -94,91 +99,85 @@ def _show(res: dict[str, Any], as_json: bool) -> None:
     err.print(f"{len(res['rows'])} rows{note}")
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("cypher")
-    def cypher(
-        query: Annotated[str, typer.Argument(help="The Cypher query.")],
-        param: ParamOpt = None,
-        as_json: JsonOpt = False,
-        write: Annotated[bool, typer.Option("--write", help="Allow a query that writes.")] = False,
-        timeout: Annotated[
-            float | None, typer.Option(help="Seconds (default from settings).")
-        ] = None,
-        limit: Annotated[int | None, typer.Option(help="Row cap (default from settings).")] = None,
-        user: UserOpt = None,
-    ) -> None:
-        """Run an ad-hoc Cypher query, read-only unless --write (a write is refused with
-        exit 2). With --user, the query runs as that API user, behind the console's fence."""
-        from guanxi.access.queries import run_console
-        from guanxi.cli import fail
-        from guanxi.graph.client import GraphClient
+def cypher(
+    query: Annotated[str, typer.Argument(help="The Cypher query.")],
+    param: ParamOpt = None,
+    as_json: JsonOpt = False,
+    write: Annotated[bool, typer.Option("--write", help="Allow a query that writes.")] = False,
+    timeout: Annotated[float | None, typer.Option(help="Seconds (default from settings).")] = None,
+    limit: Annotated[int | None, typer.Option(help="Row cap (default from settings).")] = None,
+    user: UserOpt = None,
+) -> None:
+    """Run an ad-hoc Cypher query, read-only unless --write (a write is refused with
+    exit 2). With --user, the query runs as that API user, behind the console's fence."""
+    from guanxi.access.console import run_console
 
+    params = parse_params(param)
+    if user and write:
+        raise typer.BadParameter("--write is for the operator; API users only read")
+    try:
+        with connect() as c:
+            if user:
+                res = run_console(c, _scope(c, user), query, params)
+            else:
+                res = c.console(query, params, allow_write=write, timeout=timeout, row_cap=limit)
+    except ReadOnlyViolation as e:
+        _audit("cypher", user, query, params, None, e.http_status)
+        hint = "" if user else " (use --write to allow writes)"
+        raise ReadOnlyViolation(f"{e}{hint}") from e
+    except GuanxiError as e:
+        _audit("cypher", user, query, params, None, e.http_status)
+        raise
+    _audit("cypher", user, query, params, res, 200)
+    _show(res, as_json)
+
+
+def query(
+    name: Annotated[str | None, typer.Argument(help="Saved query name; omit to list them.")] = None,
+    param: ParamOpt = None,
+    as_json: JsonOpt = False,
+    user: UserOpt = None,
+) -> None:
+    """Run a saved analyst query by name (the list without a name). Queries that read
+    bank-internal facts take the scope of --user (the whole bank without it)."""
+    from guanxi.access.console import SAVED_PREFIX, run_saved
+
+    if name is None:
+        _list_saved(as_json)
+        return
+    try:
         params = parse_params(param)
-        if user and write:
-            raise typer.BadParameter("--write is for the operator; API users only read")
-        try:
-            with GraphClient() as c:
-                if user:
-                    res = run_console(c, _scope(c, user), query, params)
-                else:
-                    res = c.console(
-                        query, params, allow_write=write, timeout=timeout, row_cap=limit
-                    )
-        except ReadOnlyViolation as e:
-            _audit("cypher", user, query, params, None, e.http_status)
-            hint = "" if user else " (use --write to allow writes)"
-            raise fail(ReadOnlyViolation(f"{e}{hint}"), as_json) from e
-        except GuanxiError as e:
-            _audit("cypher", user, query, params, None, e.http_status)
-            raise fail(e, as_json) from e
-        _audit("cypher", user, query, params, res, 200)
-        _show(res, as_json)
+        with connect() as c:
+            res = run_saved(c, _scope(c, user), name, params)
+    except GuanxiError as e:
+        _audit("query", user, SAVED_PREFIX + name, parse_params(param), None, e.http_status)
+        raise
+    _audit("query", user, SAVED_PREFIX + name, params, res, 200)
+    _show(res, as_json)
 
-    @app.command("query")
-    def query(
-        name: Annotated[
-            str | None, typer.Argument(help="Saved query name; omit to list them.")
-        ] = None,
-        param: ParamOpt = None,
-        as_json: JsonOpt = False,
-        user: UserOpt = None,
-    ) -> None:
-        """Run a saved analyst query by name (the list without a name). Queries that read
-        bank-internal facts take the scope of --user (the whole bank without it)."""
-        from guanxi.access.queries import SAVED_PREFIX, SCOPE_PARAMS, run_saved, saved_queries
-        from guanxi.access.scope import Scope
-        from guanxi.access.users import User
-        from guanxi.cli import fail, out, print_json
-        from guanxi.graph.client import GraphClient
 
-        try:
-            with GraphClient() as c:
-                if name is None:
-                    items = [
-                        {
-                            "name": q.name.removeprefix(SAVED_PREFIX),
-                            "reads": q.reads,
-                            "params": [p for p in q.params if p not in SCOPE_PARAMS],
-                            "title": q.title,
-                        }
-                        for q in saved_queries(c)
-                    ]
-                    if as_json:
-                        print_json(items)
-                    for i in [] if as_json else items:
-                        ps = ", ".join(i["params"]) or "-"
-                        out.print(f"{i['name']}\t{i['reads']}\t{ps}\t{i['title']}")
-                    return
-                if user:
-                    scope = _scope(c, user)
-                else:  # the operator: the whole bank
-                    op = User(name="operator", role="admin", branch="")
-                    scope = Scope(user=op, branches=frozenset(), lines=frozenset(), root=True)
-                params = parse_params(param)
-                res = run_saved(c, scope, name, params)
-        except GuanxiError as e:
-            if name is not None:
-                _audit("query", user, SAVED_PREFIX + name, parse_params(param), None, e.http_status)
-            raise fail(e, as_json) from e
-        _audit("query", user, SAVED_PREFIX + name, params, res, 200)
-        _show(res, as_json)
+def _list_saved(as_json: bool) -> None:
+    """The saved queries: name, what they read, their parameters, title."""
+    from guanxi.access.console import SAVED_PREFIX, SCOPE_PARAMS, saved_queries
+
+    with connect() as c:
+        items = [
+            {
+                "name": q.name.removeprefix(SAVED_PREFIX),
+                "reads": q.reads,
+                "params": [p for p in q.params if p not in SCOPE_PARAMS],
+                "title": q.title,
+            }
+            for q in saved_queries(c)
+        ]
+    if as_json:
+        print_json(items)
+        return
+    for i in items:
+        ps = ", ".join(i["params"]) or "-"
+        out.print(f"{i['name']}\t{i['reads']}\t{ps}\t{i['title']}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``guanxi cypher`` and ``guanxi query`` to ``app``."""
+    add_commands(app, {"cypher": cypher, "query": query})

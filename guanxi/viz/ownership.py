@@ -16,8 +16,9 @@ import logging
 from typing import Any
 from urllib.parse import quote
 
-from guanxi.scoring.ownership import KIND_ZH
-from guanxi.viz.pages import HIGHLIGHT, LABEL_COLOURS, js_json, render_network
+from guanxi.scoring.controllers import KIND_ZH
+from guanxi.viz.pages import HIGHLIGHT, LABEL_COLOURS, render_network
+from guanxi.viz.templates import fill, js_json
 
 __all__ = ["ownership_graph", "render_ownership", "SUSPECTED", "NOMINEE"]
 
@@ -233,17 +234,5 @@ def render_ownership(
         links=links,
         panel=panel,
         options=_OPTIONS,
-        script=_SCRIPT.replace("__COMPANIES__", js_json(companies)),
+        script=fill("ownership.js", companies=js_json(companies)),
     )
-
-
-_SCRIPT = """
-(function () {
-  var companies = new Set(__COMPANIES__);
-  network.on("doubleClick", function (params) {
-    if (params.nodes.length && companies.has(params.nodes[0])) {
-      window.location.href = "/ui/ownership/" + encodeURIComponent(params.nodes[0]);
-    }
-  });
-})();
-"""

@@ -8,7 +8,8 @@ from ``/api/v1/network/{id}`` (same origin, the session cookie) and adds them.
 The ownership and contact-path pages (``guanxi/viz/ownership.py``, ``guanxi/viz/paths.py``)
 use the same renderer with per-node and per-edge ``style`` overrides, a navigation line, a
 panel of text above the network and extra vis options; :func:`render_error` is the HTML
-error page of every ``/ui/`` route.
+error page of every ``/ui/`` route, :func:`render_index` the search page. The HTML and the
+scripts are templates under ``guanxi/viz/templates/``.
 """
 
 from __future__ import annotations
@@ -18,10 +19,21 @@ import json
 import logging
 import re
 from typing import Any
+from urllib.parse import quote
 
 from pyvis.network import Network
 
-__all__ = ["render_network", "render_error", "nav_links", "js_json", "LABEL_COLOURS", "HIGHLIGHT"]
+from guanxi.viz.templates import fill
+
+__all__ = [
+    "render_network",
+    "render_error",
+    "render_index",
+    "page_links",
+    "nav_links",
+    "LABEL_COLOURS",
+    "HIGHLIGHT",
+]
 
 log = logging.getLogger(__name__)
 
@@ -128,18 +140,15 @@ def render_network(
     if panel:
         banner += f'\n<div id="gx-panel" style="{_PANEL_CSS}">{panel}</div>'
     page = page.replace("<body>", "<body>\n" + banner, 1)
-    tail = _SCRIPT.replace("__EXPANDABLE__", "true" if expandable else "false")
-    if script:
-        tail += f'\n<script type="text/javascript">\n{script}\n</script>'
+    expand = fill("network.js", expandable="true" if expandable else "false", colours=_COLOURS_JS)
+    tail = "".join(
+        f'\n<script type="text/javascript">\n{js}\n</script>' for js in (expand, script) if js
+    )
     return page.replace("</body>", tail + "\n</body>", 1)
 
 
+_COLOURS_JS = json.dumps(LABEL_COLOURS)
 _PANEL_CSS = "font:13px sans-serif;padding:4px 10px;max-height:42vh;overflow:auto"
-
-
-def js_json(value: Any) -> str:
-    """``value`` as a JavaScript literal that is safe inside a ``<script>`` element."""
-    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
 
 
 def nav_links(links: list[tuple[str, str]] | None) -> str:
@@ -154,60 +163,39 @@ def nav_links(links: list[tuple[str, str]] | None) -> str:
 
 def render_error(status: int, error: str, message: str, request_id: str | None = None) -> str:
     """A plain HTML error page (the ``/ui/`` routes' answer to a guanxi error)."""
-    rid = f"<p class=muted>request id {html.escape(request_id)}</p>" if request_id else ""
     hint = (
         '<p><a href="/ui/">Sign in</a> with an API key first.</p>'
         if status == 401
         else '<p><a href="/ui/">Back to search</a></p>'
     )
-    return (
-        '<!doctype html><html lang="zh"><head><meta charset="utf-8">'
-        f"<title>{status} {html.escape(error)} — guanxi</title>"
-        "<style>body{font:15px system-ui,sans-serif;margin:2em;max-width:900px}"
-        ".muted{color:#777}</style></head><body>"
-        f'<h1 id="gx-error" data-status="{status}">{status} {html.escape(error)}</h1>'
-        f'<p id="gx-message">{html.escape(message)}</p>{hint}{rid}</body></html>'
+    rid = f"<p class=muted>request id {html.escape(request_id)}</p>" if request_id else ""
+    return fill(
+        "error.html",
+        status=str(status),
+        error=html.escape(error),
+        message=html.escape(message),
+        hint=hint,
+        request_id=rid,
     )
 
 
-_SCRIPT = """
-<script type="text/javascript">
-(function () {
-  function settle() {
-    network.setOptions({physics: false});
-    document.body.setAttribute("data-settled", "1");
-  }
-  function count() {
-    document.body.setAttribute("data-nodes", String(nodes.length));
-    document.getElementById("gx-count").textContent = "(" + nodes.length + " nodes)";
-  }
-  network.once("stabilizationIterationsDone", settle);
-  setTimeout(settle, 8000);
-  count();
-  if (!__EXPANDABLE__) return;
-  network.on("click", async function (params) {
-    if (!params.nodes.length) return;
-    var id = params.nodes[0];
-    var r = await fetch("/api/v1/network/" + encodeURIComponent(id) + "?depth=1&cap=60",
-                        {credentials: "same-origin"});
-    if (!r.ok) return;
-    var g = await r.json();
-    var colours = %COLOURS%;
-    g.nodes.forEach(function (n) {
-      if (!nodes.get(n.id)) {
-        nodes.add({id: n.id, label: (n.name || n.id).slice(0, 24), title: n.label + " " + n.id,
-                   color: colours[n.label] || "#999999", size: 14});
-      }
-    });
-    g.edges.forEach(function (e) {
-      var eid = e.source + ">" + e.target + ">" + e.type;
-      if (!edges.get(eid)) {
-        edges.add({id: eid, from: e.source, to: e.target, label: e.type, title: e.type});
-      }
-    });
-    count();
-    document.body.setAttribute("data-expanded", id);
-  });
-})();
-</script>
-""".replace("%COLOURS%", json.dumps(LABEL_COLOURS))
+def render_index(*, signed_in: bool) -> str:
+    """The search page ``/ui/``: the sign-in form, or the search box when ``signed_in``."""
+    return fill("index.html", signed_in="true" if signed_in else "false")
+
+
+def page_links(node_id: str, current: str, *, company: bool) -> list[tuple[str, str]]:
+    """The header links between the pages of one node (search, network, ownership, paths);
+    the ownership page only for a ``company``."""
+    q = quote(node_id, safe="")
+    pages = [
+        ("search", "search", "/ui/"),
+        ("network", "network", f"/ui/network/{q}"),
+        ("ownership", "ownership 股权", f"/ui/ownership/{q}"),
+        ("paths", "contact paths 联络路径", f"/ui/paths/{q}"),
+    ]
+    return [
+        (text, href)
+        for key, text, href in pages
+        if key != current and (company or key != "ownership")
+    ]

@@ -1,6 +1,6 @@
 """The contact-path page (联络路径): the k warm paths to a target, one highlighted at a time.
 
-Built from the result of :func:`guanxi.api.routers.contacts.scoped_paths` — the dict that
+Built from the result of :func:`guanxi.api.routers.paths.scoped_paths` — the dict that
 ``GET /api/v1/paths`` returns, *after* masking — so a hop outside the caller's scope shows
 here exactly as the API shows it (``masked-N`` "另一分行的客户经理", no evidence). The graph
 is the union of the paths' hops; the top path is drawn red, the others teal, and each
@@ -14,14 +14,21 @@ import html
 import logging
 from typing import Any
 
-from guanxi.viz.pages import HIGHLIGHT, LABEL_COLOURS, js_json, render_network
+from guanxi.viz.pages import HIGHLIGHT, LABEL_COLOURS, render_network
+from guanxi.viz.templates import fill, js_json
 
-__all__ = ["paths_graph", "render_paths", "OTHER_PATH"]
+__all__ = ["paths_graph", "render_paths", "main_label", "OTHER_PATH"]
 
 log = logging.getLogger(__name__)
 
 OTHER_PATH = "#17becf"
 _MASKED_NOTE = "masked: details outside your branch scope are not shown"
+_LABEL_ORDER = ("Company", "Person", "RelationshipManager", "Branch", "Product")
+
+
+def main_label(labels: list[str]) -> str:
+    """The label a node is drawn with: the first of ``_LABEL_ORDER`` it has, else its first."""
+    return next((lb for lb in _LABEL_ORDER if lb in labels), labels[0] if labels else "")
 
 
 def paths_graph(
@@ -127,32 +134,5 @@ def render_paths(
         height="560px",
         links=links,
         panel=panel,
-        script=_SCRIPT.replace("__DATA__", js_json(data)),
+        script=fill("paths.js", data=js_json(data), hot=HIGHLIGHT, other=OTHER_PATH),
     )
-
-
-_SCRIPT = """
-(function () {
-  var data = __DATA__;
-  function select(i) {
-    var onPath = new Set(data.nodes[i] || []), hot = new Set(data.edges[i] || []);
-    var all = new Set([].concat.apply([], data.edges));
-    all.forEach(function (id) {
-      edges.update({id: id, color: hot.has(id) ? "%HOT%" : "%OTHER%", width: hot.has(id) ? 8 : 4});
-    });
-    nodes.forEach(function (n) {
-      nodes.update({id: n.id, color: onPath.has(n.id) ? "%HOT%" : (data.colours[n.id] || "#999999"),
-                    size: onPath.has(n.id) ? 22 : 14});
-    });
-    document.querySelectorAll(".gx-path").forEach(function (li) {
-      li.style.borderLeftColor = li.getAttribute("data-path") === String(i) ? "%HOT%" : "%OTHER%";
-      li.style.background = li.getAttribute("data-path") === String(i) ? "#fdecec" : "";
-    });
-    document.body.setAttribute("data-selected-path", String(i));
-  }
-  document.querySelectorAll("button.gx-show").forEach(function (b) {
-    b.addEventListener("click", function () { select(Number(b.getAttribute("data-path"))); });
-  });
-  if (data.nodes.length) select(0);
-})();
-""".replace("%HOT%", HIGHLIGHT).replace("%OTHER%", OTHER_PATH)

@@ -89,7 +89,7 @@ def test_an_unexpected_error_is_a_500_without_its_traceback(caplog) -> None:
 
 
 def test_contact_path_index_is_built_when_the_api_starts(settings: Settings, bank) -> None:
-    from guanxi.scoring import path_index
+    from guanxi.scoring import path_index_cache as path_index
 
     path_index.clear_index()
     s = settings.model_copy(update={"api_warm_index": True})

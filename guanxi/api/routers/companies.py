@@ -1,17 +1,16 @@
-"""Companies: search, detail, ego network."""
+"""Companies: search and detail (bank-internal parts of the detail only within scope)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
-from starlette.concurrency import run_in_threadpool
 
 from guanxi.access.visibility import profile_for
 from guanxi.api.deps import ClientDep, ScopeDep
-from guanxi.api.models import CompanyDetail, CompanyHit, EgoNetworkPublic, ErrorPublic, RelType
+from guanxi.api.models import CompanyDetail, CompanyHit, ErrorPublic
 from guanxi.errors import NotFound
-from guanxi.scoring.ego import MAX_DEPTH, ego_network
+from guanxi.graph.values import to_plain
 
 __all__ = ["router"]
 
@@ -37,38 +36,6 @@ def detail(company_id: str, client: ClientDep, scope: ScopeDep) -> CompanyDetail
     rows = client.read("api.company_detail", id=company_id, **scope.params())
     if not rows:
         raise NotFound(f"No company with id {company_id!r}")
-    row = _plain(rows[0])
+    row = to_plain(rows[0])
     row["profile"] = profile_for(scope, row["profile"])
     return CompanyDetail(**row)
-
-
-@router.get(
-    "/network/{node_id}",
-    response_model=EgoNetworkPublic,
-    summary="Ego network of a node as graph JSON",
-    responses={400: {"model": ErrorPublic}},
-)
-async def network(
-    node_id: str,
-    client: ClientDep,
-    scope: ScopeDep,
-    depth: Annotated[int, Query(ge=1, le=MAX_DEPTH)] = 1,
-    types: Annotated[
-        list[RelType] | None, Query(description="relationship types to follow")
-    ] = None,
-    cap: Annotated[int, Query(ge=1, le=1000, description="most nodes returned")] = 200,
-) -> dict[str, Any]:
-    wanted = [t.value for t in types] if types else None
-
-    def run() -> dict[str, Any]:
-        net = ego_network(client, node_id, depth=depth, types=wanted, cap=cap, scope=scope)
-        return net.to_dict()
-
-    # one worker-thread hop for the queries; the dict is validated once, by FastAPI
-    return await run_in_threadpool(run)
-
-
-def _plain(row: dict) -> dict:
-    from guanxi.graph.values import to_plain
-
-    return to_plain(row)

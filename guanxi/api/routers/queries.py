@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from guanxi.access.queries import (
+from guanxi.access.console import (
     SAVED_PREFIX,
     SCOPE_PARAMS,
     run_console,

@@ -1,4 +1,6 @@
-"""Ownership, lookalikes, product recommendations and prospects."""
+"""Lookalikes, product recommendations and prospects (from the GNN embeddings); what
+other customers hold is bank-internal, so reasons naming customers outside the caller's
+scope keep only their counts (``access.masking``, decided on the reasons' ``refs``)."""
 
 from __future__ import annotations
 
@@ -6,16 +8,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from guanxi.access.scope import Scope
+from guanxi.access.masking import mask_prospects, mask_recommendations
 from guanxi.api.deps import ClientDep, ScopeDep
 from guanxi.api.models import (
     ErrorPublic,
     LookalikesPublic,
-    OwnershipPublic,
     ProspectsPublic,
     RecommendationsPublic,
 )
 from guanxi.errors import AccessDenied
+from guanxi.gnn import apps
 
 __all__ = ["router"]
 
@@ -24,30 +26,6 @@ router = APIRouter(
     tags=["recommendations"],
     responses={401: {"model": ErrorPublic}, 404: {"model": ErrorPublic}},
 )
-
-
-def _anonymise(scope: Scope, reasons: list[str]) -> list[str]:
-    """Reasons built from other customers' holdings keep their counts, not the names,
-    unless the caller sees everything (holdings are bank-internal)."""
-    if scope.everything:
-        return reasons
-    return [r.split(":", 1)[0] if ":" in r else r for r in reasons]
-
-
-@router.get(
-    "/companies/{company_id}/ownership",
-    response_model=OwnershipPublic,
-    summary="Equity penetration (股权穿透), actual controller (实际控制人), beneficial owners",
-)
-def ownership(
-    company_id: str,
-    client: ClientDep,
-    scope: ScopeDep,
-    threshold: Annotated[float, Query(ge=0, le=100)] = 25.0,
-) -> OwnershipPublic:
-    from guanxi.scoring.ownership import company_ownership
-
-    return OwnershipPublic(**company_ownership(client, company_id, threshold=threshold))
 
 
 @router.get(
@@ -61,9 +39,7 @@ def lookalikes(
     scope: ScopeDep,
     k: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> LookalikesPublic:
-    from guanxi.gnn.apps import lookalikes as find
-
-    return LookalikesPublic(**find(client, company_id, k))
+    return LookalikesPublic(**apps.lookalikes(client, company_id, k).to_dict())
 
 
 @router.get(
@@ -78,17 +54,13 @@ def recommendations(
     scope: ScopeDep,
     k: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> RecommendationsPublic:
-    from guanxi.gnn.apps import recommend
-
     if not scope.everything:
         rows = client.read("api.company_detail", id=company_id, **scope.params())
         if rows and not rows[0]["in_scope"]:
             # what a company holds, and so what it lacks, is a bank-internal fact
             raise AccessDenied(f"{company_id!r} is not a customer within your branch scope")
-    res = recommend(client, company_id, k)
-    for p in res["products"]:
-        p["reasons"] = _anonymise(scope, list(p.get("reasons") or []))
-    return RecommendationsPublic(**res)
+    res = mask_recommendations(client, scope, apps.recommend(client, company_id, k))
+    return RecommendationsPublic(**res.to_dict())
 
 
 @router.get(
@@ -103,16 +75,11 @@ def prospects(
     branch: Annotated[str | None, Query(description="default: the caller's branch")] = None,
     k: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> ProspectsPublic:
-    from guanxi.gnn.apps import prospects as rank
-
     if not scope.everything:
         branch = branch or scope.user.branch
         if branch not in scope.branches:
             raise AccessDenied(f"Branch {branch!r} is outside your branch scope")
-    res = rank(client, branch, k)
-    for items in res["branches"].values():
-        for it in items:
-            it["reasons"] = _anonymise(scope, list(it.get("reasons") or []))
+    res = mask_prospects(client, scope, apps.prospects(client, branch, k)).to_dict()
     if not scope.everything:
         res["branches"] = {b: v for b, v in res["branches"].items() if b in scope.branches}
     return ProspectsPublic(**res)

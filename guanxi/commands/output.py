@@ -1,0 +1,135 @@
+"""What every command shares: the consoles (``out``, ``err``), JSON and table printing,
+help text from docstrings, and :func:`command`, which registers a command with the error
+handling of them all: a :class:`~guanxi.errors.GuanxiError` is printed (as JSON on stdout
+with ``--json``) and becomes the exit code of its class."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import json
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+from rich.cells import cell_len
+from rich.console import Console
+
+from guanxi.config import Settings
+from guanxi.errors import GuanxiError
+
+if TYPE_CHECKING:
+    from guanxi.graph.client import GraphClient
+
+__all__ = [
+    "out",
+    "err",
+    "JsonOpt",
+    "print_json",
+    "print_result",
+    "answer",
+    "print_columns",
+    "help_text",
+    "command",
+    "add_commands",
+    "reports_errors",
+    "fail",
+    "connect",
+]
+
+log = logging.getLogger(__name__)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+
+
+def print_json(data: Any) -> None:
+    """``data`` as one line of JSON on stdout (non-ASCII kept; dates and the like as text)."""
+    print(json.dumps(data, ensure_ascii=False, default=str))
+
+
+def print_result(data: Any, as_json: bool, show: Callable[[Any], None]) -> None:
+    """``data`` as JSON with ``--json`` (:func:`print_json`), else ``show(data)`` for people."""
+    if as_json:
+        print_json(data)
+    else:
+        show(data)
+
+
+def answer(fetch: Callable[[GraphClient], Any], as_json: bool, show: Callable[[Any], None]) -> None:
+    """Connect to Neo4j, ``fetch(client)`` a result and print it (:func:`print_result`)."""
+    with connect() as client:
+        res = fetch(client)
+    print_result(res, as_json, show)
+
+
+def print_columns(head: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+    """Plain aligned columns that are never cut, whatever the terminal's width (a CJK
+    character counts 2)."""
+    table = [tuple(head), *(tuple(r) for r in rows)]
+    widths = [max(cell_len(r[i]) for r in table) for i in range(len(head))]
+    for r in table:
+        cells = (v + " " * (w - cell_len(v)) for v, w in zip(r, widths, strict=True))
+        out.print("  ".join(cells).rstrip(), markup=False, highlight=False)
+
+
+def help_text(doc: str | None) -> str:
+    """A docstring as help: the lines of each paragraph joined into one, so ``--help`` and
+    the command list show sentences, not the source's line breaks."""
+    paragraphs = inspect.cleandoc(doc or "").split("\n\n")
+    return "\n\n".join(" ".join(p.split()) for p in paragraphs)
+
+
+def fail(e: GuanxiError, as_json: bool = False) -> typer.Exit:
+    """Print a guanxi error (as JSON on stdout with ``--json``) and return the exit."""
+    if as_json:
+        print(json.dumps(e.to_dict(), ensure_ascii=False))
+    else:
+        err.print(f"[bold red]error:[/] {e}", highlight=False, markup=True)
+    return typer.Exit(e.exit_code)
+
+
+def reports_errors(fn: F) -> F:
+    """``fn`` with a :class:`GuanxiError` printed by :func:`fail` and turned into its exit
+    code (``--json``, the ``as_json`` parameter, decides the form)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except GuanxiError as e:
+            raise fail(e, bool(kwargs.get("as_json", False))) from e
+
+    return wrapper  # type: ignore[return-value]
+
+
+def command(app: typer.Typer, name: str) -> Callable[[F], F]:
+    """Register the decorated function as command ``name`` of ``app``: its docstring as
+    help (:func:`help_text`), its guanxi errors reported (:func:`reports_errors`)."""
+
+    def register(fn: F) -> F:
+        app.command(name, help=help_text(fn.__doc__))(reports_errors(fn))
+        return fn
+
+    return register
+
+
+def add_commands(app: typer.Typer, commands: dict[str, Callable[..., Any]]) -> None:
+    """Register each of ``commands`` (name → function) on ``app`` with :func:`command`."""
+    for name, fn in commands.items():
+        command(app, name)(fn)
+
+
+def connect(settings: Settings | None = None) -> GraphClient:
+    """A client of the configured Neo4j (``settings``: the environment's by default); use
+    it as a context manager."""
+    # imported here: the driver and pandas take ~0.5 s to import, and `guanxi --help` and
+    # the commands that never touch the database should not wait for them
+    from guanxi.graph.client import GraphClient
+
+    return GraphClient(settings)
