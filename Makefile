@@ -56,12 +56,12 @@ test: setup
 	  if [ -z "$$NEO4J_URI" ]; then $(TEST_ENV) $(BIN)/guanxi db stop; fi; exit $$rc
 
 lint: setup
-	$(BIN)/ruff check guanxi tests benchmarks
-	$(BIN)/ruff format --check guanxi tests benchmarks
+	$(BIN)/ruff check guanxi tests benchmarks tools
+	$(BIN)/ruff format --check guanxi tests benchmarks tools
 
 format: setup
-	$(BIN)/ruff format guanxi tests benchmarks
-	$(BIN)/ruff check --fix guanxi tests benchmarks
+	$(BIN)/ruff format guanxi tests benchmarks tools
+	$(BIN)/ruff check --fix guanxi tests benchmarks tools
 
 bench: setup
 	$(BIN)/guanxi db start

@@ -20,7 +20,6 @@ __all__ = [
     "QueryTimeout",
     "ReadOnlyViolation",
     "NotFound",
-    "NoPathFound",
     "InvalidData",
     "RowError",
     "AccessDenied",
@@ -82,10 +81,6 @@ class NotFound(GuanxiError):
     """A company, person, node or named query does not exist."""
 
     http_status = 404
-
-
-class NoPathFound(NotFound):
-    """No contact path exists within the hop limit."""
 
 
 @dataclass(frozen=True)

@@ -15,18 +15,32 @@ file. Secrets and contact details are redacted before anything is written
 from __future__ import annotations
 
 import fcntl
-import hashlib
-import json
 import logging
 import os
 import re
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
+from guanxi.access.audit_chain import (
+    GENESIS,
+    HEAD_NAME,
+    LOG_NAME,
+    AuditProblem,
+    AuditVerdict,
+    canonical,
+    digest,
+    head_bytes,
+    last_record,
+    lines,
+    parse,
+    read_head,
+    utc_iso,
+    verify_chain,
+)
 from guanxi.access.redaction import redact, redact_endpoint, redact_text
 from guanxi.config import Settings
 
@@ -41,61 +55,10 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-GENESIS = "0" * 64
 KINDS: tuple[str, ...] = ("api", "page", "console", "export", "auth", "cli")
-LOG_NAME = "audit.jsonl"
-HEAD_NAME = "audit.head"
 MAX_TEXT = 16_384  # longer query texts are cut (the record stays one readable line)
 
 _ROTATED = re.compile(r"audit-(\d+)-(\d+)(?:\.(\d+))?\.jsonl")
-
-
-def utc_iso(when: datetime | None = None) -> str:
-    """A UTC timestamp of fixed width (so records' ``ts`` compare as strings); a naive
-    ``when`` is taken as UTC."""
-    when = when or datetime.now(UTC)
-    when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
-    return when.isoformat(timespec="microseconds")
-
-
-def _canonical(record: dict[str, Any]) -> bytes:
-    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def _digest(record: dict[str, Any]) -> str:
-    return hashlib.sha256(_canonical(record)).hexdigest()
-
-
-def _head_bytes(seq: int, digest: str) -> bytes:
-    return f"{seq:020d} {digest}\n".encode()  # fixed width: overwritten in place
-
-
-@dataclass(frozen=True)
-class AuditProblem:
-    """The first place the chain breaks."""
-
-    reason: Literal["edited", "deleted", "garbled", "out_of_order", "truncated"]
-    file: str
-    line: int | None
-    seq: int | None
-    detail: str
-
-    @property
-    def message(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line is not None else self.file
-        seq = f" (seq {self.seq})" if self.seq is not None else ""
-        return f"{where}{seq}: {self.reason}: {self.detail}"
-
-
-@dataclass(frozen=True)
-class AuditVerdict:
-    """What :meth:`AuditLog.verify` found: ``ok``, records checked, files walked."""
-
-    ok: bool
-    records: int
-    files: list[str] = field(default_factory=list)
-    last_seq: int = 0
-    problem: AuditProblem | None = None
 
 
 @dataclass
@@ -192,24 +155,24 @@ class AuditLog:
             return tail  # nobody wrote since our last append
         # the chain goes on from the furthest of: the file's last record, the head (so
         # records removed from the end leave a gap), the newest rotated file
-        found = _last_record(self.path) if st.st_size else None
+        found = last_record(self.path) if st.st_size else None
         needs_nl = bool(found and found[2])
         ends = [(found[0], found[1])] if found else []
-        head = _read_head(self._head_fd)
+        head = read_head(self._head_fd)
         ends += [head] if head else []
         if not ends:
             rotated = self.rotated_files()
-            last = _last_record(rotated[-1]) if rotated else None
+            last = last_record(rotated[-1]) if rotated else None
             ends += [(last[0], last[1])] if last else []
-        seq, digest = max(ends, default=(0, GENESIS))
-        self._tail = _Tail(st.st_ino, st.st_size, seq, digest, needs_nl)
+        seq, last_hash = max(ends, default=(0, GENESIS))
+        self._tail = _Tail(st.st_ino, st.st_size, seq, last_hash, needs_nl)
         return self._tail
 
     def _append_locked(self, base: dict[str, Any]) -> dict[str, Any]:
         tail = self._log_state()
         record = {**base, "seq": tail.seq + 1, "ts": utc_iso(), "prev": tail.digest}
-        record["hash"] = _digest(record)
-        data = _canonical(record) + b"\n"
+        record["hash"] = digest(record)
+        data = canonical(record) + b"\n"
         if tail.size and tail.size + len(data) > self.max_bytes:
             self._rotate(tail)
             tail = self._log_state()
@@ -218,13 +181,13 @@ class AuditLog:
         os.write(self._log_fd, data)
         if self.fsync:
             os.fsync(self._log_fd)
-        os.pwrite(self._head_fd, _head_bytes(record["seq"], record["hash"]), 0)
+        os.pwrite(self._head_fd, head_bytes(record["seq"], record["hash"]), 0)
         self._tail = _Tail(tail.ino, tail.size + len(data), record["seq"], record["hash"])
         return record
 
     def _rotate(self, tail: _Tail) -> None:
         with open(self.path, "rb") as f:
-            firsts = (r.get("seq") for r in map(_parse, f) if r)
+            firsts = (r.get("seq") for r in map(parse, f) if r)
             first = next((q for q in firsts if isinstance(q, int)), tail.seq)
         target = self.dir / f"audit-{first}-{tail.seq}.jsonl"
         n = 0
@@ -257,7 +220,7 @@ class AuditLog:
             head_fd = self._open()
             fcntl.flock(head_fd, fcntl.LOCK_SH)
             try:
-                head = _read_head(head_fd)
+                head = read_head(head_fd)
                 files: list[tuple[str, Path | bytes]] = [(p.name, p) for p in self.rotated_files()]
                 if self.path.exists():
                     files.append((LOG_NAME, self.path.read_bytes()))
@@ -281,12 +244,12 @@ class AuditLog:
         n = 0
         for _, source in files[::-1] if newest_first else files:
             if floor and not newest_first and isinstance(source, Path):
-                last = _last_record(source, full=True)
+                last = last_record(source, full=True)
                 if last is not None and last[3].get("ts", "") < floor:
                     continue  # the whole file is older
-            lines = _lines(source)
-            for raw in reversed(lines) if newest_first else lines:
-                rec = _parse(raw)
+            rows = lines(source)
+            for raw in reversed(rows) if newest_first else rows:
+                rec = parse(raw)
                 if rec is None:
                     continue
                 if floor and rec.get("ts", "") < floor:
@@ -300,109 +263,8 @@ class AuditLog:
                 if limit is not None and n >= limit:
                     return
 
-    # ------------------------------------------------------------------ verify
     def verify(self) -> AuditVerdict:
-        """Walk the whole chain.
-
-        Returns
-        -------
-        AuditVerdict
-            ``ok`` and the records checked, or the first problem with file, line and
-            seq: ``edited`` (the hash does not match the record), ``deleted`` (a gap in
-            ``seq`` or a ``prev`` that is not the previous hash), ``garbled`` (a line that
-            is not a record), ``out_of_order`` (``seq`` goes back) or ``truncated``
-            (``audit.head`` says the log went further than it does now).
-        """
+        """Walk the whole chain (:func:`~guanxi.access.audit_chain.verify_chain`) as it is
+        now: the head and the current file are read under a shared lock."""
         head, files = self._snapshot()
-        expected, prev, checked, head_at = 1, GENESIS, 0, None
-        names = [name for name, _ in files]
-
-        def verdict(*args: Any) -> AuditVerdict:
-            return AuditVerdict(False, checked, names, expected - 1, AuditProblem(*args))
-
-        for name, source in files:
-            for line_no, raw in enumerate(_lines(source), start=1):
-                rec = _parse(raw)
-                if rec is None or not isinstance(rec.get("seq"), int) or "hash" not in rec:
-                    return verdict("garbled", name, line_no, None, "the line is not a record")
-                seq, digest = rec["seq"], rec.pop("hash")
-                if _digest(rec) != digest:
-                    return verdict(
-                        "edited", name, line_no, seq, "the record does not match its hash"
-                    )
-                if seq < expected:
-                    detail = f"seq {seq} comes after seq {expected - 1}"
-                    return verdict("out_of_order", name, line_no, seq, detail)
-                if seq > expected:
-                    detail = f"records {expected}..{seq - 1} are missing before it"
-                    return verdict("deleted", name, line_no, seq, detail)
-                if rec.get("prev") != prev:
-                    detail = f"prev is not the hash of record {seq - 1} (changed or removed)"
-                    return verdict("deleted", name, line_no, seq, detail)
-                if head is not None and seq == head[0]:
-                    head_at = (name, line_no, digest)
-                prev, expected, checked = digest, seq + 1, checked + 1
-        last = expected - 1
-        if head is None and last > 0:
-            detail = f"{HEAD_NAME} is missing or empty: the end cannot be checked"
-            return verdict("truncated", HEAD_NAME, None, None, detail)
-        if head is not None and head[0] > last:
-            detail = (
-                f"the log ends at seq {last} but {HEAD_NAME} says {head[0]}: records were removed"
-            )
-            return verdict("truncated", names[-1] if names else LOG_NAME, None, head[0], detail)
-        if head is not None and head_at is not None and head_at[2] != head[1]:
-            detail = f"the record's hash is not the one {HEAD_NAME} keeps (rewritten)"
-            return verdict("edited", head_at[0], head_at[1], head[0], detail)
-        return AuditVerdict(True, checked, names, last)
-
-
-def _lines(source: Path | bytes) -> list[bytes]:
-    data = source.read_bytes() if isinstance(source, Path) else source
-    lines = data.split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()  # the final newline
-    return lines
-
-
-def _read_head(fd: int) -> tuple[int, str] | None:
-    raw = os.pread(fd, 128, 0).split()
-    try:
-        return (int(raw[0]), raw[1].decode()) if len(raw) == 2 else None
-    except (ValueError, UnicodeDecodeError):
-        return None
-
-
-def _parse(raw: bytes) -> dict[str, Any] | None:
-    try:
-        rec = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return rec if isinstance(rec, dict) else None
-
-
-def _last_record(path: Path, *, full: bool = False) -> tuple[int, str, bool, dict] | None:
-    """``(seq, hash, needs_newline, record)`` of the last parsable line, read backwards
-    from the end of ``path``; ``needs_newline`` when the file does not end with one."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except FileNotFoundError:
-        return None
-    try:
-        pos = os.fstat(fd).st_size
-        needs_nl = pos > 0 and os.pread(fd, 1, pos - 1) != b"\n"
-        buf = b""
-        while pos > 0:
-            step = min(8192, pos)
-            pos -= step
-            buf = os.pread(fd, step, pos) + buf
-            lines = buf.split(b"\n")
-            complete = lines if pos == 0 else lines[1:]  # the first piece may be cut
-            for raw in reversed(complete):
-                rec = _parse(raw) if raw.strip() else None
-                if rec and isinstance(rec.get("seq"), int) and isinstance(rec.get("hash"), str):
-                    return rec["seq"], rec["hash"], needs_nl, rec if full else {}
-            buf = lines[0] if pos > 0 else b""
-        return None
-    finally:
-        os.close(fd)
+        return verify_chain(head, files)

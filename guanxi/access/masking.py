@@ -6,24 +6,37 @@ evidence of an internal relationship that the caller may not see is removed (als
 only backs a public hop, e.g. another branch's customer's payments on a shareholding hop),
 and the introducer is replaced by a request to go through the head office. Free-text reasons
 of key contacts that cite an RM or a customer of another branch are replaced: the decision
-reads the reason's ``refs`` (``guanxi.scoring.records.Reason``), not its words.
+reads the reason's ``refs`` (``guanxi.records.Reason``), not its words.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
 from guanxi.access.scope import Scope
 from guanxi.access.visibility import in_scope, is_internal_type, node_visible, rel_visible
-from guanxi.graph.client import GraphClient
-from guanxi.scoring.records import KeyContact, Reason
+from guanxi.errors import AccessDenied
+from guanxi.graph.gateway import Gateway
+from guanxi.records import (
+    EVIDENCE_TYPES,
+    Evidence,
+    IntimacyResult,
+    KeyContact,
+    Prospects,
+    Reason,
+    Recommendations,
+)
 
 __all__ = [
     "mask_paths",
     "mask_contacts",
+    "mask_intimacy",
+    "mask_recommendations",
+    "mask_prospects",
+    "reason_masker",
     "bank_context_scrubber",
     "MASKED_RM",
     "MASKED_REASON",
@@ -35,18 +48,16 @@ MASKED_RM = "另一分行的客户经理 (an RM of another branch)"
 MASKED_NODE = "他行范围内的关系方 (a party outside your scope)"
 MASKED_REASON = "通过他行客户或客户经理可达（详情不可见）"
 VIA_HEAD_OFFICE = "经总行协调引荐 (ask the head office to arrange the introduction)"
-#: evidence kinds that stand for an internal relationship, and its type (docs/scoring.md)
-_EVIDENCE_TYPES = {"payment": "PAYS", "knows": "KNOWS", "manages": "MANAGES"}
 
 
-def _info(client: GraphClient, keys: list[str]) -> dict[str, dict[str, Any]]:
+def _info(client: Gateway, keys: list[str]) -> dict[str, dict[str, Any]]:
     if not keys:
         return {}
     return {r["key"]: r for r in client.read("scope.nodes_info", keys=sorted(set(keys)))}
 
 
 def mask_paths(
-    client: GraphClient,
+    client: Gateway,
     scope: Scope,
     paths: list[dict[str, Any]],
     info: dict[str, dict[str, Any]] | None = None,
@@ -108,8 +119,8 @@ def _drop_hidden_evidence(
     shows on a shareholding hop). Whether anything was removed."""
     kept = []
     for e in hop["evidence"]:
-        rel = _EVIDENCE_TYPES.get(e.get("kind", ""))
-        if rel is None or _pair_visible(scope, rel, s, t):
+        rel = EVIDENCE_TYPES.get(e.get("kind", ""))  # the relationship it rests on
+        if rel is None or not is_internal_type(rel) or _pair_visible(scope, rel, s, t):
             kept.append(e)
     if len(kept) == len(hop["evidence"]):
         return False
@@ -157,16 +168,18 @@ def bank_context_scrubber(scope: Scope) -> Callable[[dict[str, dict[str, Any]]],
     return scrub
 
 
-def mask_contacts(
-    client: GraphClient, scope: Scope, contacts: list[KeyContact]
-) -> list[KeyContact]:
-    """Key contacts with every reason that cites an RM or a customer outside ``scope``
-    replaced by :data:`MASKED_REASON`. The decision reads each reason's ``refs`` (the
-    parties it rests on), never its words; a cited party that cannot be found is hidden."""
-    if scope.everything or not contacts:
-        return contacts
-    refs = sorted({r for c in contacts for x in c.reasons for r in getattr(x, "refs", ())})
-    info = _info(client, refs)
+def reason_masker(
+    client: Gateway, scope: Scope, reasons: Iterable[object]
+) -> Callable[[object], object]:
+    """A function that masks one reason to ``scope``: a :class:`Reason` citing a party the
+    caller may not see (an RM outside scope; a company that is no customer in scope — its
+    customer relationship, products or holdings are what is internal) becomes its
+    ``summary`` ("3 customer(s) within two hops") or :data:`MASKED_REASON`. The decision
+    reads ``refs``, never the words; a cited party that cannot be found is hidden. One read
+    of ``scope.nodes_info`` for all of ``reasons``."""
+    if scope.everything:
+        return lambda x: x
+    info = _info(client, sorted({r for x in reasons for r in getattr(x, "refs", ())}))
 
     def shown(ref: str) -> bool:
         i = info.get(ref)
@@ -176,11 +189,69 @@ def mask_contacts(
             return in_scope(scope, i["branches"], check_line=True)
         return node_visible(scope, i["labels"], i["branches"])
 
-    out = []
-    for c in contacts:
-        reasons = tuple(
-            x if all(shown(r) for r in getattr(x, "refs", ())) else Reason(MASKED_REASON, "masked")
-            for x in c.reasons
+    def mask(x: object) -> object:
+        if all(shown(r) for r in getattr(x, "refs", ())):
+            return x
+        summary = getattr(x, "summary", "")
+        return Reason(summary, "masked") if summary else Reason(MASKED_REASON, "masked")
+
+    return mask
+
+
+def mask_contacts(client: Gateway, scope: Scope, contacts: list[KeyContact]) -> list[KeyContact]:
+    """Key contacts with every reason citing an RM or a customer outside ``scope`` masked
+    (:func:`reason_masker`)."""
+    if scope.everything or not contacts:
+        return contacts
+    mask = reason_masker(client, scope, [x for c in contacts for x in c.reasons])
+    return [replace(c, reasons=tuple(map(mask, c.reasons))) for c in contacts]
+
+
+def mask_intimacy(client: Gateway, scope: Scope, res: IntimacyResult) -> IntimacyResult:
+    """Intimacy as ``scope`` may see it: a party outside scope is refused
+    (:class:`AccessDenied`); evidence of a bank-internal fact (its kind stands for an
+    internal relationship type), or passing through a party outside scope (an indirect
+    connection names every party on its path: RMs of other branches too), is left out and
+    counted in ``masked_evidence``; the score keeps it."""
+    if scope.everything:
+        return res
+    via = {x for e in res.evidence for x in e.detail.get("path", [])}
+    info = _info(client, sorted(via | {res.a, res.b}))
+    for key in dict.fromkeys((res.a, res.b)):
+        i = info.get(key)
+        if i is not None and not node_visible(scope, i["labels"], i["branches"]):
+            raise AccessDenied(f"{key!r} is outside your branch scope")
+
+    def shown(e: Evidence) -> bool:
+        if is_internal_type(EVIDENCE_TYPES.get(e.kind, "")):  # a bank-internal fact
+            return False
+        return all(
+            x in info and node_visible(scope, info[x]["labels"], info[x]["branches"])
+            for x in e.detail.get("path", [])
         )
-        out.append(replace(c, reasons=reasons))
-    return out
+
+    kept = tuple(e for e in res.evidence if shown(e))
+    masked = len(res.evidence) - len(kept)
+    if not masked:
+        return res
+    text = "·".join(e.text for e in kept if e.text)
+    return replace(res, evidence=kept, text=text, masked_evidence=masked)
+
+
+def mask_recommendations(client: Gateway, scope: Scope, rec: Recommendations) -> Recommendations:
+    """Product recommendations whose reasons name holders outside ``scope`` say how many
+    hold the product, not who (product holdings are bank-internal)."""
+    mask = reason_masker(client, scope, [x for p in rec.products for x in p.reasons])
+    products = tuple(replace(p, reasons=tuple(map(mask, p.reasons))) for p in rec.products)
+    return replace(rec, products=products)
+
+
+def mask_prospects(client: Gateway, scope: Scope, res: Prospects) -> Prospects:
+    """Prospects whose reasons name customers outside ``scope`` keep the count only."""
+    items = [x for ps in res.branches.values() for p in ps for x in p.reasons]
+    mask = reason_masker(client, scope, items)
+    branches = {
+        b: tuple(replace(p, reasons=tuple(map(mask, p.reasons))) for p in ps)
+        for b, ps in res.branches.items()
+    }
+    return replace(res, branches=branches)

@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass
 
 from guanxi.access.users import User
-from guanxi.graph.client import GraphClient
+from guanxi.graph.gateway import Gateway
 
 __all__ = ["Scope", "resolve_scope", "HEAD_OFFICE"]
 
@@ -56,7 +56,7 @@ class Scope:
         return self.everything or (branch_id is not None and branch_id in self.branches)
 
 
-def resolve_scope(client: GraphClient, user: User) -> Scope:
+def resolve_scope(client: Gateway, user: User) -> Scope:
     """The user's branch subtree from the graph (the branch itself if it has no children)."""
     rows = client.read("scope.branch_subtree", branch=user.branch)
     branches = frozenset(rows[0]["branches"]) if rows else frozenset()

@@ -17,11 +17,9 @@ atomically.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import logging
-import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +28,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
+from guanxi.access.files import exclusive_lock, write_private_json
+from guanxi.access.user_entries import FIELDS, KEY_ID_LEN, normalise, parse_time
 from guanxi.config import Settings
 from guanxi.errors import AuthenticationFailed, ConfigError, NotFound
 
@@ -41,25 +41,11 @@ Role = Literal["rm", "manager", "analyst", "admin"]
 ROLES: tuple[str, ...] = ("rm", "manager", "analyst", "admin")
 KeyStatus = Literal["active", "expired", "revoked"]
 KEY_PREFIX = "gx_"
-KEY_ID_LEN = 12
-_FIELDS = ("name", "role", "branch", "lines", "created_at", "key_id", "expires_at",
-           "revoked_at", "last_rotated_at")  # fmt: skip
 
 
 def _now() -> datetime:
     """The current time (UTC, whole seconds); tests patch it."""
     return datetime.now(UTC).replace(microsecond=0)
-
-
-def _parse_time(value: Any) -> datetime | None:
-    """An ISO timestamp as an aware datetime (naive ones are UTC); None when unparseable."""
-    if not value:
-        return None
-    try:
-        t = datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
-    return t if t.tzinfo else t.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -94,7 +80,7 @@ class User:
         """``revoked``, ``expired`` (at or past ``expires_at``) or ``active``."""
         if self.revoked_at:
             return "revoked"
-        expires = _parse_time(self.expires_at)
+        expires = parse_time(self.expires_at)
         if expires is not None and (now or _now()) >= expires:
             return "expired"
         return "active"
@@ -117,6 +103,13 @@ def _hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
+def _new_key() -> tuple[str, str]:
+    """A new key (``gx_`` + 256 random bits) and its hash: the key is shown once, the
+    hash is what the file keeps."""
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    return key, _hash(key)
+
+
 class UserStore:
     """Reads and writes ``users.json``; looks users up by key hash."""
 
@@ -126,7 +119,6 @@ class UserStore:
         self._cache: tuple[tuple[int, int, int], dict[str, dict], dict[str, _Entry]] | None
         self._cache = None
 
-    # ------------------------------------------------------------------ the file
     def _load(self) -> tuple[dict[str, dict], dict[str, _Entry]]:
         # parsed once per version of the file (every request authenticates; `users add`
         # or `revoke` in another process replaces the file, which changes its stat)
@@ -143,7 +135,7 @@ class UserStore:
         except json.JSONDecodeError as e:
             raise ConfigError(f"{self.path} is not valid JSON: {e}") from e
         fallback = datetime.fromtimestamp(st.st_mtime, UTC).replace(microsecond=0)
-        data = {h: self._normalise(h, u, fallback) for h, u in raw.items()}
+        data = {h: normalise(h, u, fallback, self.ttl_days, self.path) for h, u in raw.items()}
         index = {h: self._entry(u) for h, u in data.items()}
         self._cache = (stamp, data, index)
         return data, index
@@ -151,55 +143,22 @@ class UserStore:
     def _read(self) -> dict[str, dict]:
         return self._load()[0]
 
-    def _normalise(self, digest: str, u: dict, fallback: datetime) -> dict:
-        """An entry in the current format; an old one gets its key id and its expiry
-        (``created_at`` + the TTL; a missing ``created_at`` counts from the file's mtime)."""
-        missing = [k for k in ("name", "role", "branch") if not isinstance(u.get(k), str)]
-        if missing:
-            raise ConfigError(
-                f"{self.path}: the entry of key {digest[:KEY_ID_LEN]} lacks {missing}"
-            )
-        created = _parse_time(u.get("created_at")) or fallback
-        expires = u.get("expires_at") or (created + timedelta(days=self.ttl_days)).isoformat()
-        return {
-            "name": u["name"],
-            "role": u["role"],
-            "branch": u["branch"],
-            "lines": list(u.get("lines") or ()),
-            "created_at": u.get("created_at") or created.isoformat(),
-            "key_id": u.get("key_id") or digest[:KEY_ID_LEN],
-            "expires_at": expires,
-            "revoked_at": u.get("revoked_at"),
-            "last_rotated_at": u.get("last_rotated_at"),
-        }
-
     @staticmethod
     def _entry(u: dict) -> _Entry:
-        user = User(**{**{k: u[k] for k in _FIELDS}, "lines": tuple(u["lines"])})
-        expires = _parse_time(u["expires_at"])
+        user = User(**{**{k: u[k] for k in FIELDS}, "lines": tuple(u["lines"])})
+        expires = parse_time(u["expires_at"])
         return _Entry(user, expires.timestamp() if expires else 0.0, bool(u["revoked_at"]))
 
     def _write(self, data: dict[str, dict]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, ensure_ascii=False, indent=1, sort_keys=True)
-        os.replace(tmp, self.path)
+        write_private_json(self.path, data)
 
     @contextmanager
     def _locked(self) -> Iterator[dict[str, dict]]:
         """The file's entries, freshly read under an exclusive lock (``users.json.lock``)
         held until the block ends: two processes changing users never lose a change."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        lock = self.path.with_name(self.path.name + ".lock")
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        with exclusive_lock(self.path):
             self._cache = None  # never trust a stat stamp for a read-modify-write
             yield dict(self._read())
-        finally:
-            os.close(fd)  # releases the lock
 
     def _ttl(self, ttl_days: float | None) -> timedelta:
         days = self.ttl_days if ttl_days is None else ttl_days
@@ -211,7 +170,6 @@ class UserStore:
     def _find(data: dict[str, dict], name: str) -> str | None:
         return next((h for h, u in data.items() if u["name"] == name), None)
 
-    # ------------------------------------------------------------------ changes
     def add(
         self,
         name: str,
@@ -227,8 +185,7 @@ class UserStore:
         if not name.strip():
             raise ConfigError("A user needs a name")
         ttl = self._ttl(ttl_days)
-        key = KEY_PREFIX + secrets.token_urlsafe(32)
-        digest, now = _hash(key), _now()
+        (key, digest), now = _new_key(), _now()
         user = User(
             name=name, role=role, branch=branch, lines=tuple(lines),  # type: ignore[arg-type]
             created_at=now.isoformat(), key_id=digest[:KEY_ID_LEN],
@@ -264,8 +221,7 @@ class UserStore:
             When there is no such user.
         """
         ttl = self._ttl(ttl_days)
-        key = KEY_PREFIX + secrets.token_urlsafe(32)
-        digest, now = _hash(key), _now()
+        (key, digest), now = _new_key(), _now()
         with self._locked() as data:
             old = self._find(data, name)
             if old is None:
@@ -292,7 +248,6 @@ class UserStore:
         log.info("user %s removed", name)
         return True
 
-    # ------------------------------------------------------------------ reads
     def list(self) -> list[User]:
         """Every user with their key's id, dates and status (never the key or its hash)."""
         return sorted((e.user for e in self._load()[1].values()), key=lambda u: u.name)

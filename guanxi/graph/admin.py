@@ -9,9 +9,10 @@ from typing import Any
 from guanxi.config import Settings
 from guanxi.errors import GuanxiError
 from guanxi.graph.client import GraphClient
+from guanxi.graph.gateway import Gateway
 from guanxi.graph.schema import Schema, get_schema
 
-__all__ = ["server_status", "init_schema", "wipe"]
+__all__ = ["graph_version", "server_status", "init_schema", "wipe"]
 
 log = logging.getLogger(__name__)
 
@@ -94,3 +95,12 @@ def _drain(client: GraphClient, query: str, batch: int) -> int:
         total += n
         if n < batch:
             return total
+
+
+def graph_version(client: Gateway) -> tuple[Any, int, int]:
+    """The graph's version: the ``GuanxiMeta`` stamp that every load, wipe and batch scoring
+    run bumps, with the node and relationship counts (``admin.graph_version``). Every
+    in-process cache of what is derived from the graph is valid for one version
+    (docs/architecture.md, "Caches")."""
+    r = client.read("admin.graph_version")[0]
+    return (r["stamp"], r["nodes"], r["relationships"])

@@ -12,7 +12,6 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -20,80 +19,17 @@ import pandas as pd
 import neo4j
 from guanxi.config import Settings, get_settings
 from guanxi.errors import (
-    GraphUnavailable,
-    GuanxiError,
-    QueryError,
-    QueryTimeout,
     ReadOnlyViolation,
 )
 from guanxi.graph.breaker import CircuitBreaker
-from guanxi.graph.queries import QueryLibrary, get_library
+from guanxi.graph.library import QueryLibrary, get_library
+from guanxi.graph.translate import as_dict, translate_errors
 from guanxi.graph.values import to_plain
 from neo4j import GraphDatabase, Query, RoutingControl
-from neo4j import exceptions as nex
-from neo4j import graph as ngraph
 
-__all__ = ["GraphClient", "get_client", "ConsoleResult", "PlanGuard", "translate_errors"]
+__all__ = ["GraphClient", "ConsoleResult", "PlanGuard", "translate_errors"]
 
 log = logging.getLogger(__name__)
-
-
-@contextmanager
-def translate_errors(what: str) -> Iterator[None]:
-    """Turn driver exceptions raised inside the block into guanxi errors."""
-    try:
-        yield
-    except GuanxiError:
-        raise
-    except nex.AuthError as e:
-        raise GraphUnavailable(f"Neo4j refused the credentials ({what}): {e.message}") from e
-    except (nex.ServiceUnavailable, nex.SessionExpired, OSError) as e:
-        raise GraphUnavailable(f"Neo4j is not reachable ({what}): {e}") from e
-    except nex.DatabaseUnavailable as e:  # the server answers but is still starting
-        raise GraphUnavailable(f"Neo4j database unavailable ({what}): {e.message}") from e
-    except nex.ClientError as e:
-        code = e.code or ""
-        if "TransactionTimedOut" in code or "Terminated" in code:
-            raise QueryTimeout(f"Query {what} ran past its timeout: {e.message}") from e
-        if (
-            "ForbiddenOnReadOnlyDatabase" in code
-            or "WriteOnReadOnly" in code
-            or ("AccessMode" in code)
-        ):
-            raise ReadOnlyViolation(f"Query {what} tried to write: {e.message}") from e
-        raise QueryError(f"Query {what} failed: {e.message} [{code}]") from e
-    except nex.Neo4jError as e:
-        raise QueryError(f"Query {what} failed: {e.message} [{e.code}]") from e
-    except nex.DriverError as e:
-        raise GraphUnavailable(f"Neo4j driver error ({what}): {e}") from e
-    except (OverflowError, ValueError, TypeError) as e:
-        # raised while packing parameters, e.g. an integer outside 64 bits
-        raise QueryError(f"Query {what}: a parameter cannot be sent to Neo4j: {e}") from e
-
-
-_PLAIN = frozenset({str, int, float, bool, type(None)})
-
-
-def _plain(value: Any) -> bool:
-    """Whether ``value`` holds no node, relationship or path — the only values that
-    ``Record.data()`` converts (scalars, temporal and spatial values pass through it)."""
-    t = type(value)
-    if t in _PLAIN:
-        return True
-    if t is list:
-        return all(map(_plain, value))
-    if t is dict:
-        return all(map(_plain, value.values()))
-    return not isinstance(value, (ngraph.Entity, ngraph.Path))
-
-
-def _as_dict(record: neo4j.Record) -> dict[str, Any]:
-    """``record.data()``, 10x cheaper for the rows without graph values that the named
-    queries return (0.8 of a contact-path request's 11 ms went to ``data()``)."""
-    values = record.values()
-    if all(map(_plain, values)):
-        return dict(zip(record.keys(), values, strict=True))
-    return record.data()
 
 
 #: ``guard(query_type, plan)`` raises to refuse an ad-hoc query before it runs.
@@ -229,7 +165,8 @@ class GraphClient:
         write: bool = False,
         timeout: float | None = None,
     ) -> list[dict[str, Any]]:
-        """Run Cypher built by a schema-driven builder (see ``guanxi.graph.builders``)."""
+        """Run Cypher text built by a schema-driven builder function (labels and types from the
+        schema, values as parameters) under ``name`` for the query log."""
         routing = RoutingControl.WRITE if write else RoutingControl.READ
         return self._run(name, text, params or {}, routing, timeout)
 
@@ -250,7 +187,7 @@ class GraphClient:
                 database_=self.database,
                 routing_=routing,
             )
-        return [_as_dict(r) for r in records]
+        return [as_dict(r) for r in records]
 
     def write_batches(
         self,
@@ -300,10 +237,6 @@ class GraphClient:
                 routing_=RoutingControl.READ,
             )
         return summary.query_type or "r", summary.plan
-
-    def query_type(self, text: str, params: dict[str, Any] | None = None) -> str:
-        """The server's verdict on a query without running it: ``r``, ``rw``, ``w`` or ``s``."""
-        return self.explain(text, params)[0]
 
     def console(
         self,
@@ -362,9 +295,3 @@ class GraphClient:
             if write:
                 return session.execute_write(work)
             return session.execute_read(work)
-
-
-@lru_cache(maxsize=1)
-def get_client() -> GraphClient:
-    """A process-wide client built from :func:`guanxi.config.get_settings`."""
-    return GraphClient()

@@ -9,7 +9,6 @@ detached, waits until Bolt answers, and stops it cleanly. Every JVM we start car
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import secrets
@@ -22,34 +21,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from guanxi.config import PROJECT_ROOT, Settings, get_settings
+from guanxi.config import Settings, get_settings
 from guanxi.errors import ConfigError, GraphUnavailable, ServerError
+from guanxi.graph.server_setup import (
+    ADMIN_ENTRY_POINT,
+    APOC_CONF,
+    ENTRY_POINT,
+    JVM_FLAGS,
+    alive,
+    ensure_dist,
+    find_java,
+    log4j_config,
+    neo4j_conf,
+    send_signal,
+)
 
 __all__ = ["LocalServer", "ServerState"]
 
 log = logging.getLogger(__name__)
-
-ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
-ADMIN_ENTRY_POINT = "org.neo4j.server.startup.Neo4jAdminCommand"
-JVM_FLAGS = [
-    "-XX:+UseG1GC",
-    "-XX:-OmitStackTraceInFastThrow",
-    "-XX:+AlwaysPreTouch",
-    "-XX:+UnlockExperimentalVMOptions",
-    "-XX:+TrustFinalNonStaticFields",
-    "-XX:+DisableExplicitGC",
-    "-Djdk.nio.maxCachedBufferSize=1024",
-    "-Dio.netty.tryReflectionSetAccessible=true",
-    "-Djdk.tls.ephemeralDHKeySize=2048",
-    "-Dfile.encoding=UTF-8",
-    "--add-opens=java.base/java.nio=ALL-UNNAMED",
-    "--add-opens=java.base/java.io=ALL-UNNAMED",
-    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-    "--add-opens=java.base/java.lang=ALL-UNNAMED",
-    "--add-opens=java.base/java.util=ALL-UNNAMED",
-    "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-    "--enable-native-access=ALL-UNNAMED",
-]
 
 
 @dataclass(frozen=True)
@@ -81,105 +70,25 @@ class LocalServer:
         self.password_file = self.home / "password"
         self.dist = self.settings.neo4j_dist.expanduser().resolve()
 
-    # -- prerequisites -----------------------------------------------------------
+    # -- prerequisites (guanxi.graph.server_setup) ------------------------------------
     def java(self) -> str:
-        """The ``java`` executable (``GUANXI_JAVA_HOME``, ``JAVA_HOME`` or PATH), version ≥ 17."""
-        candidates = []
-        for home in (self.settings.java_home, os.environ.get("JAVA_HOME")):
-            if home:
-                candidates.append(Path(home) / "bin" / "java")
-        found = shutil.which("java")
-        if found:
-            candidates.append(Path(found))
-        for c in candidates:
-            if c.exists():
-                self._check_java(str(c))
-                return str(c)
-        raise ConfigError(
-            "Java not found: Neo4j 5.26 needs a JDK 17 or 21. Install one "
-            "(Debian: `apt-get install openjdk-17-jre-headless`) or set JAVA_HOME"
-        )
-
-    @staticmethod
-    def _check_java(java: str) -> None:
-        out = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
-        first = out.splitlines()[0] if out else ""
-        try:
-            ver = first.split('"')[1]
-            major = int(ver.split(".")[0] if not ver.startswith("1.") else ver.split(".")[1])
-        except (IndexError, ValueError):
-            log.warning("could not read the Java version from %r", first)
-            return
-        if major < 17:
-            raise ConfigError(f"{java} is Java {major}; Neo4j 5.26 needs Java 17 or 21")
-
-    def _jars(self, sub: str) -> list[Path]:
-        d = self.dist / sub
-        return sorted(d.glob("*.jar")) if d.is_dir() else []
+        """The ``java`` executable, version ≥ 17 (see :func:`find_java`)."""
+        return find_java(self.settings)
 
     def ensure_dist(self, progress: Callable[[str], None] | None = None) -> None:
         """Resolve the server jars with Maven unless ``neo4j/target/lib`` already has them."""
-        if self._jars("lib"):
-            return
-        pom = PROJECT_ROOT / "neo4j" / "pom.xml"
-        mvn = shutil.which("mvn")
-        if not mvn:
-            raise ConfigError(
-                f"Maven not found and {self.dist / 'lib'} is empty: install Maven "
-                "(Debian: `apt-get install maven`) and run `make setup`"
-            )
-        if not pom.exists():
-            raise ConfigError(f"{pom} is missing; cannot resolve Neo4j")
-        if progress:
-            progress("Resolving Neo4j from Maven Central (first run only)…")
-        proc = subprocess.run(
-            [mvn, "-B", "-q", "-f", str(pom), "package"], capture_output=True, text=True
-        )
-        if proc.returncode != 0 or not self._jars("lib"):
-            tail = (proc.stdout + proc.stderr)[-2000:]
-            raise ConfigError(f"Maven could not resolve Neo4j (exit {proc.returncode}):\n{tail}")
+        ensure_dist(self.dist, progress)
 
     # -- configuration -----------------------------------------------------------
     def write_conf(self) -> Path:
-        """Write ``conf/neo4j.conf`` for this home (always regenerated from settings)."""
-        s = self.settings
+        """Write ``conf/neo4j.conf`` (and ``apoc.conf``) for this home, always regenerated
+        from the settings."""
         for d in (self.conf_dir, self.data_dir, self.logs_dir, self.run_dir):
             d.mkdir(parents=True, exist_ok=True)
         (self.root / "import").mkdir(exist_ok=True)
-        conf = f"""# Written by guanxi from its settings; `guanxi db start` overwrites edits.
-server.default_listen_address=127.0.0.1
-server.default_advertised_address=127.0.0.1
-server.bolt.enabled=true
-server.bolt.listen_address=127.0.0.1:{s.bolt_port}
-server.http.enabled=true
-server.http.listen_address=127.0.0.1:{s.http_port}
-server.https.enabled=false
-server.directories.data={self.data_dir}
-server.directories.logs={self.logs_dir}
-server.directories.run={self.run_dir}
-server.directories.import={self.root / "import"}
-server.directories.plugins={self.dist / "plugins"}
-dbms.security.auth_enabled=true
-dbms.security.procedures.unrestricted=apoc.*,gds.*
-dbms.security.procedures.allowlist=apoc.*,gds.*
-# The database never fetches URLs or reads files for a query (docs/security.md): every
-# address is blocked for LOAD CSV and apoc.load.*, and file:/// URLs are refused.
-internal.dbms.cypher_ip_blocklist=0.0.0.0/0,::/0
-dbms.security.allow_csv_import_from_file_urls=false
-dbms.usage_report.enabled=false
-server.memory.heap.initial_size={s.heap}
-server.memory.heap.max_size={s.heap}
-server.memory.pagecache.size={s.pagecache}
-db.tx_log.rotation.retention_policy=2 files
-db.transaction.timeout=0
-"""
         path = self.conf_dir / "neo4j.conf"
-        path.write_text(conf, encoding="utf-8")
-        # APOC reads apoc.conf beside neo4j.conf: no file import or export (belt and braces
-        # with the console's procedure allow-list, docs/security.md)
-        (self.conf_dir / "apoc.conf").write_text(
-            "apoc.import.file.enabled=false\napoc.export.file.enabled=false\n", encoding="utf-8"
-        )
+        path.write_text(neo4j_conf(self.settings, self.root, self.dist), encoding="utf-8")
+        (self.conf_dir / "apoc.conf").write_text(APOC_CONF, encoding="utf-8")
         return path
 
     def _classpath(self) -> str:
@@ -309,19 +218,7 @@ db.transaction.timeout=0
     def _log4j(self) -> Path:
         """A minimal log4j2 config so the server logs to files under logs/."""
         path = self.conf_dir / "server-logs.xml"
-        path.write_text(
-            f"""<?xml version="1.0" encoding="UTF-8"?>
-<Configuration status="ERROR">
-  <Appenders>
-    <File name="neo4j" fileName="{self.logs_dir}/neo4j.log">
-      <PatternLayout pattern="%d{{yyyy-MM-dd HH:mm:ss.SSSZ}} %-5p %m%n"/>
-    </File>
-  </Appenders>
-  <Loggers><Root level="INFO"><AppenderRef ref="neo4j"/></Root></Loggers>
-</Configuration>
-""",
-            encoding="utf-8",
-        )
+        path.write_text(log4j_config(self.logs_dir), encoding="utf-8")
         return path
 
     def _wait_ready(self, pid: int, proc: subprocess.Popen | None = None) -> None:
@@ -338,7 +235,7 @@ db.transaction.timeout=0
                     f"Neo4j exited with code {proc.returncode} during start-up; "
                     f"last lines of {self.logs_dir / 'console.log'}:\n{self.log_tail()}"
                 )
-            if proc is None and not _alive(pid):
+            if proc is None and not alive(pid):
                 raise ServerError(f"Neo4j (pid {pid}) is gone; see {self.logs_dir}")
             if self.bolt_open():
                 try:
@@ -372,16 +269,16 @@ db.transaction.timeout=0
         Returns the PIDs that were stopped."""
         pids = self.our_jvms()
         for pid in pids:
-            _signal(pid, signal.SIGTERM)
+            send_signal(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and any(_alive(p) for p in pids):
+        while time.monotonic() < deadline and any(alive(p) for p in pids):
             time.sleep(0.2)
         for pid in pids:
-            if _alive(pid):
+            if alive(pid):
                 log.warning("Neo4j pid %d ignored SIGTERM for %.0fs; killing it", pid, timeout)
-                _signal(pid, signal.SIGKILL)
+                send_signal(pid, signal.SIGKILL)
         deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and any(_alive(p) for p in pids):
+        while time.monotonic() < deadline and any(alive(p) for p in pids):
             time.sleep(0.1)
         self.pid_file.unlink(missing_ok=True)
         return pids
@@ -393,23 +290,3 @@ db.transaction.timeout=0
             shutil.rmtree(self.data_dir)
         if self.logs_dir.exists():
             shutil.rmtree(self.logs_dir)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # a zombie child of ours counts as gone
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat.rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
-def _signal(pid: int, sig: int) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, sig)

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from guanxi.access.queries import run_console, run_saved
+from guanxi.access.console import run_console, run_saved
 from guanxi.access.scope import Scope
 from guanxi.access.users import User
 from guanxi.errors import GuanxiError

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from guanxi.errors import NotFound, QueryError
-from guanxi.graph.queries import QueryLibrary, get_library
+from guanxi.graph.library import QueryLibrary, get_library
 
 
 def test_library_splits_named_queries_with_docs_and_params(tmp_path: Path) -> None:
@@ -56,17 +56,17 @@ def test_rows_convert_like_record_data() -> None:
     from neo4j.time import Date
 
     import neo4j
-    from guanxi.graph import client as gc
+    from guanxi.graph import translate as gc
 
     plain = neo4j.Record(
         zip(["a", "b", "c"], [1, [0.5, "x", None], {"k": [True, {"z": 2}]}], strict=True)
     )
-    assert gc._as_dict(plain) == plain.data()
+    assert gc.as_dict(plain) == plain.data()
     dated = neo4j.Record(zip(["a", "b"], [1, [{"d": Date(2024, 1, 2)}]], strict=True))
     assert gc._plain(dated.values()[1])
-    assert gc._as_dict(dated) == dated.data()
+    assert gc.as_dict(dated) == dated.data()
     node = Node(Graph(), "4:x:7", 7, {"Company"}, {"id": "C1"})
     with_node = neo4j.Record(zip(["n", "l"], [node, [{"m": node}]], strict=True))
     assert not gc._plain(with_node.values()[0]) and not gc._plain(with_node.values()[1])
     expected = {"n": {"id": "C1"}, "l": [{"m": {"id": "C1"}}]}
-    assert gc._as_dict(with_node) == with_node.data() == expected
+    assert gc.as_dict(with_node) == with_node.data() == expected

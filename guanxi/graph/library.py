@@ -1,4 +1,4 @@
-"""The ``.cypher`` query library.
+"""The `.cypher` query library (`QueryLibrary`): named queries loaded from `guanxi/graph/queries/`.
 
 Cypher lives in files under ``guanxi/graph/queries/<area>/``. A file holds one or more
 queries, each introduced by a ``// name: <area>.<name>``-style header (the name is
