@@ -62,6 +62,8 @@ class NodeSpec(_Frozen):
     doc: str = ""
     properties: dict[str, PropSpec]
     indexes: tuple[str, ...] = ()
+    #: TEXT indexes, for ``CONTAINS`` / ``ENDS WITH`` (name search by fragment)
+    text: tuple[str, ...] = ()
     fulltext: tuple[str, ...] = ()
 
 
@@ -193,6 +195,15 @@ class Schema(_Frozen):
                     (
                         iname,
                         f"CREATE INDEX {quote(iname)} IF NOT EXISTS "
+                        f"FOR (n:{lq}) ON (n.{quote(prop)})",
+                    )
+                )
+            for prop in spec.text:
+                tname = f"{label.lower()}_{prop}_text"
+                out.append(
+                    (
+                        tname,
+                        f"CREATE TEXT INDEX {quote(tname)} IF NOT EXISTS "
                         f"FOR (n:{lq}) ON (n.{quote(prop)})",
                     )
                 )

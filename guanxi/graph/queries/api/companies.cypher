@@ -1,11 +1,16 @@
 // name: api.company_search
-// Companies whose name contains $q, or whose id equals it (text index on name).
+// Companies whose id equals $q (the key constraint's index) or whose name contains it (the
+// TEXT index company_name_text), the exact id first, then shorter names.
 // Params: $q, $limit. Returns: id, name, industry, region, listed.
-MATCH (c:Company)
-WHERE c.id = $q OR c.name CONTAINS $q
+CALL () {
+  MATCH (c:Company {id: $q}) RETURN c, 0 AS rank
+  UNION
+  MATCH (c:Company) WHERE c.name CONTAINS $q RETURN c, 1 AS rank
+}
+WITH c, min(rank) AS rank
 RETURN c.id AS id, c.name AS name, c.industry AS industry, c.region AS region,
        coalesce(c.listed, false) AS listed
-ORDER BY CASE WHEN c.id = $q THEN 0 ELSE 1 END, size(c.name), c.name
+ORDER BY rank, size(c.name), c.name
 LIMIT $limit
 
 // name: api.company_detail
