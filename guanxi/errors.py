@@ -16,6 +16,7 @@ __all__ = [
     "ConfigError",
     "GraphUnavailable",
     "ServerError",
+    "PartnerUnavailable",
     "QueryError",
     "QueryTimeout",
     "ReadOnlyViolation",
@@ -55,6 +56,13 @@ class GraphUnavailable(GuanxiError):
 class ServerError(GuanxiError):
     """The local Neo4j server could not be started or stopped."""
 
+    exit_code = 3
+
+
+class PartnerUnavailable(GuanxiError):
+    """A partner's PSI server could not be reached, or failed."""
+
+    http_status = 502
     exit_code = 3
 
 

@@ -37,6 +37,7 @@ LEVELS: dict[str, int] = {
     "gnn": 4,
     "pipeline": 5,
     "viz": 5,
+    "psi": 5,
     "api": 6,
     "commands": 7,
     "cli": 8,

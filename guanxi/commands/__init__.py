@@ -17,6 +17,7 @@ MODULES = (
     "guanxi.commands.users",
     "guanxi.commands.audit",
     "guanxi.commands.serve",
+    "guanxi.commands.psi",
 )
 
 __all__ = ["MODULES"]
