@@ -43,6 +43,7 @@ from typing import Any
 
 import yaml
 
+from guanxi.access.visibility import internal_names
 from guanxi.errors import AccessDenied, ReadOnlyViolation
 from guanxi.graph.schema import get_schema
 
@@ -245,7 +246,7 @@ def _check_properties(details: str, policy: ConsolePolicy) -> None:
         keys |= {k.strip() for k in group.split(",") if k.strip()}
     for a, b in _MAP_PROJECTION_KEY.findall(details):
         keys.add(a or b)
-    names = get_schema().internal_names()
+    names = internal_names()
     for key in sorted(keys):
         if key in CONTACT_PROPS and not policy.contact_details:
             raise _refuse(f"property {key}", "contact details are not shown to this role")
@@ -262,7 +263,7 @@ def _check_fenced_patterns(details: str, traverses: bool) -> None:
     if "$all(" in details or "$any(" in details:
         raise _refuse("a dynamic label or relationship type", "name labels and types")
     public = _public_tokens()
-    names = get_schema().internal_names()
+    names = internal_names()
     if re.search(r":\s*[!%]|[|&]\s*[!%]", details):
         raise _refuse("a negated or wildcard label or type (! or %)", "name public types")
     for group in [*_LABEL.findall(details), *_BRACKET_LABEL.findall(details)]:

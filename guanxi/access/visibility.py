@@ -14,6 +14,7 @@ Public labels and relationship types are always visible. For internal ones:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from guanxi.access.scope import Scope
@@ -26,6 +27,7 @@ __all__ = [
     "is_internal_type",
     "in_scope",
     "profile_for",
+    "internal_names",
     "SHOWN_DERIVED",
 ]
 
@@ -45,12 +47,20 @@ def is_internal_type(rel_type: str) -> bool:
     return spec is not None and spec.scope == "internal"
 
 
+@lru_cache(maxsize=1)
+def internal_names() -> dict[str, str]:
+    """The schema's bank-internal labels, types and property keys
+    (:meth:`~guanxi.graph.schema.Schema.internal_names`), computed once: the console fence
+    and company profiles ask on every request."""
+    return get_schema().internal_names()
+
+
 def profile_for(scope: Scope | None, props: Mapping[str, Any]) -> dict[str, Any]:
     """A node's properties as ``scope`` may see them: internal ones (``schema.yaml``
     ``scope: internal``, derived scores but :data:`SHOWN_DERIVED`) only for the whole bank."""
     if scope is None or scope.everything:
         return dict(props)
-    internal = get_schema().internal_names()
+    internal = internal_names()
     return {
         k: v
         for k, v in props.items()

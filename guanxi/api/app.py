@@ -23,7 +23,6 @@ from guanxi.api.routers import ROUTERS
 from guanxi.config import Settings, get_settings
 from guanxi.errors import GraphUnavailable, GuanxiError, QueryTimeout
 from guanxi.graph.client import GraphClient
-from guanxi.graph.version import VersionWatch
 from guanxi.scoring.path_index_cache import get_index
 from guanxi.viz.pages import render_error
 
@@ -118,7 +117,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.users = UserStore(settings)
     app.state.limits = ApiLimits.from_settings(settings)
     app.state.scope_cache = {}
-    app.state.graph_version = VersionWatch(settings.path_index_check_s)
     app.state.audit = AuditLog(settings)
 
     # the last added is the outermost: the audit runs inside RequestIdMiddleware

@@ -14,7 +14,7 @@ from guanxi.access.users import User, UserStore
 from guanxi.api.limits import ApiLimits
 from guanxi.errors import AccessDenied, AuthenticationFailed
 from guanxi.graph.client import GraphClient
-from guanxi.graph.version import VersionWatch
+from guanxi.graph.version import watch_for
 
 __all__ = [
     "ClientDep",
@@ -84,7 +84,7 @@ CurrentUser = Annotated[User, Depends(get_current_user)]
 async def get_scope(request: Request, user: CurrentUser, client: ClientDep) -> Scope:
     """The caller's branch subtree, cached per user for one graph version (the branch tree
     lives in the graph: docs/architecture.md, "Caches"); reads go to a worker thread."""
-    watch: VersionWatch = request.app.state.graph_version
+    watch = watch_for(client)  # the one the contact-path index reads too
     version = watch.peek(client) or await run_in_threadpool(watch.current, client)
     cache: dict[str, tuple[tuple, Scope]] = request.app.state.scope_cache
     hit = cache.get(user.name)

@@ -6,6 +6,7 @@ with ``--json``) and becomes the exit code of its class."""
 from __future__ import annotations
 
 import functools
+import getpass
 import inspect
 import json
 import logging
@@ -16,7 +17,7 @@ import typer
 from rich.cells import cell_len
 from rich.console import Console
 
-from guanxi.config import Settings
+from guanxi.config import Settings, get_settings
 from guanxi.errors import GuanxiError
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ __all__ = [
     "reports_errors",
     "fail",
     "connect",
+    "audit_cli",
 ]
 
 log = logging.getLogger(__name__)
@@ -133,3 +135,33 @@ def connect(settings: Settings | None = None) -> GraphClient:
     from guanxi.graph.client import GraphClient
 
     return GraphClient(settings)
+
+
+def audit_cli(
+    command: str,
+    user: str | None,
+    query: str | None,
+    params: dict[str, Any] | None,
+    res: Any,
+    status: int,
+) -> None:
+    """One ``cli`` record in the audit trail for a command that reads bank data: the API
+    user it ran as (or the operator's login), the query or what was read, the rows
+    (``res["rows"]``, when given), and 200 or the refusal's HTTP status. A failure to
+    write is logged; the command's answer is printed anyway."""
+    from guanxi.access.audit import AuditLog  # light, but only these commands need it
+
+    rows = res.get("rows") if isinstance(res, dict) else None
+    try:
+        AuditLog(get_settings()).append(
+            "cli",
+            user=user or f"operator:{getpass.getuser()}",
+            role=None if user else "operator",
+            method=command,
+            query=query,
+            params=params,
+            rows=len(rows) if isinstance(rows, list) else None,
+            status=status,
+        )
+    except Exception as e:  # noqa: BLE001 - the answer is printed; the failure is logged
+        log.error("audit record of `guanxi %s` not written: %s", command, e)

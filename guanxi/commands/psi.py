@@ -13,7 +13,15 @@ from typing import Annotated, Any
 
 import typer
 
-from guanxi.commands.output import JsonOpt, command, connect, err, out, print_result
+from guanxi.commands.output import (
+    JsonOpt,
+    audit_cli,
+    command,
+    connect,
+    err,
+    out,
+    print_result,
+)
 
 __all__ = ["register", "psi_app"]
 
@@ -94,6 +102,15 @@ def match(
 
         with connect() as c:
             data["tagging"] = tag_matches(c, result, tag, partner).to_dict()
+    # the candidates left the bank (blinded): who, against which server, how many matched
+    audit_cli(
+        "psi match",
+        None,
+        f"psi.match {server}",
+        {"candidates": candidates, "count": len(cands), "cardinality": cardinality, "tag": tag},
+        None,
+        200,
+    )
     print_result(data, as_json, _show)
 
 

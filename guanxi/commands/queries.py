@@ -8,7 +8,6 @@ leaves a ``cli`` record in the audit trail (status 200, or the refusal's HTTP st
 
 from __future__ import annotations
 
-import getpass
 import json
 import logging
 from typing import TYPE_CHECKING, Annotated, Any
@@ -16,9 +15,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from guanxi.access.audit import AuditLog
 from guanxi.access.users import User, UserStore
-from guanxi.commands.output import JsonOpt, add_commands, connect, err, out, print_json
+from guanxi.commands.output import (
+    JsonOpt,
+    add_commands,
+    audit_cli,
+    connect,
+    err,
+    out,
+    print_json,
+)
 from guanxi.config import get_settings
 from guanxi.errors import GuanxiError, NotFound, ReadOnlyViolation
 
@@ -64,27 +70,10 @@ def _scope(client: GraphClient, name: str | None) -> Scope:
     if name is None:
         op = User(name="operator", role="admin", branch="")
         return Scope(user=op, branches=frozenset(), lines=frozenset(), root=True)
-    users = {u.name: u for u in UserStore(get_settings()).list()}
-    if name not in users:
+    user = UserStore(get_settings()).get(name)
+    if user is None:
         raise NotFound(f"No API user named {name!r} (see `guanxi users list`)")
-    return resolve_scope(client, users[name])
-
-
-def _audit(command: str, user: str | None, query: str, params: dict, res: Any, status: int) -> None:
-    """One ``cli`` audit record for a console run (the operator's or an API user's)."""
-    try:
-        AuditLog(get_settings()).append(
-            "cli",
-            user=user or f"operator:{getpass.getuser()}",
-            role=None if user else "operator",
-            method=command,
-            query=query,
-            params=params,
-            rows=len(res["rows"]) if res is not None else None,
-            status=status,
-        )
-    except Exception as e:  # noqa: BLE001 - the answer is printed; the failure is logged
-        log.error("audit record of `guanxi %s` not written: %s", command, e)
+    return resolve_scope(client, user)
 
 
 def _show(res: dict[str, Any], as_json: bool) -> None:
@@ -122,13 +111,13 @@ def cypher(
             else:
                 res = c.console(query, params, allow_write=write, timeout=timeout, row_cap=limit)
     except ReadOnlyViolation as e:
-        _audit("cypher", user, query, params, None, e.http_status)
+        audit_cli("cypher", user, query, params, None, e.http_status)
         hint = "" if user else " (use --write to allow writes)"
         raise ReadOnlyViolation(f"{e}{hint}") from e
     except GuanxiError as e:
-        _audit("cypher", user, query, params, None, e.http_status)
+        audit_cli("cypher", user, query, params, None, e.http_status)
         raise
-    _audit("cypher", user, query, params, res, 200)
+    audit_cli("cypher", user, query, params, res, 200)
     _show(res, as_json)
 
 
@@ -150,9 +139,9 @@ def query(
         with connect() as c:
             res = run_saved(c, _scope(c, user), name, params)
     except GuanxiError as e:
-        _audit("query", user, SAVED_PREFIX + name, parse_params(param), None, e.http_status)
+        audit_cli("query", user, SAVED_PREFIX + name, parse_params(param), None, e.http_status)
         raise
-    _audit("query", user, SAVED_PREFIX + name, params, res, 200)
+    audit_cli("query", user, SAVED_PREFIX + name, params, res, 200)
     _show(res, as_json)
 
 

@@ -19,7 +19,15 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["Schema", "NodeSpec", "RelSpec", "PropSpec", "get_schema", "quote", "SCHEMA_PATH"]
+__all__ = [
+    "Schema",
+    "NodeSpec",
+    "RelSpec",
+    "PropSpec",
+    "get_schema",
+    "quote",
+    "SCHEMA_PATH",
+]
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ import time
 
 import pandas as pd
 
-from guanxi.graph.admin import graph_version
 from guanxi.graph.gateway import Gateway
+from guanxi.graph.version import forget_watches, watch_for
 from guanxi.scoring.path_index import PathIndex
 from guanxi.scoring.projection import party_frames
 
@@ -25,8 +25,6 @@ log = logging.getLogger(__name__)
 
 _LOCK = threading.Lock()
 _INDEX: dict[str, PathIndex] = {}
-_CHECKED: dict[str, tuple[float, int | None]] = {}  # key -> (monotonic time, writes) of a check
-_CHECKING: set[str] = set()  # keys whose version a caller is reading now
 
 
 def _build(client: Gateway, version: tuple) -> PathIndex:
@@ -56,38 +54,16 @@ def _key(client: Gateway) -> str:
 def get_index(client: Gateway) -> PathIndex:
     """The index for ``client``'s database: built on first use and rebuilt, under a lock
     (concurrent callers wait for the one build), whenever the graph version has changed.
-
-    The version is read at most every ``path_index_check_s`` seconds (a query per request
-    was a tenth of a contact-path request's cost), and again at once after any write by
-    this process (``GraphClient.writes``): another process's load or scoring run is seen
-    within that many seconds, this process's own at once. When the interval is up, one
-    caller reads the version while the others go on with the index they have (a server's
-    threads all found it due together, ~10 extra queries a second at 150 requests/s).
-    """
+    The version comes from the database's :func:`~guanxi.graph.version.watch_for` (read at
+    most every ``path_index_check_s`` seconds, at once after this process's own writes,
+    by one caller at a time while the others go on)."""
+    version = watch_for(client).current(client)
     key = _key(client)
-    writes = getattr(type(client), "writes", None)
-    now = time.monotonic()
     with _LOCK:
-        ix, seen = _INDEX.get(key), _CHECKED.get(key)
-        fresh = seen is not None and writes is not None and seen[1] == writes
-        if (
-            ix is not None
-            and fresh
-            and (now - seen[0] < client.settings.path_index_check_s or key in _CHECKING)
-        ):
-            return ix
-        _CHECKING.add(key)
-    try:
-        version = graph_version(client)
-        with _LOCK:
-            ix = _INDEX.get(key)
-            if ix is None or ix.version != version:
-                ix = _INDEX[key] = _build(client, version)
-            _CHECKED[key] = (now, writes)
-            return ix
-    finally:
-        with _LOCK:
-            _CHECKING.discard(key)
+        ix = _INDEX.get(key)
+        if ix is None or ix.version != version:
+            ix = _INDEX[key] = _build(client, version)
+        return ix
 
 
 def cached(client: Gateway) -> PathIndex | None:
@@ -100,5 +76,4 @@ def clear_index() -> None:
     """Forget every cached index (tests, after a wipe in the same process)."""
     with _LOCK:
         _INDEX.clear()
-        _CHECKED.clear()
-        _CHECKING.clear()
+    forget_watches()

@@ -230,12 +230,20 @@ def test_cli_match_with_a_candidates_file(
     path.write_text(
         "id,uscc\n" + "\n".join(f"B{i},{c}" for i, c in enumerate(bank)) + "\n", encoding="utf-8"
     )
+    audit_dir = tmp_path / "audit"
+    env = {**os.environ, "GUANXI_AUDIT_DIR": str(audit_dir)}
     done = subprocess.run(
         [str(GUANXI), "psi", "match", "--server", url, "--candidates", str(path), "--json"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True, text=True, timeout=120, env=env,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     res = json.loads(done.stdout)
     shared = set(register)
     assert res["size"] == SHARED
     assert set(res["matched_ids"]) == {f"B{i}" for i, c in enumerate(bank) if c in shared}
+    # the candidates left the bank (blinded): the run is in the audit trail, no code in it
+    log = (audit_dir / "audit.jsonl").read_text(encoding="utf-8")
+    (record,) = [json.loads(line) for line in log.splitlines()]
+    assert record["kind"] == "cli" and record["method"] == "psi match"
+    assert record["params"]["count"] == len(bank) and record["status"] == 200
+    assert not any(c in log for c in bank)
