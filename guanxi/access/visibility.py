@@ -108,6 +108,8 @@ def rel_visible(
         return line_ok and _in_scope(scope, e_br, False)
     if rel_type in ("WORKS_AT", "PART_OF"):
         return _in_scope(scope, e_br, False) or _in_scope(scope, s_br, False)
+    if rel_type == "MATCHED_IN":  # seen by the organisation that ran the match
+        return _in_scope(scope, e_br, False)
     if rel_type == "KNOWS" and "Person" in s_labels:
         return props.get("ingested_by") in scope.branches
     if rel_type in ("MANAGES", "KNOWS"):

@@ -62,6 +62,12 @@ class CompanyDetail(BaseModel):
     products: list[dict[str, Any]] = Field(description="only when a customer in scope")
     counterparties: list[dict[str, Any]] = Field(description="only when a customer in scope")
     managed_by: list[dict[str, Any]] = Field(description="only RMs in scope")
+    partner_lists: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="partner-list matches (PSI) behind the company's partner tags, with their "
+        "provenance (partner, tag, protocol, false-positive rate, when, which organisation); "
+        "only matches run by an organisation in the caller's scope",
+    )
     in_scope: bool
 
 

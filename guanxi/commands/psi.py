@@ -78,6 +78,9 @@ def match(
         str | None, typer.Option(help="Tag matched companies (needs --partner).")
     ] = None,
     partner: Annotated[str | None, typer.Option(help="The partner's name, for provenance.")] = None,
+    org: Annotated[
+        str, typer.Option(help="Branch id of the organisation running the match (who may see it).")
+    ] = "HO",
     as_json: JsonOpt = False,
 ) -> None:
     """The bank's side: match companies against a partner's list; with --tag, tag the
@@ -101,13 +104,19 @@ def match(
         from guanxi.psi.tag import tag_matches
 
         with connect() as c:
-            data["tagging"] = tag_matches(c, result, tag, partner).to_dict()
+            data["tagging"] = tag_matches(c, result, tag, partner, ingested_by=org).to_dict()
     # the candidates left the bank (blinded): who, against which server, how many matched
     audit_cli(
         "psi match",
         None,
         f"psi.match {server}",
-        {"candidates": candidates, "count": len(cands), "cardinality": cardinality, "tag": tag},
+        {
+            "candidates": candidates,
+            "count": len(cands),
+            "cardinality": cardinality,
+            "tag": tag,
+            "org": org,
+        },
         None,
         200,
     )

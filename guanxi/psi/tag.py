@@ -58,14 +58,20 @@ def tag_matches(
     partner: str,
     *,
     at: datetime | None = None,
+    ingested_by: str = "HO",
 ) -> TagReport:
     """Tag the companies of ``result`` with ``tag`` and record the partner list.
+
+    ``ingested_by`` is the Branch id of the bank organisation that ran the match: the list
+    and its links are internal and visible within that branch's subtree (and to head
+    office), like any ingested fact (docs/privacy.md).
 
     Raises
     ------
     InvalidData
-        The tag is not snake_case, the partner is empty, or the match was cardinality
-        only (there are no companies to tag).
+        The tag is not snake_case, the partner is empty, the match was cardinality only
+        (there are no companies to tag), or ``ingested_by`` names no Branch of a graph that
+        has branches.
     """
     if not _TAG.fullmatch(tag):
         raise InvalidData(f"Tag {tag!r} must be snake_case (a-z, 0-9, _), at most 64 chars")
@@ -73,6 +79,10 @@ def tag_matches(
         raise InvalidData("A partner name is needed to record where the tag came from")
     if not result.reveal:
         raise InvalidData("A cardinality-only match names no companies; nothing to tag")
+    org = ingested_by.strip()
+    [known] = client.read("psi.branch_known", org=org)
+    if not org or (known["any_branch"] and not known["known"]):
+        raise InvalidData(f"--org {ingested_by!r} is not a Branch id of the graph")
     when = at or datetime.now(UTC)
     lid = list_id(partner, tag)
     client.write(
@@ -84,6 +94,7 @@ def tag_matches(
         fpr=result.fpr,
         matched_at=when,
         size=len(result.matched_ids),
+        ingested_by=org,
     )
     removed = client.write("psi.untag_stale", list_id=lid, tag=tag, ids=list(result.matched_ids))[
         0
@@ -94,6 +105,8 @@ def tag_matches(
         list_id=lid,
         tag=tag,
         at=when,
+        protocol=result.protocol,
+        fpr=result.fpr,
     )
     # ids from a candidates file may name companies the graph does not hold
     tagged = len(client.read("psi.partner_list", id=lid)[0]["company_ids"])

@@ -194,6 +194,7 @@ def test_tagging_writes_tag_and_provenance_idempotently(db: GraphClient, tmp_pat
         assert tags["C-NAME-2"] == tags["91110105MA00000012"] == []
         [pl] = db.read("psi.partner_list", id="科技局/high_tech_register")
         assert pl["partner"] == "科技局" and pl["size"] == 3 and pl["fpr"] == 1e-9
+        assert pl["ingested_by"] == "HO"  # who ran it: head office unless --org says
         assert "openmined-psi" in pl["protocol"] and pl["matched_at"] is not None
         assert pl["company_ids"] == ["91350100M000100Y43", "91440305MA00000020", "C-NAME-1"]
         n = db.run_text("t", "MATCH ()-[m:MATCHED_IN]->(:PartnerList) RETURN count(m) AS n")

@@ -21,7 +21,7 @@ router = APIRouter(
 
 
 @router.get(
-    "/network/{node_id}",
+    "/network/{node_id:path}",
     response_model=EgoNetworkPublic,
     summary="Ego network of a node as graph JSON",
     responses={400: {"model": ErrorPublic}},

@@ -44,7 +44,7 @@ async def session(request: Request, key: Annotated[str, Form()]) -> RedirectResp
     return resp
 
 
-@router.get("/ui/network/{node_id}", response_class=HTMLResponse)
+@router.get("/ui/network/{node_id:path}", response_class=HTMLResponse)
 def network_page(
     node_id: str,
     client: ClientDep,

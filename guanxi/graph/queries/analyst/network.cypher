@@ -88,3 +88,19 @@ RETURN b.id AS branch, c.id AS company, c.name AS name, r.business_line AS busin
        toString(r.since) AS since, COUNT { (c)-[:HOLDS_PRODUCT]->(:Product) } AS products
 ORDER BY branch, name
 LIMIT 1000
+
+// name: analyst.partner_matches
+// Companies matched against partner lists by private set intersection (guanxi psi match
+// --tag), as a target list for a campaign or a prospect review: only the matches run by an
+// organisation in the caller's scope, with each match's provenance.
+// reads: internal
+// Params: $tag (optional: one tag), $scope_all, $branches, $lines (the caller's scope;
+// guanxi sets them). Returns: company, name, tag, partner, matched_at, fpr, org, customer.
+MATCH (c:Company)-[m:MATCHED_IN]->(l:PartnerList)
+WHERE ($scope_all OR l.ingested_by IN $branches) AND ($tag IS NULL OR l.tag = $tag)
+RETURN c.id AS company, c.name AS name, l.tag AS tag, l.partner AS partner,
+       toString(m.at) AS matched_at, m.fpr AS fpr, l.ingested_by AS org,
+       EXISTS { MATCH (c)-[r:CUSTOMER_OF]->(b:Branch)
+                WHERE $scope_all OR (b.id IN $branches AND (size($lines) = 0 OR r.business_line IN $lines)) } AS customer
+ORDER BY tag, name
+LIMIT 5000

@@ -17,7 +17,8 @@ LIMIT $limit
 // A company's profile with its public neighbourhood and, within the caller's scope,
 // its bank relationships. Params: $id, $scope_all, $branches, $lines.
 // Returns: profile (map), shareholders, executives, investments, customer_of, products,
-// counterparties, managed_by (lists of maps), in_scope (bool).
+// counterparties, managed_by, partner_lists (the PSI matches behind its partner tags, run by
+// an organisation in scope) (lists of maps), in_scope (bool).
 MATCH (c:Company {id: $id})
 WITH c, COLLECT {
   MATCH (c)-[r:CUSTOMER_OF]->(b:Branch)
@@ -62,6 +63,13 @@ RETURN
     WHERE $scope_all OR b.id IN $branches
     RETURN {id: rm.id, name: rm.name, branch_id: b.id}
   } ELSE [] END AS managed_by,
+  COLLECT {
+    MATCH (c)-[m:MATCHED_IN]->(l:PartnerList)
+    WHERE $scope_all OR l.ingested_by IN $branches
+    RETURN {list_id: l.id, partner: l.partner, tag: l.tag, protocol: m.protocol, fpr: m.fpr,
+            matched_at: toString(m.at), org: l.ingested_by}
+    ORDER BY l.id
+  } AS partner_lists,
   in_scope
 
 // name: api.ego_expand
@@ -73,7 +81,8 @@ RETURN
 // is judged by its ingested_by), not at all without $with_branches (a bank-wide scope).
 // Params: $keys (list of node keys: id, or code for products), $types (list; empty = all),
 // $limit, $hidden (property names left out), $with_branches. Returns: a_key, a_labels,
-// a_name, a_branches ({branch, line} a works at or is a customer of; [] when not read),
+// a_name, a_branches ({branch, line} a works at or is a customer of, a branch itself, the
+// organisation that ran a partner-list match; [] when not read),
 // type (null without relationships),
 // a_is_start, props ([key, value] pairs), b_key, b_labels, b_name, b_branches.
 UNWIND $keys AS key
@@ -83,12 +92,14 @@ CALL (key) {
   UNION MATCH (a:RelationshipManager {id: key}) RETURN a
   UNION MATCH (a:Branch {id: key}) RETURN a
   UNION MATCH (a:Product {code: key}) RETURN a
+  UNION MATCH (a:PartnerList {id: key}) RETURN a
 }
 WITH a, key AS a_key, labels(a) AS a_labels, a.name AS a_name,
      CASE WHEN NOT $with_branches OR a:Person THEN [] ELSE
        COLLECT { MATCH (a)-[w:WORKS_AT|CUSTOMER_OF]->(x:Branch)
                  RETURN {branch: x.id, line: w.business_line} } +
-       CASE WHEN a:Branch THEN [{branch: a.id, line: null}] ELSE [] END
+       CASE WHEN a:Branch THEN [{branch: a.id, line: null}]
+            WHEN a:PartnerList THEN [{branch: a.ingested_by, line: null}] ELSE [] END
      END AS a_branches
 OPTIONAL MATCH (a)-[r]-(b)
 WHERE (size($types) = 0 OR type(r) IN $types)
@@ -100,5 +111,6 @@ RETURN a_key, a_labels, a_name, a_branches, type(r) AS type, startNode(r) = a AS
        CASE WHEN b IS NULL OR NOT $with_branches OR b:Person THEN [] ELSE
          COLLECT { MATCH (b)-[w:WORKS_AT|CUSTOMER_OF]->(x:Branch)
                    RETURN {branch: x.id, line: w.business_line} } +
-         CASE WHEN b:Branch THEN [{branch: b.id, line: null}] ELSE [] END
+         CASE WHEN b:Branch THEN [{branch: b.id, line: null}]
+              WHEN b:PartnerList THEN [{branch: b.ingested_by, line: null}] ELSE [] END
        END AS b_branches
