@@ -24,6 +24,7 @@ from guanxi.graph.gateway import Gateway
 from guanxi.loaders.collect import collect_frames
 from guanxi.loaders.families import FAMILIES, ORDER
 from guanxi.loaders.mapping import Mapping, load_mapping
+from guanxi.loaders.merge import merge_node_rows
 from guanxi.loaders.readers import ROW, frame_to_strings
 from guanxi.loaders.references import check_references, check_share_totals
 from guanxi.loaders.validation import BAD, FILE, validate_family
@@ -105,8 +106,12 @@ def prepare(
     for name in ORDER:
         if name in frames:
             df = pd.concat(frames[name], ignore_index=True)
+            df, conflicts, bad_keys = merge_node_rows(FAMILIES[name], df)
             typed[name], errs = validate_family(FAMILIES[name], df)
-            problems += errs
+            if bad_keys:
+                key = FAMILIES[name].key[0]
+                typed[name].loc[typed[name][key].isin(bad_keys), BAD] = True
+            problems += conflicts + errs
     ref_errors, stub_ids = check_references(typed, client, stubs)
     problems += ref_errors
     if "shareholdings" in typed:
