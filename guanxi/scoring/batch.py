@@ -34,13 +34,13 @@ def new_run_id() -> str:
 
 def _holdings(g: LocalGraph) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows = [
-        (u, v, float(p.get("pct") or 0.0))
+        (u, v, float(p.get("pct") or 0.0), p.get("kind") or "direct")
         for u, nbrs in g.adj.items()
         for v, lst in nbrs.items()
         for t, p, out in lst
         if t == "HOLDS_SHARES" and out
     ]
-    hold = pd.DataFrame(rows, columns=["holder_id", "company_id", "pct"])
+    hold = pd.DataFrame(rows, columns=["holder_id", "company_id", "pct", "kind"])
     parties = pd.DataFrame(
         [(n.id, n.name, n.label, n.nominee) for n in g.nodes.values()],
         columns=["id", "name", "label", "nominee"],
