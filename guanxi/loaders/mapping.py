@@ -24,6 +24,7 @@ import yaml
 
 from guanxi.errors import ConfigError
 from guanxi.loaders.families import FAMILIES
+from guanxi.loaders.names import account_owner
 from guanxi.loaders.readers import ROW
 
 __all__ = ["Mapping", "Table", "load_mapping", "apply_table", "MAPPINGS_DIR"]
@@ -36,7 +37,7 @@ MAPPINGS_DIR = Path(__file__).parent / "mappings"
 _SPEC_KEYS = {
     "from", "join", "const", "hash", "prefix", "length", "cases", "when", "null_values",
     "regex", "replace", "pct", "pad", "split", "map", "unmapped", "date_format", "classify",
-    "default", "upper", "lower",
+    "default", "upper", "lower", "account_owner",
 }  # fmt: skip
 _CONFLICT_POLICIES = ("warn", "error")
 
@@ -128,6 +129,8 @@ def _one(value: Any, spec: dict[str, Any]) -> Any:
     v = str(value).strip()
     if v in (spec.get("null_values") or ()) or v == "":
         return None
+    if spec.get("account_owner"):  # "X-集团本级-自有资金" is X's own account: X
+        v = account_owner(v) or v
     if "regex" in spec:
         m = re.search(spec["regex"], v)
         if not m:
