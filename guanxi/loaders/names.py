@@ -21,7 +21,10 @@ import logging
 import re
 import unicodedata
 
-__all__ = ["OWN_ACCOUNT_SEGMENTS", "account_owner", "normal_name", "core_name", "share_root"]
+__all__ = [
+    "OWN_ACCOUNT_SEGMENTS", "account_owner", "normal_name", "core_name", "share_root",
+    "share_class",
+]  # fmt: skip
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +34,15 @@ OWN_ACCOUNT_SEGMENTS = ("自有资金", "集团本级", "资本金", "自营账�
 _OWN = re.compile(r"^(?P<owner>[^-]+?)(?:-(?:" + "|".join(OWN_ACCOUNT_SEGMENTS) + r"))+$")
 
 #: Legal forms, longest first (after NFKC and upper-casing; Chinese and Latin script).
+#: 集团 is not one: 吉林化纤集团有限责任公司 is the parent of 吉林化纤股份有限公司.
 _LEGAL = (
-    "股份有限公司", "有限责任公司", "有限公司", "集团公司", "(集团)", "集团", "公司",
+    "股份有限公司", "有限责任公司", "有限公司", "公司",
     " PRIVATE LIMITED", " PTE LTD", " PTE", " LIMITED", " LTD", " INCORPORATED", " INC",
     " CORPORATION", " CORP", " COMPANY", " CO", " BERHAD", " BHD", " PLC", " AG", " SA",
 )  # fmt: skip
+#: Latin legal words spelled one way (PRIVATE LIMITED = PTE LTD, CORPORATION = CORP).
+_LATIN = (("PRIVATE", "PTE"), ("LIMITED", "LTD"), ("CORPORATION", "CORP"), ("COMPANY", "CO"),
+          ("INCORPORATED", "INC"), ("BERHAD", "BHD"))  # fmt: skip
 _PUNCT = re.compile(r"[\s.,'\"()（）·\-_/&]+")
 _SHARE_CLASS = re.compile(r"(?:[AB]股?|[AB])$")
 
@@ -57,8 +64,9 @@ def normal_name(name: str | None) -> str:
     (PRIVATE LIMITED = PTE LTD), punctuation and spaces dropped."""
     if not name:
         return ""
-    s = _nfkc(name).replace("PTE.", "PTE").replace("PRIVATE LIMITED", "PTE LTD")
-    s = s.replace("LTD.", "LTD").replace("CO.", "CO")
+    s = " " + _nfkc(name).replace(".", " ") + " "
+    for long, short in _LATIN:
+        s = s.replace(f" {long} ", f" {short} ")
     return _PUNCT.sub("", s)
 
 
@@ -67,9 +75,8 @@ def core_name(name: str | None) -> str:
     bracketed asides: what is left to tell two parties apart."""
     if not name:
         return ""
-    s = _nfkc(name)
-    s = re.sub(r"[(（][^)）]*[)）]", "", s)
-    s = s.replace("PTE.", "PTE").replace("LTD.", "LTD").replace("CO.", "CO")
+    # bracketed words stay: 云南铜业(集团)有限公司 and 蓝思科技(香港)有限公司 are other parties
+    s = _nfkc(name).replace(".", " ")
     changed = True
     while changed:
         changed = False
@@ -77,6 +84,12 @@ def core_name(name: str | None) -> str:
             if s.endswith(form) and len(s) > len(form):
                 s, changed = s[: -len(form)].rstrip(" .,"), True
     return _PUNCT.sub("", s)
+
+
+def share_class(name: str | None) -> str:
+    """``B`` for a B-share listing's short name (``深南电Ｂ``, ``振华Ｂ股``), else ``A``."""
+    s = _PUNCT.sub("", _nfkc(name or ""))
+    return "B" if re.search(r"B股?$", s) and len(s) > 2 else "A"
 
 
 def share_root(name: str | None) -> str:
