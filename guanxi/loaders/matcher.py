@@ -56,6 +56,9 @@ def party_features(records: pd.DataFrame) -> pd.DataFrame:
             r[col] = default
     full_src = r["legal_name"].where(r["legal_name"].notna(), r["name"])
     listed = r["listed"].fillna(False).astype(bool)
+    # a listing's short name without its share-class mark (中国平安, 万科, 深南电)
+    roots = [share_root(x) or None if ok else None for x, ok in zip(r["name"], listed, strict=True)]
+    hood = [sorted(x) if isinstance(x, (list, tuple, set)) else [] for x in r["neighbours"]]
     out = pd.DataFrame(
         {
             "unique_id": r["unique_id"].astype(str),
@@ -63,11 +66,11 @@ def party_features(records: pd.DataFrame) -> pd.DataFrame:
             "name": r["name"],
             "full": [normal_name(x) or None for x in full_src],
             "core": [core_name(x) or None for x in full_src],
-            "short": [share_root(x) or None if ok else None for x, ok in zip(r["name"], listed, strict=True)],
-            "root": [share_root(x) or None if ok else None for x, ok in zip(r["name"], listed, strict=True)],
-            "cls": [share_class(x) if ok else None for x, ok in zip(r["name"], listed, strict=True)],
+            "short": roots,
+            "root": roots,
+            "cls": [share_class(x) if ok else None for x, ok in zip(r["name"], listed, strict=True)],  # noqa: E501
             "is_account": [bool(x) and "-" in str(x) for x in r["name"]],
-            "neighbours": [sorted(x) if isinstance(x, (list, tuple, set)) else [] for x in r["neighbours"]],
+            "neighbours": hood,
         }
     )  # fmt: skip
     out["key4"] = out["core"].str[:4]
@@ -112,8 +115,8 @@ def _comparisons() -> list[dict[str, Any]]:
         "comparison_levels": [
             _null("short_l IS NULL AND short_r IS NULL"),
             _level(
-                "(short_l IS NOT NULL AND length(short_l) >= 2 AND starts_with(core_r, short_l)) "
-                "OR (short_r IS NOT NULL AND length(short_r) >= 2 AND starts_with(core_l, short_r))",
+                "(length(short_l) >= 2 AND starts_with(core_r, short_l)) "
+                "OR (length(short_r) >= 2 AND starts_with(core_l, short_r))",
                 "short name starts the other",
                 0.3,
                 # a parent group's name starts with its listed company's short name too
