@@ -173,9 +173,18 @@ def _comparisons() -> list[dict[str, Any]]:
         "comparison_levels": [
             # companies' officers count in share_class only (group siblings share directors)
             _null("label_l <> 'Person' OR len(neighbours_l) = 0 OR len(neighbours_r) = 0"),
-            _level(f"{common} >= 2", "two or more in common", 0.6),
-            _level(f"{common} = 1", "one in common", 0.2),
-            _level("ELSE", "none in common", 0.2),
+            # u fixed: random person pairs almost never share a company
+            _level(
+                f"{common} >= 2",
+                "two or more in common",
+                0.6,
+                u_probability=1e-5,
+                fix_u_probability=True,
+            ),
+            _level(
+                f"{common} = 1", "one in common", 0.2, u_probability=1e-3, fix_u_probability=True
+            ),
+            _level("ELSE", "none in common", 0.2, u_probability=0.999, fix_u_probability=True),
         ],
     }
     return [name, short, account, share, neighbours]
