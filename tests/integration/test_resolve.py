@@ -88,6 +88,15 @@ def test_review_merge_and_undo(db: GraphClient, tmp_path: Path) -> None:
     reit = company_ownership(db, _sg("Keppel REIT"))
     assert reit.controller.controller_id == merge["canonical"]
 
+    # loading the registry again neither recreates the duplicate nor adds a relationship
+    again = load(db, [FIX / "resolve" / "sg_registry"])
+    assert not again.errors
+    assert _one(db, "MATCH (c:Company {id: '196800351E'}) RETURN count(c) AS v") == 0
+    ceo = "MATCH (:Person {name: 'Loh Chin Hua'})-[r:SERVES_AS]->(k) RETURN collect(k.id) AS v"
+    assert _one(db, ceo) == [merge["canonical"]]
+    loaded = "MATCH (s:SourceRecord {id: '196800351E'}) RETURN s.load_id AS v"
+    assert _one(db, loaded) == again.load_id
+
     # undo: the registry record is a Company again, with its own relationship
     res = runner.invoke(app, ["resolve", "undo", merge["merge_id"], "--json"])
     assert res.exit_code == 0, res.output

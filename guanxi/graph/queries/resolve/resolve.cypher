@@ -150,3 +150,13 @@ ORDER BY merged_at DESC, id
 // onto it). Takes no params. Returns: id, canonical, label.
 MATCH (d:SourceRecord) WHERE d.merged_into IS NOT NULL
 RETURN d.id AS id, d.merged_into AS canonical, d.merged_label AS label
+
+// name: resolve.update_source_records
+// A re-load's node rows of merged parties: their values SET on the source record (not on
+// the canonical party, whose own values stay). Params: $rows ({key, props}), $source,
+// $load_id, $loaded_at, $ingested_by. Returns: written.
+UNWIND $rows AS r
+MATCH (s:SourceRecord {id: r.key})
+SET s += r.props, s.source = $source, s.load_id = $load_id, s.loaded_at = $loaded_at,
+    s.ingested_by = $ingested_by
+RETURN count(*) AS written
