@@ -74,6 +74,9 @@ def party_features(records: pd.DataFrame) -> pd.DataFrame:
         }
     )  # fmt: skip
     out["key4"] = out["core"].str[:4]
+    # typed text: an all-missing object column would reach DuckDB as INTEGER
+    for col in ("label", "name", "full", "core", "short", "root", "cls", "key4"):
+        out[col] = out[col].astype("string")
     return out
 
 
@@ -93,6 +96,14 @@ def _comparisons() -> list[dict[str, Any]]:
             _null("core_l IS NULL OR core_r IS NULL"),
             # u fixed: two records of different parties with one registered name are about
             # as rare as the name itself; random sampling rarely sees one and then guesses
+            # a person's name is shared by many: alone it is no match (needs a company)
+            _level(
+                "label_l = 'Person' AND full_l = full_r",
+                "same person name",
+                0.80,
+                u_probability=1e-4,
+                fix_u_probability=True,
+            ),
             _level(
                 "full_l = full_r", "same name", 0.80, u_probability=1e-8, fix_u_probability=True
             ),
