@@ -19,7 +19,7 @@ from guanxi.scoring.contact_facts import RoleRow, assemble_facts, person_stakes
 from guanxi.scoring.controllers import actual_controllers
 from guanxi.scoring.intimacy import batch_intimacy
 from guanxi.scoring.key_contacts import rank_contacts, reach_of
-from guanxi.scoring.penetration import penetrated_stakes
+from guanxi.scoring.penetration import penetrated_stakes, stake_holdings
 from guanxi.scoring.projection import LocalGraph, clear_cache, fetch_graph
 
 __all__ = ["new_run_id", "graph_contacts", "run_scoring"]
@@ -104,7 +104,8 @@ def graph_contacts(
     for h, c, s in stakes.itertuples(index=False):
         penetrated[c][h] = s
     direct: dict[str, dict[str, float]] = defaultdict(dict)
-    for h, c, p in hold.itertuples(index=False):
+    own = stake_holdings(hold)  # deemed interests are no direct stakes
+    for h, c, p in own[["holder_id", "company_id", "pct"]].itertuples(index=False):
         direct[c][h] = p
     reach_cache: dict[str, tuple[float, Reason]] = {}
     out: dict[str, list[KeyContact]] = {}
