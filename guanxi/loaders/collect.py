@@ -18,6 +18,7 @@ import pandas as pd
 from guanxi.errors import InvalidData, RowError
 from guanxi.loaders.families import FAMILIES, ORDER, family_for_name
 from guanxi.loaders.mapping import Mapping, apply_table
+from guanxi.loaders.merge import CONFLICTS
 from guanxi.loaders.readers import read_table
 from guanxi.loaders.validation import FILE
 
@@ -97,6 +98,7 @@ def _mapped(paths: list[Path], mapping: Mapping, frames: dict, errors: list[RowE
                         break
                 df = apply_table(table, raw)
                 df[FILE] = label
+                df[CONFLICTS] = table.conflicts
                 frames.setdefault(table.family, []).append(df)
     for table in mapping.tables:
         if id(table) not in seen and not table.optional:

@@ -151,7 +151,8 @@ def _rels(
 
 #: Raw transactions: summed per payer–payee into the PAYS properties (SET, not added to).
 PAYMENTS = Aggregation(
-    raw=("amount", Column("date", "date", required=True)),
+    # a payment without a date still counts in amount and count; first/last skip it
+    raw=("amount", Column("date", "date")),
     into=(("amount", "amount", "sum"), ("count", "amount", "size"),
           ("first", "date", "min"), ("last", "date", "max")),
 )  # fmt: skip

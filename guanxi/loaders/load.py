@@ -21,9 +21,11 @@ import pandas as pd
 
 from guanxi.errors import InvalidData, RowError
 from guanxi.graph.gateway import Gateway
+from guanxi.loaders.aliases import MERGED_INTO, aliases, redirect, write_source_records
 from guanxi.loaders.collect import collect_frames
 from guanxi.loaders.families import FAMILIES, ORDER
 from guanxi.loaders.mapping import Mapping, load_mapping
+from guanxi.loaders.merge import merge_node_rows
 from guanxi.loaders.readers import ROW, frame_to_strings
 from guanxi.loaders.references import check_references, check_share_totals
 from guanxi.loaders.validation import BAD, FILE, validate_family
@@ -105,8 +107,14 @@ def prepare(
     for name in ORDER:
         if name in frames:
             df = pd.concat(frames[name], ignore_index=True)
+            df, conflicts, bad_keys = merge_node_rows(FAMILIES[name], df)
             typed[name], errs = validate_family(FAMILIES[name], df)
-            problems += errs
+            if bad_keys:
+                key = FAMILIES[name].key[0]
+                typed[name].loc[typed[name][key].isin(bad_keys), BAD] = True
+            problems += conflicts + errs
+    # after entity resolution: merged ids lead to their canonical party (docs/resolution.md)
+    redirect(typed, aliases(client))
     ref_errors, stub_ids = check_references(typed, client, stubs)
     problems += ref_errors
     if "shareholdings" in typed:
@@ -178,7 +186,11 @@ def _run(
                     progress(_name, n, _total)
 
             t1 = time.perf_counter()
-            fr.written = write_family(client, fam, df, prov, batch_size=size, on_batch=tick)
+            if MERGED_INTO in df.columns and df[MERGED_INTO].notna().any():
+                merged = df[MERGED_INTO].notna()
+                fr.written = write_source_records(client, name, df[merged], prov)
+                df = df[~merged]
+            fr.written += write_family(client, fam, df, prov, batch_size=size, on_batch=tick)
             fr.elapsed_s = time.perf_counter() - t1
     finally:  # even a write that failed half-way changed the graph
         client.write("admin.bump_graph_version", why=f"load {report.load_id}")

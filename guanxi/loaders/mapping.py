@@ -24,6 +24,7 @@ import yaml
 
 from guanxi.errors import ConfigError
 from guanxi.loaders.families import FAMILIES
+from guanxi.loaders.names import account_owner
 from guanxi.loaders.readers import ROW
 
 __all__ = ["Mapping", "Table", "load_mapping", "apply_table", "MAPPINGS_DIR"]
@@ -36,8 +37,9 @@ MAPPINGS_DIR = Path(__file__).parent / "mappings"
 _SPEC_KEYS = {
     "from", "join", "const", "hash", "prefix", "length", "cases", "when", "null_values",
     "regex", "replace", "pct", "pad", "split", "map", "unmapped", "date_format", "classify",
-    "default", "upper", "lower",
+    "default", "upper", "lower", "account_owner",
 }  # fmt: skip
+_CONFLICT_POLICIES = ("warn", "error")
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class Table:
     where: dict[str, Any]
     dedupe: str = "error"
     optional: bool = False
+    conflicts: str = "warn"
 
 
 @dataclass(frozen=True)
@@ -93,11 +96,14 @@ def load_mapping(path: Path | str) -> Mapping:
             bad = set(spec) - _SPEC_KEYS if isinstance(spec, dict) else set()
             if bad:
                 raise ConfigError(f"Mapping {p}: {fam}.{col}: unknown keys {sorted(bad)}")
+        if t.get("conflicts", "warn") not in _CONFLICT_POLICIES:
+            raise ConfigError(f"Mapping {p}: table {i}: conflicts must be warn or error")
         tables.append(
             Table(
                 file=t["file"], family=fam, columns=t.get("columns") or {},
                 read=t.get("read") or {}, where=t.get("where") or {},
                 dedupe=t.get("dedupe", "error"), optional=bool(t.get("optional", False)),
+                conflicts=t.get("conflicts", "warn"),
             )
         )  # fmt: skip
     name = raw.get("name", p.stem)
@@ -107,17 +113,24 @@ def load_mapping(path: Path | str) -> Mapping:
 
 
 def _hash(values: list[Any], prefix: str, length: int) -> str:
-    key = "\x1f".join("" if v is None else str(v) for v in values)
+    key = "\x1f".join("" if _missing(v) else str(v) for v in values)
     return prefix + hashlib.sha1(key.encode("utf-8")).hexdigest()[:length]
+
+
+def _missing(value: Any) -> bool:
+    """None, a float NaN or pandas' NA: a missing value, never the text "nan"."""
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
 def _one(value: Any, spec: dict[str, Any]) -> Any:
     """Clean one scalar by the spec's transforms (after split)."""
-    if value is None:
+    if _missing(value):
         return None
     v = str(value).strip()
     if v in (spec.get("null_values") or ()) or v == "":
         return None
+    if spec.get("account_owner"):  # "X-集团本级-自有资金" is X's own account: X
+        v = account_owner(v) or v
     if "regex" in spec:
         m = re.search(spec["regex"], v)
         if not m:
@@ -159,14 +172,15 @@ def _source(rec: dict[str, Any], spec: dict[str, Any], out: dict[str, Any]) -> A
         return spec["const"]
     if "hash" in spec:
         cols = spec["hash"] if isinstance(spec["hash"], list) else [spec["hash"]]
-        vals = [get(c) for c in cols]
+        # cleaning steps (upper, regex, replace, …) apply to each value before hashing
+        vals = [_one(get(c), spec) for c in cols]
         if all(v is None for v in vals):
             return None
         return _hash(vals, spec.get("prefix", ""), int(spec.get("length", 16)))
     src = spec.get("from")
     if isinstance(src, list):
         parts = [get(c) for c in src]
-        return spec.get("join", "").join(str(p) for p in parts if p is not None) or None
+        return spec.get("join", "").join(str(p) for p in parts if not _missing(p)) or None
     return get(src) if src else None
 
 

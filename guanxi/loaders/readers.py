@@ -108,7 +108,8 @@ def frame_to_strings(df: pd.DataFrame) -> pd.DataFrame:
         name = str(col).strip().lstrip("\ufeff")
         if name == ROW:
             continue
-        out[name] = [_cell(v) for v in df[col].tolist()]
+        # object dtype: pandas 3 would infer ``str`` and turn None into NaN ("nan" later)
+        out[name] = pd.Series([_cell(v) for v in df[col].tolist()], dtype=object)
     out[ROW] = df[ROW].tolist() if ROW in df.columns else list(range(2, len(df) + 2))
     return out
 

@@ -91,8 +91,11 @@ def check_references(
 
 
 def check_share_totals(df: pd.DataFrame, tolerance: float = 0.01) -> list[RowError]:
-    """Warnings for companies whose holders' ``pct`` sum to more than 100 %."""
+    """Warnings for companies whose holders' ``pct`` sum to more than 100 % (deemed
+    interests restate stakes held elsewhere in the chain and are not summed)."""
     ok = df.loc[~df[BAD] & df["pct"].notna()]
+    if "kind" in ok.columns:
+        ok = ok[ok["kind"].fillna("direct") != "deemed"]
     if ok.empty:
         return []
     totals = ok.groupby("company_id")["pct"].agg(lambda s: float(sum(s)))

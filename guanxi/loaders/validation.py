@@ -15,6 +15,7 @@ import pandas as pd
 
 from guanxi.errors import RowError
 from guanxi.loaders.families import Column, Family
+from guanxi.loaders.merge import CONFLICTS
 from guanxi.loaders.readers import ROW
 from guanxi.loaders.synthetic.uscc import ALPHABET, uscc_valid_many
 
@@ -104,7 +105,7 @@ def validate_family(fam: Family, df: pd.DataFrame) -> tuple[pd.DataFrame, list[R
     out = pd.DataFrame({FILE: df[FILE], ROW: df[ROW]})
     bad = pd.Series(False, index=df.index)
     files = ", ".join(sorted(set(df[FILE])))
-    for extra in sorted(set(df.columns) - set(fam.col_index) - {FILE, ROW}):
+    for extra in sorted(set(df.columns) - set(fam.col_index) - {FILE, ROW, CONFLICTS}):
         errors.append(
             RowError(files, None, extra, None, f"unknown column for {fam.name}; ignored", "warning")
         )

@@ -18,6 +18,7 @@ from guanxi.records.recommendations import (
 )
 from guanxi.records.scores import (
     Controller,
+    Disclosure,
     Holding,
     IntimacyResult,
     OwnershipResult,
@@ -37,6 +38,7 @@ __all__ = [
     "OwnerStake",
     "Controller",
     "Holding",
+    "Disclosure",
     "OwnershipResult",
     "ScorerInfo",
     "Lookalike",

@@ -52,7 +52,8 @@ class IntimacyResult:
 
 @dataclass(frozen=True)
 class OwnerStake:
-    """A party's penetrated (integrated) stake in a company, in percent."""
+    """A party's penetrated (integrated) stake in a company, in percent; ``deemed``: the
+    deemed interest its disclosure states in that company (shown beside, never added)."""
 
     id: str
     name: str | None
@@ -60,6 +61,7 @@ class OwnerStake:
     stake: float
     direct: float = 0.0
     nominee: bool = False
+    deemed: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -69,6 +71,7 @@ class OwnerStake:
             "stake": round(self.stake, 4),
             "direct": round(self.direct, 4),
             "nominee": self.nominee,
+            "deemed": None if self.deemed is None else round(self.deemed, 4),
         }
 
 
@@ -125,11 +128,35 @@ class Holding:
 
 
 @dataclass(frozen=True)
+class Disclosure:
+    """An interest as a disclosure states it, not penetrated: a ``deemed`` (indirect)
+    interest of ``holder_id`` in ``company_id`` of ``pct`` percent, ``as_of`` its date."""
+
+    holder_id: str
+    holder_name: str | None
+    company_id: str
+    pct: float
+    kind: str = "deemed"
+    as_of: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "holder_id": self.holder_id,
+            "holder_name": self.holder_name,
+            "company_id": self.company_id,
+            "pct": round(self.pct, 4),
+            "kind": self.kind,
+            "as_of": self.as_of,
+        }
+
+
+@dataclass(frozen=True)
 class OwnershipResult:
     """A company's ownership: every upstream holder's penetrated stake (``holders``,
     largest first), its actual ``controller``, its ``beneficial_owners`` and the direct
     holdings of its upstream graph (``edges``, largest first: what an ownership tree
-    draws)."""
+    draws). ``deemed``: the deemed interests in the graph as disclosed, listed beside the
+    penetrated stakes and never added to them."""
 
     company: str
     name: str | None
@@ -137,6 +164,7 @@ class OwnershipResult:
     beneficial_owners: tuple[OwnerStake, ...] = ()
     holders: tuple[OwnerStake, ...] = ()
     edges: tuple[Holding, ...] = ()
+    deemed: tuple[Disclosure, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -146,6 +174,7 @@ class OwnershipResult:
             "beneficial_owners": [o.to_dict() for o in self.beneficial_owners],
             "holders": [o.to_dict() for o in self.holders],
             "edges": [e.to_dict() for e in self.edges],
+            "deemed": [d.to_dict() for d in self.deemed],
         }
 
 

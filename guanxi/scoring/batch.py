@@ -19,7 +19,7 @@ from guanxi.scoring.contact_facts import RoleRow, assemble_facts, person_stakes
 from guanxi.scoring.controllers import actual_controllers
 from guanxi.scoring.intimacy import batch_intimacy
 from guanxi.scoring.key_contacts import rank_contacts, reach_of
-from guanxi.scoring.penetration import penetrated_stakes
+from guanxi.scoring.penetration import penetrated_stakes, stake_holdings
 from guanxi.scoring.projection import LocalGraph, clear_cache, fetch_graph
 
 __all__ = ["new_run_id", "graph_contacts", "run_scoring"]
@@ -34,13 +34,13 @@ def new_run_id() -> str:
 
 def _holdings(g: LocalGraph) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows = [
-        (u, v, float(p.get("pct") or 0.0))
+        (u, v, float(p.get("pct") or 0.0), p.get("kind") or "direct")
         for u, nbrs in g.adj.items()
         for v, lst in nbrs.items()
         for t, p, out in lst
         if t == "HOLDS_SHARES" and out
     ]
-    hold = pd.DataFrame(rows, columns=["holder_id", "company_id", "pct"])
+    hold = pd.DataFrame(rows, columns=["holder_id", "company_id", "pct", "kind"])
     parties = pd.DataFrame(
         [(n.id, n.name, n.label, n.nominee) for n in g.nodes.values()],
         columns=["id", "name", "label", "nominee"],
@@ -104,7 +104,8 @@ def graph_contacts(
     for h, c, s in stakes.itertuples(index=False):
         penetrated[c][h] = s
     direct: dict[str, dict[str, float]] = defaultdict(dict)
-    for h, c, p in hold.itertuples(index=False):
+    own = stake_holdings(hold)  # deemed interests are no direct stakes
+    for h, c, p in own[["holder_id", "company_id", "pct"]].itertuples(index=False):
         direct[c][h] = p
     reach_cache: dict[str, tuple[float, Reason]] = {}
     out: dict[str, list[KeyContact]] = {}

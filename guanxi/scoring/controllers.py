@@ -14,7 +14,7 @@ import pandas as pd
 
 from guanxi.records import Controller
 from guanxi.scoring.nominees import is_nominee
-from guanxi.scoring.penetration import party_maps, stakes_in
+from guanxi.scoring.penetration import party_maps, stake_holdings, stakes_in
 
 __all__ = ["ControlRule", "CONTROL_KINDS", "KIND_ZH", "actual_controllers"]
 
@@ -50,6 +50,21 @@ def _kind(top: float, second: float, rule: ControlRule) -> str:
     return "none"
 
 
+def _concert_bloc(
+    votes: dict[str, float], members: dict[str, list], concert: set[str]
+) -> tuple[str, ...]:
+    """Fold the parties acting in concert into one bloc led by the largest (ties: smallest
+    id): its votes and members move to the lead. Returns the bloc, lead first (empty when
+    fewer than two parties act in concert)."""
+    if len(concert) < 2:
+        return ()
+    lead = min(concert, key=lambda p: (-votes[p], p))
+    for p in sorted(concert - {lead}):
+        votes[lead] += votes.pop(p)
+        members[lead].extend(members.pop(p))
+    return (lead, *sorted(concert - {lead}))
+
+
 def actual_controllers(
     holdings: pd.DataFrame,
     parties: pd.DataFrame | None = None,
@@ -74,12 +89,21 @@ def actual_controllers(
     then votes for itself).
     ``stake`` is the controller's penetrated stake from ``stakes`` (or
     :func:`~guanxi.scoring.penetration.stakes_in`).
+
+    The holdings' ``kind`` (when present) is what the disclosure says: ``deemed`` interests
+    do not vote (they restate votes counted elsewhere), ``nominee`` holdings are left out
+    like nominee holders, and the blocs of all holders of *c* whose holding is ``concert``
+    (acting in concert, 一致行动) vote as one bloc, led by its largest member.
     """
     names, labels, nominee = party_maps(parties)
-    h = holdings[holdings["holder_id"] != holdings["company_id"]]
-    holders: dict[str, list[tuple[str, float]]] = defaultdict(list)
-    for hid, cid, pct in zip(h["holder_id"], h["company_id"], h["pct"].astype(float), strict=True):
-        holders[cid].append((hid, pct))
+    h = stake_holdings(holdings)
+    h = h[h["holder_id"] != h["company_id"]]
+    kinds = h["kind"].fillna("direct") if "kind" in h.columns else ["direct"] * len(h)
+    holders: dict[str, list[tuple[str, float, str]]] = defaultdict(list)
+    for hid, cid, pct, kind in zip(
+        h["holder_id"], h["company_id"], h["pct"].astype(float), kinds, strict=True
+    ):
+        holders[cid].append((hid, pct, kind))
     memo: dict[str, Controller] = {}
     visiting: set[str] = set()
 
@@ -89,8 +113,9 @@ def actual_controllers(
         visiting.add(c)
         votes: dict[str, float] = defaultdict(float)
         members: dict[str, list[tuple[str, float, Controller | None]]] = defaultdict(list)
-        for hid, pct in holders.get(c, []):
-            if nominee.get(hid, False) or is_nominee(names.get(hid)):
+        concert: set[str] = set()
+        for hid, pct, how in holders.get(c, []):
+            if how == "nominee" or nominee.get(hid, False) or is_nominee(names.get(hid)):
                 continue
             ctl = resolve(hid) if hid in holders and hid not in visiting else None
             if ctl is not None and ctl.kind not in CONTROL_KINDS:
@@ -98,6 +123,9 @@ def actual_controllers(
             party = ctl.controller_id if ctl is not None and ctl.controller_id else hid
             votes[party] += pct
             members[party].append((hid, pct, ctl))
+            if how == "concert":
+                concert.add(party)
+        bloc = _concert_bloc(votes, members, concert)
         visiting.discard(c)
         ranked = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
         top_id, top = ranked[0] if ranked else (None, 0.0)
@@ -127,6 +155,9 @@ def actual_controllers(
             why = f"{KIND_ZH[kind]}: 控制表决权{top:.2f}% (次大{second:.2f}%), 穿透持股{stake:.2f}%"
             if kind == "suspected":
                 why += f", 领先不足{rule.margin:g}点, 未达控制标准"
+            if top_id in bloc:
+                others = [names.get(p) or p for p in bloc if p != top_id]
+                why += f", 一致行动人: {', '.join(others)}"
             res = Controller(
                 c, top_id, names.get(top_id), label, kind, top, stake, chain, tuple(paths), why
             )

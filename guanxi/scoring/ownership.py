@@ -15,10 +15,16 @@ import logging
 import pandas as pd
 
 from guanxi.graph.gateway import Gateway
-from guanxi.records import Controller, OwnershipResult, OwnerStake, ScorerInfo
+from guanxi.records import Controller, Disclosure, OwnershipResult, OwnerStake, ScorerInfo
 from guanxi.scoring.controllers import ControlRule, actual_controllers
 from guanxi.scoring.nominees import is_nominee
-from guanxi.scoring.penetration import direct_holdings, party_maps, stakes_in
+from guanxi.scoring.penetration import (
+    deemed_holdings,
+    direct_holdings,
+    party_maps,
+    stake_holdings,
+    stakes_in,
+)
 from guanxi.scoring.projection import read_company
 
 __all__ = ["INFO", "beneficial_owners", "company_ownership"]
@@ -43,6 +49,7 @@ def beneficial_owners(
     penetrated stake of at least ``threshold`` percent, nominees excluded, largest first."""
     names, labels, nominee = party_maps(parties)
     stakes = stakes_in(holdings, company_id)
+    holdings = stake_holdings(holdings)
     held = set(holdings["company_id"])
     direct = {
         hid: float(p)
@@ -74,7 +81,8 @@ def company_ownership(
     rows = read_company(client, "scoring.ownership_upstream", company_id)
     name = rows[0]["company_name"]
     edges = [r for r in rows if r["holder_id"] is not None]
-    holdings = pd.DataFrame(edges, columns=["holder_id", "company_id", "pct"]).fillna({"pct": 0})
+    cols = ["holder_id", "company_id", "pct", "kind", "as_of"]
+    holdings = pd.DataFrame(edges, columns=cols).fillna({"pct": 0, "kind": "direct"})
     if holdings.empty:
         ctl = Controller(
             company_id, None, None, None, "none", 0.0, 0.0, (company_id,), (), "no holders recorded"
@@ -97,7 +105,10 @@ def company_ownership(
         holdings, parties, [company_id], rule, {(k, company_id): v for k, v in stakes.items()}
     )[company_id]
     names, labels, nominee = party_maps(parties)
-    direct = holdings[holdings["company_id"] == company_id].set_index("holder_id")["pct"]
+    own = stake_holdings(holdings)
+    direct = own[own["company_id"] == company_id].groupby("holder_id")["pct"].sum()
+    deemed = _deemed(holdings, names)
+    stated = {d.holder_id: d.pct for d in deemed if d.company_id == company_id}
     holders = sorted(
         (
             OwnerStake(
@@ -107,8 +118,9 @@ def company_ownership(
                 s,
                 float(direct.get(i, 0.0)),
                 nominee.get(i, False),
+                stated.get(i),
             )
-            for i, s in stakes.items()
+            for i, s in {**dict.fromkeys(stated, 0.0), **stakes}.items()
         ),
         key=lambda o: (-o.stake, o.id),
     )
@@ -119,4 +131,14 @@ def company_ownership(
         tuple(beneficial_owners(holdings, company_id, parties, threshold)),
         tuple(holders),
         direct_holdings(holdings),
+        deemed,
+    )
+
+
+def _deemed(holdings: pd.DataFrame, names: dict[str, str]) -> tuple[Disclosure, ...]:
+    """The deemed interests of the upstream graph as disclosed, largest first."""
+    d = deemed_holdings(holdings).sort_values(["pct", "holder_id"], ascending=[False, True])
+    return tuple(
+        Disclosure(h, names.get(h), c, float(p), "deemed", a if isinstance(a, str) else None)
+        for h, c, p, a in zip(d["holder_id"], d["company_id"], d["pct"], d["as_of"], strict=True)
     )

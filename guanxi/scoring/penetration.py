@@ -1,7 +1,10 @@
 """Equity penetration (股权穿透): the ownership matrix and the penetrated (integrated) stakes.
 
 Pure functions on a holdings frame with columns ``holder_id``, ``company_id``, ``pct``
-(0–100) and a parties frame ``id``, ``name``, ``label``, ``nominee``. :func:`stakes_in`
+(0–100), optionally ``kind`` (the disclosure: ``direct`` when missing, ``deemed``,
+``concert``, ``nominee``; :func:`stake_holdings` keeps what penetrates: every kind but
+``deemed``, an interest already carried by the chain it is deemed through) and a parties
+frame ``id``, ``name``, ``label``, ``nominee``. :func:`stakes_in`
 solves one company exactly, :func:`penetrated_stakes` sums the series for every company
 (batch scoring). :mod:`guanxi.scoring.controllers` finds the actual controller on top of
 them; :mod:`guanxi.scoring.ownership` is the service behind ``guanxi ownership``.
@@ -25,13 +28,40 @@ __all__ = [
     "penetrated_stakes",
     "direct_holdings",
     "party_maps",
+    "stake_holdings",
+    "deemed_holdings",
 ]
 
 log = logging.getLogger(__name__)
 
 
+def _is_deemed(holdings: pd.DataFrame) -> pd.Series:
+    if "kind" not in holdings.columns:
+        return pd.Series(False, index=holdings.index)
+    return holdings["kind"].fillna("direct").eq("deemed")
+
+
+def stake_holdings(holdings: pd.DataFrame) -> pd.DataFrame:
+    """The holdings that are stakes: every disclosure kind but ``deemed``.
+
+    Notes
+    -----
+    A deemed (indirect) interest restates, at the holder, shares held further down a chain
+    it controls or through a spouse or trust; they are already counted by the chain, so
+    adding them would count them twice (the classic >100% company). They are reported as
+    stated (:func:`deemed_holdings`), never penetrated.
+    """
+    return holdings[~_is_deemed(holdings)]
+
+
+def deemed_holdings(holdings: pd.DataFrame) -> pd.DataFrame:
+    """The ``deemed`` rows of a holdings frame, as disclosed."""
+    return holdings[_is_deemed(holdings)]
+
+
 def _summed(holdings: pd.DataFrame) -> pd.DataFrame:
-    """The holdings without self-holdings, duplicate rows summed."""
+    """The stake holdings (no deemed interests) without self-holdings, duplicates summed."""
+    holdings = stake_holdings(holdings)
     h = holdings[holdings["holder_id"] != holdings["company_id"]]
     return h.groupby(["holder_id", "company_id"], as_index=False)["pct"].sum()
 

@@ -55,6 +55,7 @@ PARTY_REL_TYPES = (
 #: Relationship properties the scorers read.
 EDGE_PROPS = (
     "pct",
+    "kind",
     "role",
     "until",
     "amount",

@@ -118,6 +118,12 @@ CORPUS: list[Case] = [
         names="Branch",
     ),
     Case("MATCH (b:Branch) RETURN b.id, b.name", "the branch list", head_office="answered"),
+    Case(
+        "MATCH (m:MergeLog) RETURN m.id, m.status",
+        "who merged which parties (guanxi resolve: the bank's own activity)",
+        head_office="answered",
+        names="MergeLog",
+    ),
     Case("MATCH (r:RelationshipManager) RETURN r.name", "every RM", head_office="answered"),
     Case("MATCH ()-[p:PAYS]->() RETURN p.amount", "payments", head_office="answered"),
     Case(

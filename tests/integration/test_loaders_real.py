@@ -60,9 +60,12 @@ def test_cn_ashare_holders(db: GraphClient) -> None:
     hc = pd.read_csv(HOLDERS / "holder_company.csv", dtype=str)
     hc.columns = ["company", "date", "holder", "ratio", "hid", "type"]
     is_company = hc["holder"].map(lambda s: bool(pattern.search(s)))
-    org_holders = hc.loc[is_company, "holder"].nunique()
+    # an owner's own-money account is the owner ("X-集团本级-自有资金" → X)
+    cut = hc["holder"].str.replace(r"(-(集团本级|自有资金|资本金|自营账户|自有))+$", "", regex=True)
+    hc["owner"] = hc["holder"].where(cut.str.contains("-"), cut).where(is_company, hc["holder"])
+    org_holders = hc.loc[is_company, "owner"].nunique()
     person_holders = len(hc.loc[~is_company, ["holder", "company"]].drop_duplicates())
-    edges = len(hc.drop_duplicates(["holder", "company"]))
+    edges = len(hc.drop_duplicates(["owner", "company"]))
     assert "香港中央结算有限公司(陆股通)" in set(hc.loc[is_company, "holder"])
 
     report = load(db, [HOLDERS], mapping=MAPPINGS / "cn_ashare_holders.yaml")

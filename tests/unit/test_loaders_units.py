@@ -104,3 +104,43 @@ def test_repository_mappings_parse() -> None:
     for path in sorted(MAPPINGS_DIR.glob("*.yaml")):
         m = load_mapping(path)
         assert m.tables, path
+
+
+def test_node_rows_sharing_a_key_merge_and_conflicts_name_both_rows() -> None:
+    from guanxi.loaders.families import FAMILIES
+    from guanxi.loaders.merge import CONFLICTS, merge_node_rows
+
+    df = pd.DataFrame(
+        {
+            "id": ["A", "B", "A", "A"],
+            "name": ["Alpha Ltd", "Beta", None, "ALPHA LTD"],
+            "region": [None, "SG", "SG", None],
+            "tags": ["x", None, "y;x", None],
+            "_file": ["f.csv"] * 4,
+            "_row": [2, 3, 4, 5],
+            CONFLICTS: ["warn", "warn", "warn", "error"],
+        },
+        dtype=object,
+    )
+    out, errs, bad = merge_node_rows(FAMILIES["companies"], df)
+    a = out[out["id"] == "A"].iloc[0]
+    assert (len(out), a["name"], a["region"], a["tags"], a["_row"]) == (
+        2, "Alpha Ltd", "SG", "x;y", 2
+    )  # fmt: skip
+    assert [(e.row, e.column, e.severity) for e in errs] == [(5, "name", "error")]
+    assert "conflicts with f.csv row 2 ('Alpha Ltd')" in errs[0].reason
+    assert bad == {"A"}
+
+
+def test_missing_values_stay_missing_through_cleaning() -> None:
+    from guanxi.loaders.mapping import _one, _value
+
+    nan = float("nan")
+    assert _one(nan, {"date_format": "%Y%m%d"}) is None
+    assert _one("", {"date_format": "%Y%m%d"}) is None
+    assert _one("20240102", {"date_format": "%Y%m%d"}) == "2024-01-02"
+    assert _value({"a": nan, "b": "x"}, {"from": ["a", "b"], "join": "-"}, {}) == "x"
+    assert _value({"a": nan}, {"hash": ["a"]}, {}) is None
+    assert _value({"a": "Ab"}, {"hash": ["a"], "upper": True}, {}) == _value(
+        {"a": "AB"}, {"hash": ["a"]}, {}
+    )

@@ -11,6 +11,7 @@ CALL (r) {
   MATCH (b:Company {id: r.company_id})
   MERGE (a)-[x:HOLDS_SHARES]->(b)
   SET x.pct = toFloat(r.pct), x.amount = toFloat(r.amount), x.as_of = date(r.as_of),
+      x.kind = r.kind,
       x.source = 'peer', x.load_id = 'peer', x.loaded_at = datetime(),
       x.ingested_by = 'HO'
 } IN TRANSACTIONS OF $batch ROWS

@@ -13,6 +13,7 @@ WITH c, collect(x) AS ups
 CALL (ups) {
   UNWIND ups AS x
   MATCH (h)-[r:HOLDS_SHARES]->(x)
+  WHERE coalesce(r.kind, 'direct') <> 'deemed'  // deemed interests neither own nor vote
   RETURN collect({holder_id: h.id, holder_label: labels(h)[0], holder_name: h.name,
     nominee: coalesce(h.nominee, false)
       OR any(p IN $nominee_patterns WHERE toLower(coalesce(h.name, '')) CONTAINS p),

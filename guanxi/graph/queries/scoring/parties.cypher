@@ -40,7 +40,7 @@ RETURN label, collect(row) AS rows
 // Returns: rel_type, cols, rows.
 CALL () {
   MATCH (s)-[r:HOLDS_SHARES]->(t)
-  RETURN 'HOLDS_SHARES' AS rel_type, ['pct'] AS cols, [s.id, t.id, r.pct] AS row
+  RETURN 'HOLDS_SHARES' AS rel_type, ['pct', 'kind'] AS cols, [s.id, t.id, r.pct, r.kind] AS row
   UNION ALL
   MATCH (s)-[r:SERVES_AS]->(t)
   RETURN 'SERVES_AS' AS rel_type, ['role', 'until'] AS cols,
@@ -108,7 +108,8 @@ RETURN s.id AS source_id, t.id AS target_id, type(r) AS rel_type, r.pct AS pct,
 // The upstream ownership graph of company $company_id: every HOLDS_SHARES into it or into a
 // company above it (up to 12 levels). One row per holding; a company without holders gives
 // one row with null holder. Params: $company_id, $nominee_patterns.
-// Returns: company_name, holder_id, holder_label, holder_name, nominee, company_id, pct.
+// Returns: company_name, holder_id, holder_label, holder_name, nominee, company_id, pct,
+// kind (direct when missing: direct, deemed, concert, nominee), as_of (string or null).
 MATCH (c:Company {id: $company_id})
 CALL (c) {
   MATCH (c)<-[:HOLDS_SHARES*0..12]-(x:Company)
@@ -119,4 +120,5 @@ RETURN c.name AS company_name, h.id AS holder_id, labels(h)[0] AS holder_label,
        h.name AS holder_name,
        coalesce(h.nominee, false)
          OR any(p IN $nominee_patterns WHERE toLower(coalesce(h.name, '')) CONTAINS p) AS nominee,
-       x.id AS company_id, r.pct AS pct
+       x.id AS company_id, r.pct AS pct, coalesce(r.kind, 'direct') AS kind,
+       toString(r.as_of) AS as_of
