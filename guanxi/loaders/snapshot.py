@@ -135,6 +135,7 @@ def apply_snapshot(
                 if _rows(was) != _rows(versions):
                     rewrites[fact[0]].append(_rewrite(fact, versions))
             order = sorted(obs)
+            result.changed.setdefault(c, set())
             c_events: list[dict[str, Any]] = []
             for p, s in zip(order, order[1:], strict=False):
                 ev = changes_between(

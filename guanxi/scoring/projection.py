@@ -277,7 +277,7 @@ def fetch_projection(
     return _CACHE[key]
 
 
-def read_company(client: Gateway, query: str, company_id: str) -> list[dict]:
+def read_company(client: Gateway, query: str, company_id: str, **params: Any) -> list[dict]:
     """The rows of a company query that takes ``company_id`` and ``nominee_patterns``.
 
     Raises
@@ -285,7 +285,9 @@ def read_company(client: Gateway, query: str, company_id: str) -> list[dict]:
     NotFound
         When it returns no row: no company has that id.
     """
-    rows = client.read(query, company_id=company_id, nominee_patterns=list(NOMINEE_PATTERNS))
+    rows = client.read(
+        query, company_id=company_id, nominee_patterns=list(NOMINEE_PATTERNS), **params
+    )
     if not rows:
         raise NotFound(f"No company with id {company_id!r}")
     return rows

@@ -67,3 +67,8 @@ WITH c ORDER BY c.date DESC, c.company_id, c.kind, c.party_id LIMIT $limit
 OPTIONAL MATCH (co:Company {id: c.company_id})
 RETURN c {.*, company_name: co.name} AS change
 ORDER BY change.date DESC, change.company_id, change.kind, change.party_id
+
+// name: time.company_exists
+// Whether company $company_id exists. Params: $company_id. Returns: one row (id) or none.
+MATCH (c:Company {id: $company_id})
+RETURN c.id AS id
