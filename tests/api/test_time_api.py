@@ -1,0 +1,73 @@
+"""Time through the API: change events, the bank-wide feed, ownership and the network as
+of a date, on the small bank of conftest after a snapshot of CP's holders on 2024-06-30
+(CA's stake 30 → 40, CB left, 张三 entered with 10)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+from guanxi.graph.client import GraphClient
+from guanxi.loaders import load_frames
+from tests.api.conftest import auth
+
+SNAP = pd.DataFrame({
+    "holder_id": ["CA", "P-A"], "holder_type": ["Company", "Person"],
+    "company_id": ["CP", "CP"], "pct": ["40", "10"],
+})  # fmt: skip
+
+
+@pytest.fixture
+def timed(bank: GraphClient) -> GraphClient:
+    load_frames(bank, {"shareholdings": SNAP}, snapshot=pd.Timestamp("2024-06-30").date())
+    return bank
+
+
+def test_company_changes_and_feed(timed: GraphClient, api: TestClient, keys) -> None:
+    r = api.get("/api/v1/companies/CP/changes", headers=auth(keys["rm_a"]))
+    assert r.status_code == 200
+    got = {(e["kind"], e["party"], e["before"], e["after"]) for e in r.json()}
+    assert got == {("stake_changed", "CA", 30.0, 40.0), ("holder_left", "CB", 25.0, None),
+                   ("holder_entered", "P-A", None, 10.0)}  # fmt: skip
+    assert all(e["date"] == "2024-06-30" and e["prev_date"] is None for e in r.json())
+    # public facts: a caller of the other branch sees the same events, and nothing internal
+    other = api.get("/api/v1/companies/CP/changes", headers=auth(keys["rm_b"])).json()
+    assert other == r.json()
+    feed = api.get("/api/v1/changes", params={"since": "2024-01-01", "kind": "holder_left"},
+                   headers=auth(keys["rm_b"])).json()  # fmt: skip
+    assert [(e["company"], e["party"]) for e in feed] == [("CP", "CB")]
+    assert api.get("/api/v1/changes", params={"since": "2024-07-01"},
+                   headers=auth(keys["rm_a"])).json() == []  # fmt: skip
+    bad = api.get("/api/v1/changes", params={"since": "2024-01-01", "kind": "nope"},
+                  headers=auth(keys["rm_a"]))  # fmt: skip
+    assert bad.status_code == 400 and "nope" in bad.text
+    assert api.get("/api/v1/changes", headers=auth(keys["rm_a"])).status_code == 422
+    assert api.get("/api/v1/companies/NOPE/changes", headers=auth(keys["rm_a"])).status_code == 404
+
+
+def test_ownership_and_network_as_of(timed: GraphClient, api: TestClient, keys) -> None:
+    h = auth(keys["rm_a"])
+
+    def holders(as_of: str | None) -> dict:
+        params = {"as_of": as_of} if as_of else {}
+        res = api.get("/api/v1/companies/CP/ownership", params=params, headers=h).json()
+        return {o["id"]: o["direct"] for o in res["holders"]}
+
+    assert holders("2024-06-29") == {"CA": 30.0, "CB": 25.0}
+    assert holders("2024-06-30") == holders(None) == {"CA": 40.0, "P-A": 10.0}
+
+    def edges(node: str, as_of: str | None) -> set:
+        params = {"as_of": as_of} if as_of else {}
+        net = api.get(f"/api/v1/network/{node}", params=params, headers=h).json()
+        return {(e["source"], e["target"], e["type"]) for e in net["edges"]}
+
+    before = edges("CP", "2024-01-01")
+    assert ("CB", "CP", "HOLDS_SHARES") in before and ("P-A", "CP", "HOLDS_SHARES") not in before
+    now = edges("CP", None)
+    assert ("CB", "CP", "HOLDS_SHARES") not in now and ("P-A", "CP", "HOLDS_SHARES") in now
+    assert not {t for _, _, t in now} & {"HELD_SHARES", "SERVED_AS"}
+    # as of a date, CB's bank relationships stay hidden from the other branch's RM
+    past_cb = edges("CB", "2024-01-01")
+    assert ("CB", "CP", "HOLDS_SHARES") in past_cb
+    assert not {t for _, _, t in past_cb} & {"CUSTOMER_OF", "MANAGES", "PAYS", "HOLDS_PRODUCT"}
