@@ -56,3 +56,35 @@ RETURN a_key, a_labels, a_name, a_branches, coalesce($history[type(r)], type(r))
                    RETURN {branch: x.id, line: w.business_line} } +
          CASE WHEN b:Branch THEN [{branch: b.id, line: null}] ELSE [] END
        END AS b_branches
+
+// name: time.key_contact_facts_as_of
+// scoring.key_contact_facts as of $as_of: the holdings and SERVES_AS roles valid on that
+// date (current or closed versions, docs/time.md). Params: $company_id, $nominee_patterns,
+// $as_of. Returns one row: name, holdings, roles (as scoring.key_contact_facts).
+MATCH (c:Company {id: $company_id})
+CALL (c) {
+  MATCH (c) (()<-[r:HOLDS_SHARES|HELD_SHARES]-(:Company)
+             WHERE coalesce(r.valid_from, date('0001-01-01')) <= $as_of
+               AND (r.valid_to IS NULL OR r.valid_to > $as_of)){0,6} (x:Company)
+  RETURN DISTINCT x
+}
+WITH c, collect(x) AS ups
+CALL (ups) {
+  UNWIND ups AS x
+  MATCH (h)-[r:HOLDS_SHARES|HELD_SHARES]->(x)
+  WHERE coalesce(r.valid_from, date('0001-01-01')) <= $as_of
+    AND (r.valid_to IS NULL OR r.valid_to > $as_of)
+  RETURN collect({holder_id: h.id, holder_label: labels(h)[0], holder_name: h.name,
+    nominee: coalesce(h.nominee, false)
+      OR any(p IN $nominee_patterns WHERE toLower(coalesce(h.name, '')) CONTAINS p),
+    company_id: x.id, pct: r.pct}) AS holdings
+}
+CALL (ups) {
+  UNWIND ups AS x
+  MATCH (p:Person)-[s:SERVES_AS|SERVED_AS]->(x)
+  WHERE coalesce(s.valid_from, date('0001-01-01')) <= $as_of
+    AND (s.valid_to IS NULL OR s.valid_to > $as_of)
+  RETURN collect({person_id: p.id, name: p.name, company_id: x.id, company_name: x.name,
+    role: s.role, until: toString(s.until)}) AS roles
+}
+RETURN c.name AS name, holdings, roles

@@ -1,0 +1,178 @@
+"""Time (docs/time.md): as-of reads against current reads, current reads before and after
+this issue, the snapshot load and the storage it adds.
+
+Steps, each a sub-command writing into ``benchmarks/results/time.json`` (merged):
+
+    measure --label NAME [--as-of DATE]   p50/p95 of ownership and ego network (depth 2) for
+                                          --samples companies (current; and as of DATE)
+    snapshot DIR --date DATE              the snapshot load (seconds, rows, events), the
+                                          storage before and after (node, relationship and
+                                          property counts; store size on disk)
+    quality DIR                           recall / precision of the change events against
+                                          DIR/ground_truth.json snapshot_changes
+
+``measure`` runs with whatever guanxi is on PYTHONPATH: run it with PYTHONPATH=/work/main
+for the code before this issue (the current state only: it knows nothing of ``as_of``).
+The run at 100k companies, one client, after a warm-up, is in docs/time.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from guanxi.graph.client import GraphClient
+
+RESULTS = Path(__file__).parent / "results" / "time.json"
+
+
+def _pct(times: list[float]) -> dict[str, float]:
+    times = sorted(times)
+    p95 = times[max(0, int(len(times) * 0.95) - 1)]
+    return {"p50_ms": round(statistics.median(times), 2), "p95_ms": round(p95, 2)}
+
+
+def _timed(fn: Callable[[str], Any], ids: list[str]) -> dict[str, float]:
+    for i in ids[:10]:  # warm-up
+        fn(i)
+    times = []
+    for i in ids:
+        t0 = time.perf_counter()
+        fn(i)
+        times.append((time.perf_counter() - t0) * 1000)
+    return _pct(times)
+
+
+def _sample(client: GraphClient, n: int, seed: int) -> list[str]:
+    """Companies with holders (the ones ownership and as-of reads have work for)."""
+    rows = client.console(
+        "MATCH (c:Company) WHERE EXISTS { (c)<-[:HOLDS_SHARES]-() } RETURN c.id ORDER BY c.id",
+        row_cap=1_000_000,
+    )["rows"]
+    return random.Random(seed).sample([r[0] for r in rows], n)
+
+
+def measure(args: argparse.Namespace) -> dict[str, Any]:
+    from guanxi.scoring.ego import ego_network
+    from guanxi.scoring.ownership import company_ownership
+
+    as_of = date.fromisoformat(args.as_of) if args.as_of else None
+    with GraphClient() as client:
+        ids = _sample(client, args.samples, args.seed)
+        out: dict[str, Any] = {
+            "ownership": _timed(lambda i: company_ownership(client, i), ids),
+            "ego_depth2": _timed(lambda i: ego_network(client, i, depth=2), ids),
+        }
+        if as_of and "as_of" in inspect.signature(company_ownership).parameters:
+            out["ownership_as_of"] = _timed(
+                lambda i: company_ownership(client, i, as_of=as_of), ids
+            )
+            out["ego_depth2_as_of"] = _timed(
+                lambda i: ego_network(client, i, depth=2, as_of=as_of), ids
+            )
+            for k in ("ownership", "ego_depth2"):
+                out[f"{k}_as_of_ratio_p95"] = round(
+                    out[f"{k}_as_of"]["p95_ms"] / out[k]["p95_ms"], 3
+                )
+    return {"samples": len(ids), "as_of": args.as_of, **out}
+
+
+def _storage(client: GraphClient) -> dict[str, Any]:
+    c = client.console(
+        "CALL () { MATCH (n) RETURN count(n) AS nodes } "
+        "CALL () { MATCH ()-[r]->() RETURN count(r) AS rels } "
+        "CALL () { MATCH ()-[r:HELD_SHARES|SERVED_AS|SUPPLIED|GUARANTEED]->() "
+        "RETURN count(r) AS history } "
+        "CALL () { MATCH (c:Change) RETURN count(c) AS changes } "
+        "RETURN nodes, rels, history, changes"
+    )["rows"][0]
+    home = Path(os.environ.get("GUANXI_HOME", ".guanxi")) / "neo4j" / "data" / "databases"
+    du = subprocess.run(["du", "-sb", str(home)], capture_output=True, text=True, check=False)
+    size = int(du.stdout.split()[0]) if du.stdout else None
+    return {"nodes": c[0], "relationships": c[1], "history_relationships": c[2],
+            "change_nodes": c[3], "store_bytes": size}  # fmt: skip
+
+
+def snapshot(args: argparse.Namespace) -> dict[str, Any]:
+    from guanxi.loaders import load
+    from guanxi.scoring.changes import record_controller_changes
+
+    on = date.fromisoformat(args.date)
+    with GraphClient() as client:
+        before = _storage(client)
+        t0 = time.perf_counter()
+        rep = load(client, [Path(args.dir)], snapshot=on)
+        load_s = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        ctl = record_controller_changes(
+            client, rep.snapshots["shareholdings"].changed, load_id=rep.load_id
+        )
+        ctl_s = time.perf_counter() - t1
+        after = _storage(client)
+    rows = sum(f.read for f in rep.families.values())
+    return {
+        "date": args.date, "rows": rows, "load_s": round(load_s, 1),
+        "rows_per_s": round(rows / load_s), "controller_changes_s": round(ctl_s, 1),
+        "controller_changes": ctl,
+        "families": {k: {"rewritten": v.rewritten, "events": v.events}
+                     for k, v in rep.snapshots.items()},
+        "storage_before": before, "storage_after": after,
+        "store_growth_pct": round(100 * (after["store_bytes"] / before["store_bytes"] - 1), 2)
+        if before["store_bytes"] else None,
+    }  # fmt: skip
+
+
+def quality(args: argparse.Namespace) -> dict[str, Any]:
+    from guanxi.scoring.changes import recent_changes
+
+    truth = json.loads((Path(args.dir) / "ground_truth.json").read_text("utf-8"))
+    entry = truth["snapshot_changes"]
+    want = {(c["company"], c["kind"], c["party"], c["key"]) for c in entry["changes"]}
+    kinds = {c["kind"] for c in entry["changes"]}
+    with GraphClient() as client:
+        evs = recent_changes(client, since=date.fromisoformat(entry["date"]), kinds=kinds,
+                             limit=5000)  # fmt: skip
+    got = {(e.company_id, e.kind, e.party_id, e.key if e.rel_type == "SERVES_AS" else None)
+           for e in evs}  # fmt: skip
+    hits = len(want & got)
+    return {"truth": len(want), "events": len(got), "recall": hits / len(want),
+            "precision": hits / len(got) if got else 0.0}  # fmt: skip
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="step", required=True)
+    m = sub.add_parser("measure")
+    m.add_argument("--label", required=True)
+    m.add_argument("--as-of")
+    m.add_argument("--samples", type=int, default=200)
+    m.add_argument("--seed", type=int, default=19)
+    s = sub.add_parser("snapshot")
+    s.add_argument("dir")
+    s.add_argument("--date", required=True)
+    q = sub.add_parser("quality")
+    q.add_argument("dir")
+    args = ap.parse_args()
+    result = {"measure": measure, "snapshot": snapshot, "quality": quality}[args.step](args)
+    data = json.loads(RESULTS.read_text("utf-8")) if RESULTS.exists() else {}
+    data.update({"benchmark": "time", "machine": {"cpus": os.cpu_count(),
+                                                  "python": platform.python_version()}})
+    data[args.label if args.step == "measure" else args.step] = result
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
