@@ -166,8 +166,12 @@ def main() -> None:
     args = ap.parse_args()
     result = {"measure": measure, "snapshot": snapshot, "quality": quality}[args.step](args)
     data = json.loads(RESULTS.read_text("utf-8")) if RESULTS.exists() else {}
-    data.update({"benchmark": "time", "machine": {"cpus": os.cpu_count(),
-                                                  "python": platform.python_version()}})
+    data.update(
+        {
+            "benchmark": "time",
+            "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        }
+    )
     data[args.label if args.step == "measure" else args.step] = result
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -113,13 +113,18 @@ def paths(
     ] = None,
     k: Annotated[int, typer.Option("-k", help="How many paths.")] = 3,
     max_hops: Annotated[int, typer.Option("--max-hops", help="Hop limit.")] = 4,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Relationships as of YYYY-MM-DD.")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """The top-k warm contact paths to a target; exit 0 with a reason when none."""
+    from guanxi.commands.changes import parse_date
     from guanxi.scoring.contact_paths import contact_paths
 
+    on = parse_date(as_of, "--as-of")
     with connect() as c:
-        res = contact_paths(c, to, origin, k, max_hops)
+        res = contact_paths(c, to, origin, k, max_hops, as_of=on)
     if as_json:
         print_json(res.to_dict())
         return

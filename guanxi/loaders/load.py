@@ -91,8 +91,9 @@ class LoadReport:
             "stubs": self.stubs,
             "reject_file": self.reject_file,
             "snapshot": self.snapshot.isoformat() if self.snapshot else None,
-            "changes": {k: {"rewritten": v.rewritten, "events": v.events}
-                        for k, v in self.snapshots.items()},  # fmt: skip
+            "changes": {
+                k: {"rewritten": v.rewritten, "events": v.events} for k, v in self.snapshots.items()
+            },  # fmt: skip
             "errors": [e.to_dict() for e in self.errors],
             "warnings": [e.to_dict() for e in self.warnings],
         }

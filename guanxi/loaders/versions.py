@@ -16,8 +16,8 @@ Examples
 >>> from datetime import date
 >>> f = ("Person", "p1", "c1", None)
 >>> obs = {date(2020, 5, 9): {f: {"pct": 30.0}}, date(2020, 9, 30): {f: {"pct": 35.0}}}
->>> [(v.valid_from, v.valid_to, v.props["pct"]) for v in rebuild(obs, ("pct",))[f]]
-[(datetime.date(2020, 5, 9), datetime.date(2020, 9, 30), 30.0), (datetime.date(2020, 9, 30), None, 35.0)]
+>>> [(str(v.valid_from), str(v.valid_to), v.props["pct"]) for v in rebuild(obs, ("pct",))[f]]
+[('2020-05-09', '2020-09-30', 30.0), ('2020-09-30', 'None', 35.0)]
 """
 
 from __future__ import annotations
@@ -131,8 +131,9 @@ def changes_between(
             event(kinds["entered"], f, None, av)
         elif a is None and "left" in kinds:
             event(kinds["left"], f, bv, None)
-        elif a is not None and b is not None and "changed" in kinds and key:
-            if bv is not None and av is not None and abs(av - bv) >= threshold - 1e-9:
-                if av != bv:
-                    event(kinds["changed"], f, bv, av)
+        elif (
+            "changed" in kinds and bv is not None and av is not None and av != bv
+            and abs(av - bv) >= threshold - 1e-9
+        ):  # fmt: skip
+            event(kinds["changed"], f, bv, av)
     return out

@@ -71,3 +71,21 @@ def test_ownership_and_network_as_of(timed: GraphClient, api: TestClient, keys) 
     past_cb = edges("CB", "2024-01-01")
     assert ("CB", "CP", "HOLDS_SHARES") in past_cb
     assert not {t for _, _, t in past_cb} & {"CUSTOMER_OF", "MANAGES", "PAYS", "HOLDS_PRODUCT"}
+
+
+def test_paths_as_of_use_the_relationships_of_that_date(
+    timed: GraphClient, api: TestClient, keys
+) -> None:
+    h = auth(keys["admin"])
+
+    def routes(as_of: str | None) -> set:
+        params = {"to": "CP", "from": "RM-A", **({"as_of": as_of} if as_of else {})}
+        res = api.get("/api/v1/paths", params=params, headers=h)
+        assert res.status_code == 200, res.text
+        paths = res.json()["paths"]
+        return {(p["hops"][0]["from"], *(x["to"] for x in p["hops"])) for p in paths}
+
+    assert ("RM-A", "P-A", "CP") in routes(None)  # 张三 holds CP since the snapshot
+    past = routes("2024-01-01")
+    assert past and ("RM-A", "P-A", "CP") not in past
+    assert ("RM-A", "P-A", "CA", "CP") in past

@@ -9,8 +9,8 @@ nothing. The files are read in place from ../shared/data.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
-from typing import Iterator
 
 import pandas as pd
 import pytest
@@ -61,10 +61,14 @@ def _sample(may: pd.DataFrame, q3: pd.DataFrame) -> list[str]:
 
 def _expected(a: pd.DataFrame, b: pd.DataFrame, threshold: float) -> set[tuple]:
     m = a.merge(b, on="holder", how="outer", suffixes=("_a", "_b"), indicator=True)
-    out = {("holder_entered", h, None, p) for h, p in
-           m.loc[m["_merge"] == "right_only", ["holder", "pct_b"]].itertuples(index=False)}
-    out |= {("holder_left", h, p, None) for h, p in
-            m.loc[m["_merge"] == "left_only", ["holder", "pct_a"]].itertuples(index=False)}
+    out = {
+        ("holder_entered", h, None, p)
+        for h, p in m.loc[m["_merge"] == "right_only", ["holder", "pct_b"]].itertuples(index=False)
+    }
+    out |= {
+        ("holder_left", h, p, None)
+        for h, p in m.loc[m["_merge"] == "left_only", ["holder", "pct_a"]].itertuples(index=False)
+    }
     both = m[(m["_merge"] == "both") & ((m["pct_b"] - m["pct_a"]).abs() >= threshold)]
     out |= {("stake_changed", h, pa, pb) for h, pa, pb in
             both[["holder", "pct_a", "pct_b"]].itertuples(index=False)}  # fmt: skip

@@ -37,7 +37,7 @@ def test_change_events_match_the_ground_truth(db: GraphClient, tmp_path: Path) -
         if e.kind in KINDS
     }
     hits = len(want & got)
-    assert (hits / len(got), hits / len(want)) == (1.0, 1.0), (want ^ got)
+    assert (hits / len(got), hits / len(want)) == (1.0, 1.0), want ^ got
 
 
 def _versions(client: GraphClient) -> set[tuple]:

@@ -64,7 +64,10 @@ def network_page(
     links = page_links(node_id, "network", company=center.get("label") == "Company")
     return HTMLResponse(
         render_network(
-            net.to_dict(), title=f"{center.get('name')} ({node_id})", note=note, links=links,
+            net.to_dict(),
+            title=f"{center.get('name')} ({node_id})",
+            note=note,
+            links=links,
             panel=date_control(as_of, depth=depth, cap=cap),
         )  # fmt: skip
     )

@@ -67,8 +67,9 @@ def second_snapshot(
             if newcomer in set(rows["holder_id"]):
                 continue
             h.at[i, "pct"] = f"{before - delta:.2f}"
-            add_h.append({"holder_id": newcomer, "holder_type": "Person", "company_id": company,
-                          "pct": f"{delta:.2f}", "amount": "", "as_of": on.isoformat()})  # fmt: skip
+            add_h.append({"holder_id": newcomer, "holder_type": "Person",
+                          "company_id": company, "pct": f"{delta:.2f}", "amount": "",
+                          "as_of": on.isoformat()})  # fmt: skip
             changes += [
                 _change(company, "stake_changed", h.at[i, "holder_id"], None, before,
                         round(before - delta, 2)),
@@ -98,8 +99,8 @@ def second_snapshot(
     out.mkdir(exist_ok=True)
     h2.drop(columns="_pct").fillna("").to_csv(out / "shareholdings.csv", index=False)
     p2.fillna("").to_csv(out / "positions.csv", index=False)
-    entry = {"date": on.isoformat(), "folder": out.name,
-             "changes": sorted(changes, key=lambda c: (c["company"], c["kind"], c["party"]))}  # fmt: skip
+    changes.sort(key=lambda c: (c["company"], c["kind"], c["party"]))
+    entry = {"date": on.isoformat(), "folder": out.name, "changes": changes}
     truth_path = folder / "ground_truth.json"
     truth = json.loads(truth_path.read_text(encoding="utf-8")) if truth_path.exists() else {}
     truth["snapshot_changes"] = entry
