@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from guanxi.graph.schema import get_schema
+from guanxi.records import CHANGE_KINDS
 
 __all__ = [
     "ContactsPublic",
@@ -87,6 +88,9 @@ class EgoNetworkPublic(BaseModel):
     truncated: bool
     cap: int
     as_of: str | None = None
+
+
+ChangeKind = Enum("ChangeKind", {k: k for k in CHANGE_KINDS}, type=str)
 
 
 class ChangePublic(BaseModel):

@@ -4,6 +4,8 @@ of a date, on the small bank of conftest after a snapshot of CP's holders on 202
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
@@ -41,7 +43,7 @@ def test_company_changes_and_feed(timed: GraphClient, api: TestClient, keys) -> 
                    headers=auth(keys["rm_a"])).json() == []  # fmt: skip
     bad = api.get("/api/v1/changes", params={"since": "2024-01-01", "kind": "nope"},
                   headers=auth(keys["rm_a"]))  # fmt: skip
-    assert bad.status_code == 400 and "nope" in bad.text
+    assert bad.status_code == 422 and "holder_left" in bad.text  # names the known kinds
     assert api.get("/api/v1/changes", headers=auth(keys["rm_a"])).status_code == 422
     assert api.get("/api/v1/companies/NOPE/changes", headers=auth(keys["rm_a"])).status_code == 404
 
@@ -89,3 +91,24 @@ def test_paths_as_of_use_the_relationships_of_that_date(
     past = routes("2024-01-01")
     assert past and ("RM-A", "P-A", "CP") not in past
     assert ("RM-A", "P-A", "CA", "CP") in past
+
+
+def test_cli_changes_and_bad_dates(timed: GraphClient) -> None:
+    from typer.testing import CliRunner
+
+    from guanxi.cli import app
+
+    runner = CliRunner()
+    res = runner.invoke(app, ["changes", "CP", "--since", "2024-06-30", "--json"])
+    assert res.exit_code == 0, res.output
+    body = json.loads(res.stdout)
+    assert {e["kind"] for e in body["changes"]} == {
+        "stake_changed",
+        "holder_left",
+        "holder_entered",
+    }
+    res = runner.invoke(app, ["changes", "CP", "--since", "2024-13-01"])
+    assert res.exit_code == 1 and "--since" in res.output and "YYYY-MM-DD" in res.output
+    assert runner.invoke(app, ["changes"]).exit_code == 1  # the feed needs --since
+    res = runner.invoke(app, ["ownership", "CP", "--as-of", "2024-06-29", "--json"])
+    assert {h["id"] for h in json.loads(res.stdout)["holders"]} == {"CA", "CB"}

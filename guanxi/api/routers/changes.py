@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from guanxi.api.deps import ClientDep, ScopeDep
-from guanxi.api.models import ChangePublic, ErrorPublic
+from guanxi.api.models import ChangeKind, ChangePublic, ErrorPublic
 from guanxi.scoring.changes import MAX_CHANGES, company_changes, recent_changes
 
 __all__ = ["router"]
@@ -50,8 +50,8 @@ def change_feed(
     client: ClientDep,
     scope: ScopeDep,
     since: Annotated[date, Query(description="only on or after this date")],
-    kind: Annotated[list[str] | None, Query(description="only these kinds")] = None,
+    kind: Annotated[list[ChangeKind] | None, Query(description="only these kinds")] = None,
     limit: Limit = 1000,
 ) -> list[ChangePublic]:
-    evs = recent_changes(client, since=since, kinds=kind or (), limit=limit)
+    evs = recent_changes(client, since=since, kinds=[k.value for k in kind or ()], limit=limit)
     return [ChangePublic(**e.to_dict()) for e in evs]
