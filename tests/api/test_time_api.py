@@ -112,3 +112,18 @@ def test_cli_changes_and_bad_dates(timed: GraphClient) -> None:
     assert runner.invoke(app, ["changes"]).exit_code == 1  # the feed needs --since
     res = runner.invoke(app, ["ownership", "CP", "--as-of", "2024-06-29", "--json"])
     assert {h["id"] for h in json.loads(res.stdout)["holders"]} == {"CA", "CB"}
+
+
+def test_fenced_console_reads_history_and_changes(timed: GraphClient) -> None:
+    from guanxi.access.console import run_console
+    from tests.api.test_console_fence import FENCED, FOREIGN
+
+    past = run_console(
+        timed, FENCED, "MATCH (x)-[h:HELD_SHARES]->(c:Company) RETURN x.id, h.pct, h.valid_to"
+    )
+    assert sorted((r[0], r[1], str(r[2])) for r in past["rows"]) == [
+        ("CA", 30.0, "2024-06-30"), ("CB", 25.0, "2024-06-30")
+    ]  # fmt: skip
+    changes = run_console(timed, FENCED, "MATCH (c:Change) RETURN c.kind, c.party_id")
+    assert len(changes["rows"]) == 3
+    assert not any(f in json.dumps(past | changes, ensure_ascii=False) for f in FOREIGN)
