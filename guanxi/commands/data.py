@@ -130,6 +130,11 @@ def _show_report(report: LoadReport) -> None:
         err.print(error_table(report.warnings))
     if report.errors:
         err.print(f"{len(report.errors)} rows rejected; see {report.reject_file}")
+    for name, res in report.snapshots.items():
+        out.print(
+            f"snapshot {report.snapshot} {name}: {res.rewritten} facts rewritten, "
+            f"{res.events} change events ({len(res.changed)} companies reported on)"
+        )
     out.print(
         f"load {report.load_id}: {report.written} rows in {report.elapsed_s:.1f}s "
         f"({report.rows_per_s:,.0f} rows/s); stubs {report.stubs or 0}"
