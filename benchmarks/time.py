@@ -43,15 +43,19 @@ def _pct(times: list[float]) -> dict[str, float]:
     return {"p50_ms": round(statistics.median(times), 2), "p95_ms": round(p95, 2)}
 
 
-def _timed(fn: Callable[[str], Any], ids: list[str]) -> dict[str, float]:
+def _timed(fns: dict[str, Callable[[str], Any]], ids: list[str]) -> dict[str, dict]:
+    """p50/p95 of each of ``fns`` over ``ids``, interleaved per id (all of them on one id,
+    then the next), so that the load of a shared machine weighs on each alike."""
     for i in ids[:10]:  # warm-up
-        fn(i)
-    times = []
+        for fn in fns.values():
+            fn(i)
+    times: dict[str, list[float]] = {k: [] for k in fns}
     for i in ids:
-        t0 = time.perf_counter()
-        fn(i)
-        times.append((time.perf_counter() - t0) * 1000)
-    return _pct(times)
+        for k, fn in fns.items():
+            t0 = time.perf_counter()
+            fn(i)
+            times[k].append((time.perf_counter() - t0) * 1000)
+    return {k: _pct(v) for k, v in times.items()}
 
 
 def _sample(client: GraphClient, n: int, seed: int) -> list[str]:
@@ -70,17 +74,15 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     as_of = date.fromisoformat(args.as_of) if args.as_of else None
     with GraphClient() as client:
         ids = _sample(client, args.samples, args.seed)
-        out: dict[str, Any] = {
-            "ownership": _timed(lambda i: company_ownership(client, i), ids),
-            "ego_depth2": _timed(lambda i: ego_network(client, i, depth=2), ids),
+        fns: dict[str, Callable[[str], Any]] = {
+            "ownership": lambda i: company_ownership(client, i),
+            "ego_depth2": lambda i: ego_network(client, i, depth=2),
         }
         if as_of and "as_of" in inspect.signature(company_ownership).parameters:
-            out["ownership_as_of"] = _timed(
-                lambda i: company_ownership(client, i, as_of=as_of), ids
-            )
-            out["ego_depth2_as_of"] = _timed(
-                lambda i: ego_network(client, i, depth=2, as_of=as_of), ids
-            )
+            fns["ownership_as_of"] = lambda i: company_ownership(client, i, as_of=as_of)
+            fns["ego_depth2_as_of"] = lambda i: ego_network(client, i, depth=2, as_of=as_of)
+        out: dict[str, Any] = _timed(fns, ids)
+        if "ownership_as_of" in out:
             for k in ("ownership", "ego_depth2"):
                 out[f"{k}_as_of_ratio_p95"] = round(
                     out[f"{k}_as_of"]["p95_ms"] / out[k]["p95_ms"], 3
