@@ -18,7 +18,7 @@ import pytest
 from guanxi.graph.admin import wipe
 from guanxi.graph.client import GraphClient
 from guanxi.loaders import load
-from guanxi.scoring.changes import company_changes
+from guanxi.scoring.changes import company_changes, recent_changes
 from guanxi.scoring.ownership import company_ownership
 from tests.conftest import SHARED_DATA
 
@@ -69,7 +69,7 @@ def _expected(a: pd.DataFrame, b: pd.DataFrame, threshold: float) -> set[tuple]:
         ("holder_left", h, p, None)
         for h, p in m.loc[m["_merge"] == "left_only", ["holder", "pct_a"]].itertuples(index=False)
     }
-    both = m[(m["_merge"] == "both") & ((m["pct_b"] - m["pct_a"]).abs() >= threshold)]
+    both = m[(m["_merge"] == "both") & ((m["pct_b"] - m["pct_a"]).abs() >= threshold - 1e-9)]
     out |= {("stake_changed", h, pa, pb) for h, pa, pb in
             both[["holder", "pct_a", "pct_b"]].itertuples(index=False)}  # fmt: skip
     return out
@@ -90,6 +90,15 @@ def test_change_events_equal_the_pandas_difference(history: GraphClient) -> None
         assert all(e.date == Q3 and e.prev_date == MAY for e in company_changes(history, company))
         total += len(want)
     assert total > 20  # the sample does move: entries, exits and stake changes
+    # and over every company of both files at once (the bank-wide feed)
+    both = sorted(set(may["company"]) & set(q3["company"]))
+    want_all = {
+        (c, *e)
+        for c in both
+        for e in _expected(may[may["company"] == c], q3[q3["company"] == c], threshold)
+    }
+    feed = recent_changes(history, since=Q3, kinds=KINDS, limit=5000)
+    assert {(e.company_id, e.kind, e.party_name, e.before, e.after) for e in feed} == want_all
 
 
 @pytest.mark.parametrize(("on", "source"), [(date(2020, 6, 1), "may"), (date(2020, 10, 1), "q3")])
