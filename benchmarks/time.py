@@ -10,6 +10,8 @@ Steps, each a sub-command writing into ``benchmarks/results/time.json`` (merged)
                                           property counts; store size on disk)
     quality DIR                           recall / precision of the change events against
                                           DIR/ground_truth.json snapshot_changes
+    paths --as-of DATE                    the contact-path index build, current and as of
+                                          DATE, and p50/p95 of contact paths with each
 
 ``measure`` runs with whatever guanxi is on PYTHONPATH: run it with PYTHONPATH=/work/main
 for the code before this issue (the current state only: it knows nothing of ``as_of``).
@@ -152,6 +154,28 @@ def quality(args: argparse.Namespace) -> dict[str, Any]:
             "precision": hits / len(got) if got else 0.0}  # fmt: skip
 
 
+def paths(args: argparse.Namespace) -> dict[str, Any]:
+    from guanxi.scoring.contact_paths import contact_paths
+    from guanxi.scoring.path_index_cache import clear_index, get_index
+
+    as_of = date.fromisoformat(args.as_of)
+    out: dict[str, Any] = {"as_of": args.as_of}
+    with GraphClient() as client:
+        for label, d in (("current", None), ("as_of", as_of)):
+            clear_index()
+            t0 = time.perf_counter()
+            ix = get_index(client, d)
+            out[f"index_build_s_{label}"] = round(time.perf_counter() - t0, 1)
+            out[f"index_pairs_{label}"] = int(len(ix.indices) // 2)
+        get_index(client)  # both held now: the searches below build nothing
+        ids = _sample(client, args.samples, args.seed)
+        out.update(_timed({
+            "paths": lambda i: contact_paths(client, i, None, 3, 4),
+            "paths_as_of": lambda i: contact_paths(client, i, None, 3, 4, as_of=as_of),
+        }, ids))  # fmt: skip
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="step", required=True)
@@ -165,8 +189,13 @@ def main() -> None:
     s.add_argument("--date", required=True)
     q = sub.add_parser("quality")
     q.add_argument("dir")
+    pa = sub.add_parser("paths")
+    pa.add_argument("--as-of", required=True)
+    pa.add_argument("--samples", type=int, default=60)
+    pa.add_argument("--seed", type=int, default=19)
     args = ap.parse_args()
-    result = {"measure": measure, "snapshot": snapshot, "quality": quality}[args.step](args)
+    steps = {"measure": measure, "snapshot": snapshot, "quality": quality, "paths": paths}
+    result = steps[args.step](args)
     data = json.loads(RESULTS.read_text("utf-8")) if RESULTS.exists() else {}
     data.update(
         {
