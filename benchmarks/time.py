@@ -12,6 +12,9 @@ Steps, each a sub-command writing into ``benchmarks/results/time.json`` (merged)
                                           DIR/ground_truth.json snapshot_changes
     paths --as-of DATE                    the contact-path index build, current and as of
                                           DATE, and p50/p95 of contact paths with each
+    ab --base DIR                         the current-state queries this issue touched, as
+                                          the base checkout DIR has them and as now, run
+                                          alternately per company in one process
 
 ``measure`` runs with whatever guanxi is on PYTHONPATH: run it with PYTHONPATH=/work/main
 for the code before this issue (the current state only: it knows nothing of ``as_of``).
@@ -176,6 +179,40 @@ def paths(args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
+def ab(args: argparse.Namespace) -> dict[str, Any]:
+    """Base (before this issue) and current query texts, interleaved per company: the ego
+    expansion (which now leaves the history types out) and the ownership upstream read."""
+    from guanxi.graph.history import history_types
+    from guanxi.graph.library import QueryLibrary
+
+    base = QueryLibrary(Path(args.base) / "guanxi" / "graph" / "queries")
+    hidden = ["embedding", "load_id", "loaded_at", "source"]
+    ego = {"keys": None, "types": [], "limit": 4000, "hidden": hidden, "with_branches": False}
+    past = sorted(history_types())
+    out: dict[str, Any] = {"base": args.base}
+    with GraphClient() as client:
+        ids = _sample(client, args.samples, args.seed)
+        now = client.library
+
+        def run(lib: QueryLibrary, name: str, i: str, **extra: Any) -> None:
+            params = {**ego, "keys": [i]} if name == "api.ego_expand" else {}
+            params |= {"company_id": i, "nominee_patterns": [], **extra}
+            client.run_text(name, lib[name].text, params)
+
+        out["ownership_upstream_same_text"] = (
+            base["scoring.ownership_upstream"].text == now["scoring.ownership_upstream"].text
+        )
+        out.update(_timed({
+            "ego_expand_base": lambda i: run(base, "api.ego_expand", i),
+            "ego_expand_now": lambda i: run(now, "api.ego_expand", i, past=past),
+            "ownership_upstream_base": lambda i: run(base, "scoring.ownership_upstream", i),
+            "ownership_upstream_now": lambda i: run(now, "scoring.ownership_upstream", i),
+        }, ids))  # fmt: skip
+        for k in ("ego_expand", "ownership_upstream"):
+            out[f"{k}_p95_ratio"] = round(out[f"{k}_now"]["p95_ms"] / out[f"{k}_base"]["p95_ms"], 3)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="step", required=True)
@@ -189,12 +226,16 @@ def main() -> None:
     s.add_argument("--date", required=True)
     q = sub.add_parser("quality")
     q.add_argument("dir")
+    b = sub.add_parser("ab")
+    b.add_argument("--base", required=True)
+    b.add_argument("--samples", type=int, default=400)
+    b.add_argument("--seed", type=int, default=23)
     pa = sub.add_parser("paths")
     pa.add_argument("--as-of", required=True)
     pa.add_argument("--samples", type=int, default=60)
     pa.add_argument("--seed", type=int, default=19)
     args = ap.parse_args()
-    steps = {"measure": measure, "snapshot": snapshot, "quality": quality, "paths": paths}
+    steps = {"measure": measure, "snapshot": snapshot, "quality": quality, "paths": paths, "ab": ab}
     result = steps[args.step](args)
     data = json.loads(RESULTS.read_text("utf-8")) if RESULTS.exists() else {}
     data.update(
