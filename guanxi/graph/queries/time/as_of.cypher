@@ -4,6 +4,7 @@
 // with valid_to after it). One row per holding; a company without holders then gives one
 // row with null holder. Params: $company_id, $nominee_patterns, $as_of. Returns:
 // company_name, holder_id, holder_label, holder_name, nominee, company_id, pct.
+// (An as-of twin: a change to the query it is named after must be made here too.)
 MATCH (c:Company {id: $company_id})
 CALL (c) {
   MATCH (c) (()<-[r:HOLDS_SHARES|HELD_SHARES]-(:Company)
@@ -26,6 +27,7 @@ RETURN c.name AS company_name, h.id AS holder_id, labels(h)[0] AS holder_label,
 // (bank-internal facts keep their own dates). Params: $keys, $types, $limit, $hidden,
 // $with_branches, $as_of, $history (history type → current type), $versioned. Returns the
 // columns of api.ego_expand.
+// (An as-of twin: a change to the query it is named after must be made here too.)
 UNWIND $keys AS key
 CALL (key) {
   MATCH (a:Company {id: key}) RETURN a
@@ -61,6 +63,7 @@ RETURN a_key, a_labels, a_name, a_branches, coalesce($history[type(r)], type(r))
 // scoring.key_contact_facts as of $as_of: the holdings and SERVES_AS roles valid on that
 // date (current or closed versions, docs/time.md). Params: $company_id, $nominee_patterns,
 // $as_of. Returns one row: name, holdings, roles (as scoring.key_contact_facts).
+// (An as-of twin: a change to the query it is named after must be made here too.)
 MATCH (c:Company {id: $company_id})
 CALL (c) {
   MATCH (c) (()<-[r:HOLDS_SHARES|HELD_SHARES]-(:Company)

@@ -2,6 +2,7 @@
 // scoring.party_edges as of $as_of (the contact-path index of that date): the versioned
 // types read current and closed versions valid on that date, under the current type's
 // name; bank-internal types as they are. Params: $as_of. Returns: rel_type, cols, rows.
+// (An as-of twin: a change to the query it is named after must be made here too.)
 CALL () {
   MATCH (s)-[r:HOLDS_SHARES|HELD_SHARES]->(t)
     WHERE coalesce(r.valid_from, date('0001-01-01')) <= $as_of AND (r.valid_to IS NULL OR r.valid_to > $as_of)
@@ -40,6 +41,7 @@ RETURN rel_type, cols, collect(row) AS rows
 // (current or closed versions, under the current type's name); bank context as today.
 // Params: $ids, $pairs, $with_branches, $as_of, $history, $versioned. Returns the columns
 // of scoring.path_hops.
+// (An as-of twin: a change to the query it is named after must be made here too.)
 CALL () {
   UNWIND $ids AS pid
   CALL (pid) {
