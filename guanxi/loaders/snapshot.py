@@ -64,8 +64,8 @@ def _observed(fam: Family, df: pd.DataFrame, key: str | None) -> dict[str, dict[
         start = r[a.label_column] if a.label_column else a.label
         props = {p: _scalar(r[p]) for p in fam.props if p not in _SKIP and r[p] is not None}
         k = r[key] if key else None
-        if key:
-            props[key] = k
+        if k is not None:  # a missing key value is not stored: compare like with like
+            props[str(key)] = k
         out[str(r[b.column])][(str(start), str(r[a.column]), str(r[b.column]), k)] = props
     return out
 
@@ -85,7 +85,9 @@ def _stored(client: Gateway, rel_type: str, ids: list[str]) -> dict[str, list[Ve
     return out
 
 
-def _dates(client: Gateway, rel_type: str, on: date, companies: list[str], load_id: str):
+def _dates(
+    client: Gateway, rel_type: str, on: date, companies: list[str], load_id: str
+) -> dict[str, list[date]]:
     """Register the snapshot and return each company's snapshot dates (this one included)."""
     snaps = {native(r["date"]): set(r["companies"] or ()) for r in
              client.read("time.snapshots", rel_type=rel_type)}  # fmt: skip
