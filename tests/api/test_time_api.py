@@ -127,3 +127,24 @@ def test_fenced_console_reads_history_and_changes(timed: GraphClient) -> None:
     changes = run_console(timed, FENCED, "MATCH (c:Change) RETURN c.kind, c.party_id")
     assert len(changes["rows"]) == 3
     assert not any(f in json.dumps(past | changes, ensure_ascii=False) for f in FOREIGN)
+
+
+def test_contacts_and_network_page_as_of(timed: GraphClient, api: TestClient, keys) -> None:
+    h = auth(keys["rm_a"])
+
+    def contacts(as_of: str | None) -> dict:
+        params = {"k": 10, **({"as_of": as_of} if as_of else {})}
+        res = api.get("/api/v1/companies/CP/contacts", params=params, headers=h).json()
+        return {c["id"]: " ".join(c["reasons"]) for c in res["contacts"]}
+
+    now, past = contacts(None), contacts("2024-01-01")
+    # 张三 chairs CA (the controlling holder) on both dates; holds 10 % of CP only since
+    assert "持股10.00%" in now["P-A"] and "持股" not in past["P-A"]
+    assert "控股股东" in past["P-A"]
+    page = api.get("/ui/network/CP", params={"as_of": "2024-01-01"}, headers=h)
+    assert page.status_code == 200
+    assert (
+        'type="date" name="as_of" value="2024-01-01"' in page.text
+        and "as of 2024-01-01" in page.text
+    )
+    assert api.get("/ui/network/CP", params={"as_of": "nope"}, headers=h).status_code == 422
