@@ -103,6 +103,12 @@ class Settings(BaseSettings):
         default=2, ge=1, description="console queries one user may run at once (per worker)"
     )
     batch_size: int = 5000
+    stake_change_points: float = Field(
+        default=1.0, ge=0, description="a stake move of at least this many points is a change event"
+    )
+    as_of_index_cache: int = Field(
+        default=4, ge=1, description="as-of contact-path indexes kept per process (by date)"
+    )
 
     # --- service ---
     users_file: Path | None = Field(

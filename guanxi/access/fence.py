@@ -45,6 +45,7 @@ import yaml
 
 from guanxi.access.visibility import internal_names
 from guanxi.errors import AccessDenied, ReadOnlyViolation
+from guanxi.graph.history import history_types
 from guanxi.graph.schema import get_schema
 
 __all__ = [
@@ -126,7 +127,8 @@ def public_properties() -> frozenset[str]:
     and public provenance; ``stub`` marks a node created by a reference only."""
     schema = get_schema()
     keys = {k for k, p in schema.provenance.items() if p.scope != "internal"}
-    for spec in (*schema.nodes.values(), *schema.relationships.values()):
+    specs = (*schema.nodes.values(), *schema.relationships.values(), *schema.changes.values())
+    for spec in (*specs, *history_types(schema).values()):
         if spec.scope == "public":
             keys |= {k for k, p in spec.properties.items() if p.scope != "internal"}
     return frozenset(keys | {"stub"})
@@ -138,6 +140,9 @@ def _public_tokens() -> frozenset[str]:
     return frozenset(
         [n for n, s in schema.nodes.items() if s.scope == "public"]
         + [r for r, s in schema.relationships.items() if s.scope == "public"]
+        # docs/time.md: closed versions and change events are public, like their facts
+        + [r for r, s in history_types(schema).items() if s.scope == "public"]
+        + [n for n, s in schema.changes.items() if s.scope == "public"]
     )
 
 

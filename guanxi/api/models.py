@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from guanxi.graph.schema import get_schema
+from guanxi.records import CHANGE_KINDS
 
 __all__ = [
     "ContactsPublic",
@@ -92,6 +93,30 @@ class EgoNetworkPublic(BaseModel):
     edges: list[GraphEdge]
     truncated: bool
     cap: int
+    as_of: str | None = None
+
+
+ChangeKind = Enum("ChangeKind", {k: k for k in CHANGE_KINDS}, type=str)
+
+
+class ChangePublic(BaseModel):
+    """One change event of a snapshot load (docs/time.md)."""
+
+    company: str
+    company_name: str | None = None
+    date: str
+    prev_date: str | None = None
+    kind: str
+    rel_type: str | None = None
+    party: str | None = None
+    party_label: str | None = None
+    party_name: str | None = None
+    key: str | None = None
+    before: float | None = None
+    after: float | None = None
+    before_party: str | None = None
+    before_name: str | None = None
+    text: str
 
 
 class CypherRequest(BaseModel):

@@ -12,6 +12,7 @@ MODULES = (
     "guanxi.commands.generate",
     "guanxi.commands.data",
     "guanxi.commands.scores",
+    "guanxi.commands.changes",
     "guanxi.commands.gnn",
     "guanxi.commands.queries",
     "guanxi.commands.users",

@@ -14,6 +14,7 @@ from guanxi.commands.output import JsonOpt, add_commands, connect, err, out, pri
 from guanxi.errors import InvalidData, RowError
 
 if TYPE_CHECKING:
+    from guanxi.graph.client import GraphClient
     from guanxi.loaders.load import LoadReport
 
 # guanxi.loaders.load is imported inside the command: it loads pandas and the Neo4j driver
@@ -58,11 +59,22 @@ def load_command(
     org: Annotated[
         str, typer.Option("--org", help="Branch id of the ingesting organisation.")
     ] = "HO",
+    snapshot: Annotated[
+        str | None,
+        typer.Option(
+            "--snapshot",
+            help="YYYY-MM-DD: the files are the full state of the companies they report "
+            "on, on that date (history and change events, docs/time.md).",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Validate everything, then load it (nothing is written if any row is invalid,
     unless --skip-bad-rows). Exit code 4 on invalid data."""
+    from guanxi.commands.changes import parse_date
     from guanxi.loaders.load import load
+
+    on = parse_date(snapshot, "--snapshot")
 
     if skip_bad_rows and reject_file is None:
         reject_file = Path("rejects.csv")
@@ -82,8 +94,10 @@ def load_command(
             report = load(
                 client, paths, mapping=mapping, skip_bad_rows=skip_bad_rows,
                 reject_file=reject_file, batch_size=batch_size, ingested_by=org,
-                progress=progress,
+                progress=progress, snapshot=on,
             )  # fmt: skip
+            if on is not None:
+                _controller_changes(client, report)
     except InvalidData as e:  # the rows first; the error itself as every command reports it
         if not as_json:
             err.print(error_table(e.errors))
@@ -96,6 +110,16 @@ def load_command(
     _show_report(report)
 
 
+def _controller_changes(client: GraphClient, report: LoadReport) -> None:
+    """After a snapshot load: the controller changes of the companies whose holdings moved."""
+    from guanxi.loaders.families import FAMILIES
+    from guanxi.scoring.changes import record_controller_changes
+
+    for name, res in report.snapshots.items():
+        if FAMILIES[name].rel_type == "HOLDS_SHARES":
+            record_controller_changes(client, res.changed, load_id=report.load_id)
+
+
 def _show_report(report: LoadReport) -> None:
     table = Table("family", "read", "written", "rejected", "seconds", "rows/s")
     for name, f in report.families.items():
@@ -106,6 +130,11 @@ def _show_report(report: LoadReport) -> None:
         err.print(error_table(report.warnings))
     if report.errors:
         err.print(f"{len(report.errors)} rows rejected; see {report.reject_file}")
+    for name, res in report.snapshots.items():
+        out.print(
+            f"snapshot {report.snapshot} {name}: {res.rewritten} facts rewritten, "
+            f"{res.events} change events ({len(res.changed)} companies reported on)"
+        )
     out.print(
         f"load {report.load_id}: {report.written} rows in {report.elapsed_s:.1f}s "
         f"({report.rows_per_s:,.0f} rows/s); stubs {report.stubs or 0}"

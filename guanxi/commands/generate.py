@@ -31,11 +31,22 @@ def generate(
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite a folder with a generated network.")
     ] = False,
+    second_snapshot: Annotated[
+        str | None,
+        typer.Option(
+            "--second-snapshot",
+            help="YYYY-MM-DD: also write snapshot_<date>/ with known changes "
+            "(ground_truth.json snapshot_changes; docs/time.md).",
+        ),
+    ] = None,
 ) -> None:
     """Generate a synthetic Chinese enterprise network with a bank around it: canonical
     CSV files, manifest.json (the counts loading must produce) and ground_truth.json."""
+    from guanxi.commands.changes import parse_date
     from guanxi.loaders import synthetic
+    from guanxi.loaders.synthetic.snapshot import second_snapshot as write_second
 
+    on = parse_date(second_snapshot, "--second-snapshot")
     cfg = synthetic.GeneratorConfig(companies=companies, seed=seed)
     columns = (
         TextColumn("{task.description}"),
@@ -59,6 +70,9 @@ def generate(
     for rel, n in result.manifest["relationships"].items():
         table.add_row("relationship", rel, f"{n:,}")
     table.add_row("rows", "payments.csv", f"{result.rows['payments']:,}")
+    if on is not None:
+        entry = write_second(result.out, on, seed=seed)
+        table.add_row("snapshot", entry["folder"], f"{len(entry['changes']):,} changes")
     out.print(table)
 
 

@@ -33,13 +33,18 @@ log = logging.getLogger(__name__)
 def ownership(
     company: Annotated[str, typer.Argument(help="Company id.")],
     threshold: Annotated[float, typer.Option(help="Beneficial-owner %.")] = 25.0,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Holdings as of YYYY-MM-DD (docs/time.md).")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Equity penetration, actual controller and beneficial owners of a company."""
+    from guanxi.commands.changes import parse_date
     from guanxi.scoring.ownership import company_ownership
 
+    on = parse_date(as_of, "--as-of")
     answer(
-        lambda c: company_ownership(c, company, threshold=threshold).to_dict(),
+        lambda c: company_ownership(c, company, threshold=threshold, as_of=on).to_dict(),
         as_json,
         lambda r: _show_ownership(r, company, threshold),
     )
@@ -78,13 +83,18 @@ def intimacy(
 def contacts(
     company: Annotated[str, typer.Argument(help="Company id.")],
     k: Annotated[int, typer.Option("-k", help="How many.")] = 5,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Holdings and roles as of YYYY-MM-DD.")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """The key contacts of a company, ranked, with reasons."""
+    from guanxi.commands.changes import parse_date
     from guanxi.scoring.key_contacts import company_contacts
 
+    on = parse_date(as_of, "--as-of")
     with connect() as c:
-        res = company_contacts(c, company, k)
+        res = company_contacts(c, company, k, as_of=on)
     if as_json:
         print_json({"company": company, "contacts": [x.to_dict() for x in res]})
         return
@@ -103,13 +113,18 @@ def paths(
     ] = None,
     k: Annotated[int, typer.Option("-k", help="How many paths.")] = 3,
     max_hops: Annotated[int, typer.Option("--max-hops", help="Hop limit.")] = 4,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Relationships as of YYYY-MM-DD.")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """The top-k warm contact paths to a target; exit 0 with a reason when none."""
+    from guanxi.commands.changes import parse_date
     from guanxi.scoring.contact_paths import contact_paths
 
+    on = parse_date(as_of, "--as-of")
     with connect() as c:
-        res = contact_paths(c, to, origin, k, max_hops)
+        res = contact_paths(c, to, origin, k, max_hops, as_of=on)
     if as_json:
         print_json(res.to_dict())
         return

@@ -24,6 +24,7 @@ __all__ = [
     "NodeSpec",
     "RelSpec",
     "PropSpec",
+    "HistorySpec",
     "get_schema",
     "quote",
     "SCHEMA_PATH",
@@ -75,6 +76,16 @@ class NodeSpec(_Frozen):
     fulltext: tuple[str, ...] = ()
 
 
+class HistorySpec(_Frozen):
+    """How snapshots version a relationship type (docs/time.md): closed versions' ``type``,
+    new-version ``values``, the ``changed`` property and each event kind."""
+
+    type: str
+    values: tuple[str, ...] = ()
+    changed: str | None = None
+    events: dict[str, str] = {}
+
+
 class RelSpec(_Frozen):
     """A relationship type with its allowed endpoint labels."""
 
@@ -85,6 +96,7 @@ class RelSpec(_Frozen):
     key: str | None = None
     doc: str = ""
     properties: dict[str, PropSpec] = {}
+    history: HistorySpec | None = None
 
 
 class VectorIndexSpec(_Frozen):
@@ -104,17 +116,16 @@ class Schema(_Frozen):
     #: results written back by scoring and the GNN (all computed over internal facts too)
     derived_properties: dict[str, PropSpec] = {}
     derived_relationships: dict[str, Scope] = {}
+    #: the change events of snapshot loads (``Change`` nodes, docs/time.md)
+    changes: dict[str, NodeSpec] = {}
 
     @classmethod
     def load(cls, path: Path = SCHEMA_PATH) -> Schema:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         nodes = {k: NodeSpec(name=k, **v) for k, v in raw["nodes"].items()}
         rels = {k: RelSpec(name=k, **v) for k, v in raw["relationships"].items()}
-        vec = {
-            k: VectorIndexSpec(**v)
-            for k, v in (raw.get("derived", {}).get("vector_indexes") or {}).items()
-        }
         derived = raw.get("derived", {})
+        vec = {k: VectorIndexSpec(**v) for k, v in (derived.get("vector_indexes") or {}).items()}
         schema = cls(
             provenance={k: PropSpec(**v) for k, v in raw["provenance"].items()},
             nodes=nodes,
@@ -127,6 +138,7 @@ class Schema(_Frozen):
                 k: v.get("scope", "internal")
                 for k, v in (derived.get("relationships") or {}).items()
             },
+            changes={k: NodeSpec(name=k, **v) for k, v in (raw.get("changes") or {}).items()},
         )
         schema._check()
         return schema
@@ -187,7 +199,7 @@ class Schema(_Frozen):
         """``(name, statement)`` pairs: key constraints, property and full-text indexes,
         vector indexes; all ``IF NOT EXISTS``."""
         out: list[tuple[str, str]] = []
-        for label, spec in self.nodes.items():
+        for label, spec in {**self.nodes, **self.changes}.items():
             lq, kq = quote(label), quote(spec.key)
             name = f"{label.lower()}_{spec.key}_key"
             out.append(
@@ -227,13 +239,8 @@ class Schema(_Frozen):
                 )
         for rel_type in ("INTIMACY", "KEY_CONTACT"):
             iname = f"{rel_type.lower()}_run"
-            out.append(
-                (
-                    iname,
-                    f"CREATE INDEX {quote(iname)} IF NOT EXISTS "
-                    f"FOR ()-[r:{quote(rel_type)}]-() ON (r.run_id)",
-                )
-            )
+            on = f"FOR ()-[r:{quote(rel_type)}]-() ON (r.run_id)"
+            out.append((iname, f"CREATE INDEX {quote(iname)} IF NOT EXISTS {on}"))
         for name, v in self.vector_indexes.items():
             out.append(
                 (

@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +22,14 @@ import pandas as pd
 from guanxi.errors import InvalidData, RowError
 from guanxi.graph.gateway import Gateway
 from guanxi.loaders.aliases import MERGED_INTO, aliases, redirect, write_source_records
+from guanxi.graph.schema import get_schema
 from guanxi.loaders.collect import collect_frames
 from guanxi.loaders.families import FAMILIES, ORDER
 from guanxi.loaders.mapping import Mapping, load_mapping
 from guanxi.loaders.merge import merge_node_rows
 from guanxi.loaders.readers import ROW, frame_to_strings
 from guanxi.loaders.references import check_references, check_share_totals
+from guanxi.loaders.snapshot import SnapshotResult, apply_snapshot
 from guanxi.loaders.validation import BAD, FILE, validate_family
 from guanxi.loaders.writer import Provenance, write_family, write_stubs
 
@@ -65,6 +67,9 @@ class LoadReport:
     warnings: list[RowError] = field(default_factory=list)
     stubs: dict[str, int] = field(default_factory=dict)
     reject_file: str | None = None
+    #: the snapshot date of a ``--snapshot`` load, and what it did per versioned family
+    snapshot: date | None = None
+    snapshots: dict[str, SnapshotResult] = field(default_factory=dict)
 
     @property
     def written(self) -> int:
@@ -87,6 +92,10 @@ class LoadReport:
             },
             "stubs": self.stubs,
             "reject_file": self.reject_file,
+            "snapshot": self.snapshot.isoformat() if self.snapshot else None,
+            "changes": {
+                k: {"rewritten": v.rewritten, "events": v.events} for k, v in self.snapshots.items()
+            },  # fmt: skip
             "errors": [e.to_dict() for e in self.errors],
             "warnings": [e.to_dict() for e in self.warnings],
         }
@@ -151,9 +160,10 @@ def _run(
     ingested_by: str,
     progress: Progress | None,
     stub_source: str,
+    snapshot: date | None = None,
 ) -> LoadReport:
     t0 = time.perf_counter()
-    report = LoadReport(load_id=uuid.uuid4().hex[:12])
+    report = LoadReport(load_id=uuid.uuid4().hex[:12], snapshot=snapshot)
     typed, problems, stub_ids = prepare(frames, client, stubs)
     problems = read_errors + sorted(problems, key=lambda e: (e.file, e.row or 0))
     report.errors = [e for e in problems if e.severity == "error"]
@@ -190,7 +200,14 @@ def _run(
                 merged = df[MERGED_INTO].notna()
                 fr.written = write_source_records(client, name, df[merged], prov)
                 df = df[~merged]
-            fr.written += write_family(client, fam, df, prov, batch_size=size, on_batch=tick)
+            if snapshot and fam.rel_type and get_schema().rel(fam.rel_type).history:
+                res = apply_snapshot(
+                    client, fam, df, snapshot, prov, source=stub_source,
+                    threshold=client.settings.stake_change_points,
+                )  # fmt: skip
+                report.snapshots[name], fr.written = res, fr.read - fr.rejected
+            else:
+                fr.written += write_family(client, fam, df, prov, batch_size=size, on_batch=tick)
             fr.elapsed_s = time.perf_counter() - t1
     finally:  # even a write that failed half-way changed the graph
         client.write("admin.bump_graph_version", why=f"load {report.load_id}")
@@ -209,6 +226,7 @@ def load(
     batch_size: int | None = None,
     ingested_by: str = "HO",
     progress: Progress | None = None,
+    snapshot: date | None = None,
 ) -> LoadReport:
     """Load files or folders (a folder with ``manifest.json``, canonical file names, or the
     files a ``mapping`` names) into Neo4j.
@@ -217,6 +235,9 @@ def load(
     ------
     InvalidData
         When any row has an error and ``skip_bad_rows`` is false; nothing is written.
+
+    With ``snapshot``, the versioned relationship families are the full state on that date
+    of the companies they report on (:mod:`guanxi.loaders.snapshot`, docs/time.md).
     """
     if mapping is not None and not isinstance(mapping, Mapping):
         mapping = load_mapping(mapping)
@@ -225,7 +246,7 @@ def load(
         client, frames, read_errors, stubs=mapping.stubs if mapping else frozenset(),
         skip_bad_rows=skip_bad_rows, reject_file=reject_file,
         batch_size=batch_size, ingested_by=ingested_by,
-        progress=progress, stub_source=source,
+        progress=progress, stub_source=source, snapshot=snapshot,
     )  # fmt: skip
 
 
@@ -239,6 +260,7 @@ def load_frames(
     batch_size: int | None = None,
     ingested_by: str = "HO",
     progress: Progress | None = None,
+    snapshot: date | None = None,
 ) -> LoadReport:
     """Load canonical DataFrames (family name → frame) from Python; rows are numbered as
     in a file (first data row = 2) and the file is named ``<source>/<family>``."""
@@ -252,5 +274,5 @@ def load_frames(
     return _run(
         client, prepared, [], stubs=stubs, skip_bad_rows=skip_bad_rows, reject_file=None,
         batch_size=batch_size, ingested_by=ingested_by,
-        progress=progress, stub_source=source,
+        progress=progress, stub_source=source, snapshot=snapshot,
     )  # fmt: skip

@@ -6,6 +6,7 @@ Evidence carries a machine-readable ``detail`` and a short Chinese ``text`` ("�
 "董事长", "累计付款¥1.2亿/37笔"); reasons carry the parties they cite (``Reason.refs``).
 """
 
+from guanxi.records.changes import CHANGE_KINDS, ChangeEvent
 from guanxi.records.contacts import KeyContact, Reason
 from guanxi.records.paths import EVIDENCE_TYPES, ContactPath, Evidence, Hop, PathsResult
 from guanxi.records.recommendations import (
@@ -27,6 +28,8 @@ from guanxi.records.scores import (
 )
 
 __all__ = [
+    "ChangeEvent",
+    "CHANGE_KINDS",
     "Reason",
     "Evidence",
     "Hop",

@@ -20,6 +20,7 @@ import numpy as np
 
 from guanxi.errors import NotFound
 from guanxi.graph.gateway import Gateway
+from guanxi.graph.history import as_of_params
 from guanxi.records import EVIDENCE_TYPES, ContactPath, Hop, PathsResult, ScorerInfo
 from guanxi.scoring.evidence import to_date
 from guanxi.scoring.intimacy import edge_intimacy
@@ -161,7 +162,7 @@ def _pairs(f: Found) -> list[tuple[str, str]]:
 
 
 def live_hops(
-    client: Gateway, found: list[Found], with_branches: bool = False
+    client: Gateway, found: list[Found], with_branches: bool = False, as_of: date | None = None
 ) -> tuple[LocalGraph, dict[str, dict]]:
     """The parties on ``found`` and every relationship between consecutive ones, read from
     Neo4j now (one query), so evidence and channels always use current facts; and each
@@ -173,8 +174,10 @@ def live_hops(
     ids = sorted({x for f in found for x in f.nodes})
     pairs = sorted({p for f in found for p in _pairs(f)})
     rows = client.read(
-        "scoring.path_hops", ids=ids, pairs=[list(p) for p in pairs], with_branches=with_branches
-    )
+        "time.path_hops_as_of" if as_of else "scoring.path_hops", ids=ids,
+        pairs=[list(p) for p in pairs], with_branches=with_branches,
+        **(as_of_params(as_of) if as_of else {}),
+    )  # fmt: skip
     ctx: dict[str, dict] = {}
     cols = (
         "id",
@@ -229,6 +232,7 @@ def contact_paths(
     today: date | None = None,
     cfg: PathConfig | None = None,
     scrub: Callable[[dict[str, dict]], None] | None = None,
+    as_of: date | None = None,
 ) -> PathsResult:
     """The top-k warm paths to ``target`` from ``origin`` (an RM, a Branch, a party, or the
     whole bank when None) and a reason line. No path is an empty result, not an error.
@@ -241,15 +245,18 @@ def contact_paths(
     and ``branches`` as ``scope.nodes_info`` gives them, so that the access layer masks the
     paths without a second round trip.
 
+    With ``as_of``, the paths run over the public relationships valid on that date (an
+    index of that date, built on demand and cached: docs/time.md); evidence is of that date.
+
     Raises
     ------
     NotFound
         When the target or the origin does not exist.
     """
     t0 = time.perf_counter()
-    today = today or date.today()
+    today = today or as_of or date.today()
     cfg = PathConfig(**{**(cfg or PathConfig()).__dict__, "max_hops": max_hops})
-    ix = get_index(client)
+    ix = get_index(client, as_of)
     starts: np.ndarray | None = None
     if origin is not None:
         starts = _origin_positions(client, ix, origin)
@@ -261,7 +268,7 @@ def contact_paths(
     if starts is not None and ix.pos[target] in starts:
         return PathsResult(target, origin, reason=f"{target!r} is the origin itself")
     found = search(ix, target, starts, k, cfg)
-    g, ctx = live_hops(client, found, with_branches=scrub is not None)
+    g, ctx = live_hops(client, found, with_branches=scrub is not None, as_of=as_of)
     if scrub is not None:
         scrub(ctx)
     found = [f for f in found if all(g.edges_between(u, v) for u, v in _pairs(f))]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from guanxi.access.scope import Scope
 from guanxi.access.visibility import node_visible, rel_visible
 from guanxi.errors import NotFound, QueryError
 from guanxi.graph.gateway import Gateway
+from guanxi.graph.history import as_of_params, history_types
 from guanxi.graph.schema import get_schema
 from guanxi.graph.values import to_plain
 
@@ -32,6 +34,8 @@ class EgoNetwork:
     edges: list[dict[str, Any]] = field(default_factory=list)
     truncated: bool = False
     cap: int = 200
+    #: the date public facts were read as of (None: the current state)
+    as_of: date | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -41,6 +45,7 @@ class EgoNetwork:
             "edges": self.edges,
             "truncated": self.truncated,
             "cap": self.cap,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
         }
 
 
@@ -52,12 +57,14 @@ def ego_network(
     types: list[str] | None = None,
     cap: int = 200,
     scope: Scope | None = None,
+    as_of: date | None = None,
 ) -> EgoNetwork:
     """Breadth-first neighbourhood of ``node_id`` up to ``depth`` hops and ``cap`` nodes.
 
     One query per level (the first also reads the centre). Relationships and internal nodes
     outside ``scope`` are dropped (public facts always stay); provenance properties are not
-    read. ``truncated`` says whether the cap cut anything.
+    read. ``truncated`` says whether the cap cut anything. With ``as_of``, public facts are
+    those valid on that date (docs/time.md); closed versions are never shown otherwise.
     """
     if not 1 <= depth <= MAX_DEPTH:
         raise QueryError(f"depth must be between 1 and {MAX_DEPTH}, got {depth}")
@@ -69,16 +76,18 @@ def ego_network(
             raise QueryError(
                 f"Unknown relationship type {t!r}; known: {sorted(schema.relationships)}"
             )
-    net = EgoNetwork(center=node_id, depth=depth, cap=cap)
+    net = EgoNetwork(center=node_id, depth=depth, cap=cap, as_of=as_of)
     seen: dict[str, dict[str, Any]] = {}
     edge_keys: set[tuple[str, str, str]] = set()
     frontier = [node_id]
     hidden = sorted(_HIDDEN_PROPS)
+    past = sorted(history_types())
     for level in range(1, depth + 1):
         if not frontier:
             break
         rows = client.read(
-            "api.ego_expand",
+            "time.ego_expand_as_of" if as_of else "api.ego_expand",
+            **(as_of_params(as_of) if as_of else {"past": past}),
             keys=frontier,
             types=types or [],
             limit=cap * 20,

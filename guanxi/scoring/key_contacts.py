@@ -237,16 +237,23 @@ def _facts_from_rows(
     )
 
 
-def company_contacts(client: Gateway, company_id: str, k: int | None = 5) -> list[KeyContact]:
-    """Fetch the facts about ``company_id`` (two queries) and rank its key contacts.
+def company_contacts(
+    client: Gateway, company_id: str, k: int | None = 5, as_of: date | None = None
+) -> list[KeyContact]:
+    """Fetch the facts about ``company_id`` (two queries) and rank its key contacts. With
+    ``as_of``: the holdings and roles valid on that date (docs/time.md); how the bank
+    reaches each person (RM contacts, customers) stays today's.
 
     Raises
     ------
     NotFound
         When no company has that id.
     """
-    row = read_company(client, "scoring.key_contact_facts", company_id)[0]
-    facts = _facts_from_rows(company_id, row["holdings"], row["roles"], date.today())
+    if as_of is None:
+        row = read_company(client, "scoring.key_contact_facts", company_id)[0]
+    else:
+        row = read_company(client, "time.key_contact_facts_as_of", company_id, as_of=as_of)[0]
+    facts = _facts_from_rows(company_id, row["holdings"], row["roles"], as_of or date.today())
     persons = facts.candidates()
     for r in client.read("scoring.person_reach", ids=persons) if persons else []:
         facts.reach[r["id"]] = reach_of(

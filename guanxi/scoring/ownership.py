@@ -11,6 +11,7 @@ serialise). The maths lives in :mod:`~guanxi.scoring.penetration` (stakes) and
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 import pandas as pd
 
@@ -67,18 +68,26 @@ def beneficial_owners(
 
 
 def company_ownership(
-    client: Gateway, company_id: str, *, rule: ControlRule = ControlRule(), threshold: float = 25.0
+    client: Gateway,
+    company_id: str,
+    *,
+    rule: ControlRule = ControlRule(),
+    threshold: float = 25.0,
+    as_of: date | None = None,
 ) -> OwnershipResult:
     """Fetch ``company_id``'s upstream ownership graph (one query) and report its holders'
     penetrated stakes, its actual controller, its beneficial owners and the graph's direct
-    holdings (``edges``).
+    holdings (``edges``). With ``as_of``: the holdings valid on that date (docs/time.md).
 
     Raises
     ------
     NotFound
         When no company has that id.
     """
-    rows = read_company(client, "scoring.ownership_upstream", company_id)
+    if as_of is None:
+        rows = read_company(client, "scoring.ownership_upstream", company_id)
+    else:
+        rows = read_company(client, "time.ownership_upstream_as_of", company_id, as_of=as_of)
     name = rows[0]["company_name"]
     edges = [r for r in rows if r["holder_id"] is not None]
     cols = ["holder_id", "company_id", "pct", "kind", "as_of"]

@@ -1,5 +1,7 @@
 """The per-process cache of the contact-path index: one :class:`PathIndex` per database,
-built on first use and rebuilt when the graph version changes.
+built on first use and rebuilt when the graph version changes; and as-of indexes
+(docs/time.md), one per (database, date), built on demand, the least recently used
+dropped past ``as_of_index_cache`` (each costs a build and its memory, like the current one).
 
 The version is the stamp that loads and batch scoring leave plus the node and relationship
 counts (``admin.graph_version``); it is read at most every ``path_index_check_s`` seconds,
@@ -11,6 +13,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import OrderedDict
+from datetime import date
 
 import pandas as pd
 
@@ -25,11 +29,12 @@ log = logging.getLogger(__name__)
 
 _LOCK = threading.Lock()
 _INDEX: dict[str, PathIndex] = {}
+_AS_OF: OrderedDict[tuple[str, date], PathIndex] = OrderedDict()
 
 
-def _build(client: Gateway, version: tuple) -> PathIndex:
+def _build(client: Gateway, version: tuple, as_of: date | None = None) -> PathIndex:
     t0 = time.perf_counter()
-    nodes, edges = party_frames(client)
+    nodes, edges = party_frames(client, as_of)
     kc = pd.DataFrame(
         client.read("scoring.key_contact_scores", timeout=client.settings.batch_timeout_s)[0][
             "rows"
@@ -51,14 +56,23 @@ def _key(client: Gateway) -> str:
     return f"{client.settings.uri}/{client.settings.neo4j_database}"
 
 
-def get_index(client: Gateway) -> PathIndex:
+def get_index(client: Gateway, as_of: date | None = None) -> PathIndex:
     """The index for ``client``'s database: built on first use and rebuilt, under a lock
     (concurrent callers wait for the one build), whenever the graph version has changed.
     The version comes from the database's :func:`~guanxi.graph.version.watch_for` (read at
     most every ``path_index_check_s`` seconds, at once after this process's own writes,
-    by one caller at a time while the others go on)."""
+    by one caller at a time while the others go on). ``as_of``: the index of that date."""
     version = watch_for(client).current(client)
     key = _key(client)
+    if as_of is not None:
+        with _LOCK:
+            ix = _AS_OF.get((key, as_of))
+            if ix is None or ix.version != version:
+                ix = _AS_OF[(key, as_of)] = _build(client, version, as_of)
+            _AS_OF.move_to_end((key, as_of))
+            while len(_AS_OF) > client.settings.as_of_index_cache:
+                _AS_OF.popitem(last=False)
+            return ix
     with _LOCK:
         ix = _INDEX.get(key)
         if ix is None or ix.version != version:
@@ -76,4 +90,5 @@ def clear_index() -> None:
     """Forget every cached index (tests, after a wipe in the same process)."""
     with _LOCK:
         _INDEX.clear()
+        _AS_OF.clear()
     forget_watches()

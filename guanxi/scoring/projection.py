@@ -206,11 +206,12 @@ def _frames(client: Gateway, run_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     return _CACHE[key]
 
 
-def party_frames(client: Gateway) -> tuple[pd.DataFrame, pd.DataFrame]:
+def party_frames(client: Gateway, as_of: Any = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every party (id, label, name, nominee, customer) and every party relationship
     (source_id, target_id, rel_type and :data:`EDGE_PROPS`) as DataFrames; two packed
     queries (one row per label / type), under ``batch_timeout_s`` (minutes on large graphs,
-    where an interactive query gets ``query_timeout_s``)."""
+    where an interactive query gets ``query_timeout_s``). ``as_of``: the public
+    relationships valid on that date (docs/time.md)."""
     parts = []
     tmo = client.settings.batch_timeout_s
     for r in client.read(
@@ -222,7 +223,9 @@ def party_frames(client: Gateway) -> tuple[pd.DataFrame, pd.DataFrame]:
     nodes = pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
     parts = []
     ecols = ["source_id", "target_id", *EDGE_PROPS]
-    for r in client.read("scoring.party_edges", timeout=tmo):
+    query, params = ("time.party_edges_as_of", {"as_of": as_of}) if as_of else (
+        "scoring.party_edges", {})  # fmt: skip
+    for r in client.read(query, timeout=tmo, **params):
         df = pd.DataFrame(r["rows"], columns=["source_id", "target_id", *r["cols"]], dtype=object)
         parts.append(df.assign(rel_type=r["rel_type"]))
     ecols.insert(2, "rel_type")
@@ -278,7 +281,7 @@ def fetch_projection(
     return _CACHE[key]
 
 
-def read_company(client: Gateway, query: str, company_id: str) -> list[dict]:
+def read_company(client: Gateway, query: str, company_id: str, **params: Any) -> list[dict]:
     """The rows of a company query that takes ``company_id`` and ``nominee_patterns``.
 
     Raises
@@ -286,7 +289,9 @@ def read_company(client: Gateway, query: str, company_id: str) -> list[dict]:
     NotFound
         When it returns no row: no company has that id.
     """
-    rows = client.read(query, company_id=company_id, nominee_patterns=list(NOMINEE_PATTERNS))
+    rows = client.read(
+        query, company_id=company_id, nominee_patterns=list(NOMINEE_PATTERNS), **params
+    )
     if not rows:
         raise NotFound(f"No company with id {company_id!r}")
     return rows

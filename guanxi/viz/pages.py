@@ -26,6 +26,7 @@ from pyvis.network import Network
 from guanxi.viz.templates import fill
 
 __all__ = [
+    "date_control",
     "render_network",
     "render_error",
     "render_index",
@@ -199,3 +200,17 @@ def page_links(node_id: str, current: str, *, company: bool) -> list[tuple[str, 
         for key, text, href in pages
         if key != current and (company or key != "ownership")
     ]
+
+
+def date_control(as_of: Any, *, depth: int, cap: int) -> str:
+    """The network page's date control (docs/time.md): a form that reloads the page with
+    public facts as of the chosen date (empty: the current state)."""
+    value = html.escape(as_of.isoformat()) if as_of else ""
+    when = f"as of {value}" if value else "current state"
+    return (
+        '<form method="get" id="gx-as-of">'
+        f'<label>as of <input type="date" name="as_of" value="{value}"></label>'
+        f'<input type="hidden" name="depth" value="{int(depth)}">'
+        f'<input type="hidden" name="cap" value="{int(cap)}">'
+        f' <button type="submit">show</button> <span>{when}</span></form>'
+    )

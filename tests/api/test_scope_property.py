@@ -389,7 +389,16 @@ requests = st.one_of(
     st.builds(
         lambda c, sub: Req("GET", f"/api/v1/companies/{c}{sub}"),
         company,
-        st.sampled_from(["", "/contacts", "/ownership", "/lookalikes", "/recommendations"]),
+        st.sampled_from(
+            ["", "/contacts", "/ownership", "/lookalikes", "/recommendations", "/changes"]
+        ),
+    ),
+    st.builds(
+        lambda c: Req("GET", f"/api/v1/companies/{c}/ownership", {"as_of": "2030-01-01"}), company
+    ),  # fmt: skip
+    st.just(Req("GET", "/api/v1/changes", {"since": "2000-01-01"})),
+    st.builds(
+        lambda n: Req("GET", f"/api/v1/network/{n}", {"depth": 2, "as_of": "2030-01-01"}), node
     ),
     st.builds(lambda b: Req("GET", "/api/v1/prospects", {"branch": b} if b else {}), branch),
     st.builds(

@@ -2,6 +2,7 @@
 
 from guanxi.api.routers import (
     audit,
+    changes,
     companies,
     contacts,
     health,
@@ -22,6 +23,7 @@ ROUTERS = [
     companies.router,
     contacts.router,
     ownership.router,
+    changes.router,
     recommendations.router,
     paths.router,
     intimacy.router,

@@ -3,6 +3,7 @@ the caller's scope."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -31,6 +32,9 @@ def contacts(
     client: ClientDep,
     scope: ScopeDep,
     k: Annotated[int, Query(ge=1, le=50)] = 5,
+    as_of: Annotated[
+        date | None, Query(description="holdings and roles as of this date (docs/time.md)")
+    ] = None,
 ) -> ContactsPublic:
-    res = mask_contacts(client, scope, company_contacts(client, company_id, k))
+    res = mask_contacts(client, scope, company_contacts(client, company_id, k, as_of=as_of))
     return ContactsPublic(company=company_id, contacts=[x.to_dict() for x in res])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -35,11 +36,16 @@ async def network(
         list[RelType] | None, Query(description="relationship types to follow")
     ] = None,
     cap: Annotated[int, Query(ge=1, le=1000, description="most nodes returned")] = 200,
+    as_of: Annotated[
+        date | None, Query(description="public facts as of this date (docs/time.md)")
+    ] = None,
 ) -> dict[str, Any]:
     wanted = [t.value for t in types] if types else None
 
     def run() -> dict[str, Any]:
-        net = ego_network(client, node_id, depth=depth, types=wanted, cap=cap, scope=scope)
+        net = ego_network(
+            client, node_id, depth=depth, types=wanted, cap=cap, scope=scope, as_of=as_of
+        )
         return net.to_dict()
 
     # one worker-thread hop for the queries; the dict is validated once, by FastAPI

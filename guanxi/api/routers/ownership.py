@@ -3,6 +3,7 @@ beneficial owners of a company (public registry facts: visible to every caller).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -30,5 +31,9 @@ def ownership(
     client: ClientDep,
     scope: ScopeDep,
     threshold: Annotated[float, Query(ge=0, le=100)] = 25.0,
+    as_of: Annotated[
+        date | None, Query(description="holdings as of this date (docs/time.md)")
+    ] = None,
 ) -> OwnershipPublic:
-    return OwnershipPublic(**company_ownership(client, company_id, threshold=threshold).to_dict())
+    res = company_ownership(client, company_id, threshold=threshold, as_of=as_of)
+    return OwnershipPublic(**res.to_dict(), as_of=as_of.isoformat() if as_of else None)

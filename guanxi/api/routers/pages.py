@@ -5,6 +5,7 @@ HTML comes from ``guanxi.viz``."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
@@ -16,7 +17,7 @@ from guanxi.api.routers.paths import scoped_paths
 from guanxi.scoring.ego import MAX_DEPTH, ego_network
 from guanxi.scoring.ownership import company_ownership
 from guanxi.viz.ownership import render_ownership
-from guanxi.viz.pages import page_links, render_index, render_network
+from guanxi.viz.pages import date_control, page_links, render_index, render_network
 from guanxi.viz.paths import main_label, render_paths
 
 __all__ = ["router"]
@@ -51,8 +52,9 @@ def network_page(
     scope: ScopeDep,
     depth: Annotated[int, Query(ge=1, le=MAX_DEPTH)] = 1,
     cap: Annotated[int, Query(ge=1, le=500)] = 150,
+    as_of: Annotated[date | None, Query(description="public facts as of this date")] = None,
 ) -> HTMLResponse:
-    net = ego_network(client, node_id, depth=depth, cap=cap, scope=scope)
+    net = ego_network(client, node_id, depth=depth, cap=cap, scope=scope, as_of=as_of)
     center = next((n for n in net.nodes if n["id"] == node_id), {"name": node_id})
     note = (
         f"capped at {cap} nodes; click a node to expand"
@@ -62,8 +64,12 @@ def network_page(
     links = page_links(node_id, "network", company=center.get("label") == "Company")
     return HTMLResponse(
         render_network(
-            net.to_dict(), title=f"{center.get('name')} ({node_id})", note=note, links=links
-        )
+            net.to_dict(),
+            title=f"{center.get('name')} ({node_id})",
+            note=note,
+            links=links,
+            panel=date_control(as_of, depth=depth, cap=cap),
+        )  # fmt: skip
     )
 
 

@@ -3,6 +3,7 @@ contact-path page calls too — the same scope checks and masking for both."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -42,14 +43,18 @@ async def paths(
     ] = None,
     k: Annotated[int, Query(ge=1, le=10)] = 3,
     max_hops: Annotated[int, Query(ge=1, le=6)] = 4,
+    as_of: Annotated[
+        date | None, Query(description="public relationships as of this date (docs/time.md)")
+    ] = None,
 ) -> dict[str, Any]:
     # one worker-thread hop for the blocking part; the dict is validated once, by FastAPI
-    return await run_in_threadpool(scoped_paths, client, scope, to, origin, k, max_hops)
+    return await run_in_threadpool(scoped_paths, client, scope, to, origin, k, max_hops, as_of)
 
 
 def scoped_paths(
-    client: GraphClient, scope: Scope, to: str, origin: str | None, k: int, max_hops: int
-) -> dict[str, Any]:
+    client: GraphClient, scope: Scope, to: str, origin: str | None, k: int, max_hops: int,
+    as_of: date | None = None,
+) -> dict[str, Any]:  # fmt: skip
     """The top-``k`` contact paths to ``to`` as ``scope`` may see them: an origin outside
     scope is refused, an RM's default origin is their branch, and hops outside scope are
     masked. ``GET /api/v1/paths`` and the page ``/ui/paths/{id}`` both call this.
@@ -73,7 +78,9 @@ def scoped_paths(
             raise AccessDenied(f"Origin {origin!r} is not a customer in your branch scope")
     if origin is None and not scope.everything and scope.user.branch:
         origin = scope.user.branch
-    res = contact_paths(client, to, origin, k, max_hops, scrub=bank_context_scrubber(scope))
+    res = contact_paths(
+        client, to, origin, k, max_hops, scrub=bank_context_scrubber(scope), as_of=as_of
+    )
     out = res.to_dict()
     mask_paths(client, scope, out["paths"], res.parties)
     return out

@@ -14,7 +14,9 @@
   network.on("click", async function (params) {
     if (!params.nodes.length) return;
     var id = params.nodes[0];
-    var r = await fetch("/api/v1/network/" + encodeURIComponent(id) + "?depth=1&cap=60",
+    var asOf = new URLSearchParams(window.location.search).get("as_of");
+    var r = await fetch("/api/v1/network/" + encodeURIComponent(id) + "?depth=1&cap=60" +
+                        (asOf ? "&as_of=" + encodeURIComponent(asOf) : ""),
                         {credentials: "same-origin"});
     if (!r.ok) return;
     var g = await r.json();

@@ -19,10 +19,10 @@ CALL () { MATCH ()-[r]->() RETURN count(r) AS relationships }
 RETURN nodes, relationships
 
 // name: admin.label_counts
-// Node count per label.
+// Node count per label (not the bookkeeping labels GuanxiMeta and GuanxiSnapshot).
 // Returns: label, count.
 CALL db.labels() YIELD label
-WITH label WHERE label <> 'GuanxiMeta'
+WITH label WHERE NOT label IN ['GuanxiMeta', 'GuanxiSnapshot']
 CALL (label) { MATCH (n) WHERE label IN labels(n) RETURN count(n) AS count }
 RETURN label, count ORDER BY label
 

@@ -80,7 +80,8 @@ RETURN
 // read only where visibility needs them: not for persons (public; a person-to-person KNOWS
 // is judged by its ingested_by), not at all without $with_branches (a bank-wide scope).
 // Params: $keys (list of node keys: id, or code for products), $types (list; empty = all),
-// $limit, $hidden (property names left out), $with_branches. Returns: a_key, a_labels,
+// $limit, $hidden (property names left out), $with_branches, $past (the history types of
+// docs/time.md: closed versions, left out of the current state). Returns: a_key, a_labels,
 // a_name, a_branches ({branch, line} a works at or is a customer of, a branch itself, the
 // organisation that ran a partner-list match; [] when not read),
 // type (null without relationships),
@@ -103,7 +104,7 @@ WITH a, key AS a_key, labels(a) AS a_labels, a.name AS a_name,
      END AS a_branches
 OPTIONAL MATCH (a)-[r]-(b)
 WHERE (size($types) = 0 OR type(r) IN $types)
-  AND NOT type(r) IN ['INTIMACY', 'KEY_CONTACT']
+  AND NOT type(r) IN ['INTIMACY', 'KEY_CONTACT'] AND NOT type(r) IN $past
 WITH a, a_key, a_labels, a_name, a_branches, r, b LIMIT $limit
 RETURN a_key, a_labels, a_name, a_branches, type(r) AS type, startNode(r) = a AS a_is_start,
        [k IN keys(r) WHERE NOT k IN $hidden | [k, r[k]]] AS props,

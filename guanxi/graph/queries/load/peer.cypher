@@ -12,6 +12,7 @@ CALL (r) {
   MERGE (a)-[x:HOLDS_SHARES]->(b)
   SET x.pct = toFloat(r.pct), x.amount = toFloat(r.amount), x.as_of = date(r.as_of),
       x.kind = r.kind,
+      x.valid_from = date(r.valid_from),
       x.source = 'peer', x.load_id = 'peer', x.loaded_at = datetime(),
       x.ingested_by = 'HO'
 } IN TRANSACTIONS OF $batch ROWS
@@ -23,7 +24,8 @@ CALL (r) {
   MATCH (a:Person {id: r.person_id})
   MATCH (b:Company {id: r.company_id})
   MERGE (a)-[x:SERVES_AS {role: r.role}]->(b)
-  SET x.since = date(r.since), x.until = date(r.until), x.source = 'peer', x.load_id = 'peer', x.loaded_at = datetime(),
+  SET x.since = date(r.since), x.until = date(r.until), x.valid_from = date(r.valid_from),
+      x.source = 'peer', x.load_id = 'peer', x.loaded_at = datetime(),
       x.ingested_by = 'HO'
 } IN TRANSACTIONS OF $batch ROWS
 
@@ -35,6 +37,7 @@ CALL (r) {
   MATCH (b:Company {id: r.buyer_id})
   MERGE (a)-[x:SUPPLIES]->(b)
   SET x.amount = toFloat(r.amount), x.period = r.period, x.share = toFloat(r.share),
+      x.valid_from = date(r.valid_from),
       x.source = 'peer', x.load_id = 'peer', x.loaded_at = datetime(),
       x.ingested_by = 'HO'
 } IN TRANSACTIONS OF $batch ROWS
@@ -47,6 +50,7 @@ CALL (r) {
   MATCH (b:Company {id: r.borrower_id})
   MERGE (a)-[x:GUARANTEES]->(b)
   SET x.amount = toFloat(r.amount), x.start = date(r.start), x.end = date(r.end),
+      x.valid_from = date(r.valid_from),
       x.source = 'peer', x.load_id = 'peer', x.loaded_at = datetime(),
       x.ingested_by = 'HO'
 } IN TRANSACTIONS OF $batch ROWS
