@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 #: The schema property types validation can read from a file (a loaded property of another
 #: type is refused when the families are built).
-TYPES = ("string", "integer", "float", "boolean", "date", "list<string>")
+TYPES = ("string", "integer", "float", "boolean", "date", "list<string>", "list<float>")
 #: Labels a mapping's ``stubs`` may create placeholder nodes for (they have a ``name``).
 STUB_LABELS = ("Company", "Person")
 
@@ -153,7 +153,8 @@ def _rels(
 PAYMENTS = Aggregation(
     raw=("amount", Column("date", "date", required=True)),
     into=(("amount", "amount", "sum"), ("count", "amount", "size"),
-          ("first", "date", "min"), ("last", "date", "max")),
+          ("first", "date", "min"), ("last", "date", "max"),
+          ("periods", "date", "quarters"), ("period_amounts", "amount", "quarter_sums")),
 )  # fmt: skip
 
 

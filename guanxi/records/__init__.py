@@ -16,6 +16,7 @@ from guanxi.records.recommendations import (
     Recommendation,
     Recommendations,
 )
+from guanxi.records.risk import Circle, Group, GroupMember, InheritedRisk
 from guanxi.records.scores import (
     Controller,
     Holding,
@@ -45,4 +46,8 @@ __all__ = [
     "Recommendations",
     "Prospect",
     "Prospects",
+    "Group",
+    "GroupMember",
+    "Circle",
+    "InheritedRisk",
 ]
