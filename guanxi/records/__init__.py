@@ -16,6 +16,7 @@ from guanxi.records.recommendations import (
     Recommendation,
     Recommendations,
 )
+from guanxi.records.opportunities import Opportunity, OpportunityRun, RuleInfo
 from guanxi.records.risk import Circle, Group, GroupMember, InheritedRisk
 from guanxi.records.scores import (
     Controller,
@@ -50,4 +51,7 @@ __all__ = [
     "GroupMember",
     "Circle",
     "InheritedRisk",
+    "RuleInfo",
+    "Opportunity",
+    "OpportunityRun",
 ]
