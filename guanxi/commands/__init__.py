@@ -18,6 +18,8 @@ MODULES = (
     "guanxi.commands.audit",
     "guanxi.commands.serve",
     "guanxi.commands.psi",
+    "guanxi.commands.risk",
+    "guanxi.commands.opportunities",
 )
 
 __all__ = ["MODULES"]

@@ -129,3 +129,9 @@ WHERE c.inherited_risk IS NOT NULL AND ($ids IS NULL OR c.id IN $ids)
 RETURN c.id AS id, c.inherited_risk AS score, c.inherited_risk_text AS text,
        c.inherited_risk_path AS path
 ORDER BY score DESC, id
+
+// name: risk.known_companies
+// Which of $ids are companies in the graph. Params: $ids. Returns: id.
+UNWIND $ids AS id
+MATCH (c:Company {id: id})
+RETURN c.id AS id
