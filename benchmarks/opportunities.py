@@ -97,7 +97,8 @@ def main() -> None:
     tc = {tuple(sorted(c)) for c in truth["guarantee_circles"]}
     fc = {c.members for c in circles}
     t = time.perf_counter()
-    run = run_rules(client, None, BANK, limit=None)
+    as_of = {"as_of": f"{GeneratorConfig().year}-12-31"}  # the synthetic data's year end
+    run = run_rules(client, None, BANK, params={"product_maturity": as_of}, limit=None)
     timing["rules_s"] = time.perf_counter() - t
     customers = {r["c"] for r in client.run_text(
         "bench", "MATCH (c:Company)-[:CUSTOMER_OF]->() RETURN DISTINCT c.id AS c")}  # fmt: skip

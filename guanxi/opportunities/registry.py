@@ -173,11 +173,16 @@ def run_rules(
     """Several rules (None: all) over one shared context, with the seconds each took."""
     _load()
     names = names or list(RULES)
+    unknown = set(params or {}) - set(names)
+    if unknown:
+        raise ConfigError(f"Parameters for rules not run: {sorted(unknown)}")
     ctx = RuleContext(client)
     items: list[Opportunity] = []
     elapsed: dict[str, float] = {}
     used: dict[str, dict[str, Any]] = {}
     for n in names:
+        if n not in RULES:
+            raise NotFound(f"No opportunity rule {n!r}; known: {sorted(RULES)}")
         t0 = time.perf_counter()
         got = run_rule(client, n, (params or {}).get(n), scope, branch, limit, ctx)
         elapsed[n] = time.perf_counter() - t0

@@ -5,6 +5,7 @@ assigned to the customer's own primary RM and branch."""
 from __future__ import annotations
 
 import logging
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -27,7 +28,7 @@ log = logging.getLogger(__name__)
     params={"window_days": 90, "as_of": ""},
     queries=("opportunities.holdings", "opportunities.customers"),
     scoring="log10(1 + balance due in the window) / log10(1 + the largest such balance); "
-    "as_of: the newest holding start in the data unless given",
+    "as_of: today unless given (never derived from the data: other branches' dates)",
     reason="{product}余额{balance}将于{maturity}到期（{days}天后）",
     target="customer",
 ))  # fmt: skip
@@ -36,7 +37,7 @@ def product_maturity(ctx: RuleContext, p: dict[str, Any]) -> list[Candidate]:
     if h.empty:
         return []
     h = h[h["company_id"].isin(ctx.customers.index)]
-    as_of = pd.Timestamp(p["as_of"]) if p["as_of"] else pd.to_datetime(h["since"]).max()
+    as_of = pd.Timestamp(p["as_of"] or date.today().isoformat())
     mat = pd.to_datetime(h["maturity"], errors="coerce")
     due = h[(mat > as_of) & (mat <= as_of + pd.Timedelta(days=int(p["window_days"])))].copy()
     if due.empty:

@@ -54,8 +54,7 @@ def supply_chain(ctx: RuleContext, p: dict[str, Any]) -> list[Candidate]:
         verb = "为本行客户{}供货" if best["dir"] == "supplies" else "向本行客户{}采购"
         text = (verb.format(ctx.name(best["anchor"])) + f"，占采购额{best['share']:.0%}"
                 f"（年{_yuan(float(best['amount']))}）")  # fmt: skip
-        more = f"；另与{len(part) - 1}家本行客户有贸易往来" if len(part) > 1 else ""
-        out.append(Candidate(t, float(total[t]), [Reason(text + more, "customer_tie",
+        out.append(Candidate(t, float(total[t]), [Reason(text, "customer_tie",
                              (best["anchor"],))], best["anchor"],
                              {"links": len(part), "top_share": float(best["share"]),
                               "direction": best["dir"]}))  # fmt: skip

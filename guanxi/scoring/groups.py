@@ -151,12 +151,13 @@ def detect_groups(
         root = min(roots) if roots else members[0]
         top = parent.loc[root] if root in parent.index else None
         cid = str(top["holder_id"]) if top is not None else root
-        cname = top["holder_name"] if top is not None else None
+        cname = top["holder_name"] if top is not None and pd.notna(top["holder_name"]) else None
         for c in members:
             p = parent.loc[c] if c in parent.index else None
             pid, pct = (p["holder_id"], float(p["pct"])) if p is not None else (None, None)
             kind = "绝对控股" if pct is not None and pct > rule.absolute else "相对控股"
-            ev = f"{p['holder_name'] or pid} {kind} {pct:g}%" if p is not None else "无控股股东"
+            who = p["holder_name"] if p is not None and pd.notna(p["holder_name"]) else pid
+            ev = f"{who} {kind} {pct:g}%" if p is not None else "无控股股东"
             out.append((f"GRP-{root}", c, pid, pct, cid, cname, ev))
     cols = ["group_id", "company_id", "parent_id", "pct", "controller_id", "controller_name",
             "evidence"]  # fmt: skip

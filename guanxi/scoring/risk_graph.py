@@ -55,14 +55,19 @@ def run_groups(client: Gateway, rule: GroupRule = GroupRule()) -> dict[str, obje
         base = names.get(root) or root
         groups.append({"id": gid, "name": base if "集团" in base else f"{base}（集团）",
                        "size": len(part),
-                       "controller_id": first["controller_id"],
-                       "controller_name": first["controller_name"]})  # fmt: skip
+                       "controller_id": _text(first["controller_id"]),
+                       "controller_name": _text(first["controller_name"])})  # fmt: skip
     rows = members.astype(object).where(members.notna(), None).to_dict("records")
     client.write_batches("risk.write_groups", groups, run_id=run_id)
     client.write_batches("risk.write_members", rows, run_id=run_id)
     client.write("risk.delete_stale_groups", run_id=run_id)
     client.write("admin.bump_graph_version", why=f"groups {run_id}")
     return {"run_id": run_id, "groups": len(groups), "members": len(members)}
+
+
+def _text(v: object) -> str | None:
+    """A value as text, None for a missing one (NaN included)."""
+    return None if v is None or (isinstance(v, float) and v != v) else str(v)
 
 
 def _names(client: Gateway, ids: list[str]) -> dict[str, str]:
@@ -88,7 +93,8 @@ def list_groups(client: Gateway, scope: Scope, company_id: str | None = None) ->
         members = tuple(GroupMember(m["id"], m["name"], m["parent_id"], m["pct"], m["evidence"])
                         for m in r["members"])  # fmt: skip
         exp, hidden = _exposure(client, scope, [m.id for m in members])
-        out.append(Group(r["id"], r["name"], r["controller_id"], r["controller_name"], members,
+        out.append(Group(r["id"], r["name"], _text(r["controller_id"]) or "",
+                         _text(r["controller_name"]), members,
                          r["run_id"] or "", exp, hidden))  # fmt: skip
     return out
 

@@ -36,7 +36,7 @@ CREATE (cb)-[:GUARANTEES {amount: 500.0}]->(sb)
 CREATE (sb)-[:GUARANTEES {amount: 700.0}]->(cb)
 WITH ca
 MATCH (ca)-[h:HOLDS_PRODUCT]->(:Product {code: 'LOAN'})
-SET h.since = date('2024-06-01'), h.maturity = date('2024-07-15')
+SET h.since = date('2024-06-01'), h.maturity = date() + duration({days: 30})
 """
 CB_MARKS = ("CB", "SB", "RM-B", "李经理", "乙制造", "乙供应商")
 runner = CliRunner()

@@ -3,6 +3,7 @@ whose assigned branch is in the caller's scope (a caller of another branch sees 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -33,6 +34,11 @@ def opportunities(
     rule: Annotated[str | None, Query(description="one rule (default: all)")] = None,
     branch: Annotated[str | None, Query(description="this branch and those below it")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    as_of: Annotated[date | None, Query(description="the date rules with an as_of parameter "
+                                        "count from (default: today)")] = None,
 ) -> OpportunitiesPublic:
-    res = run_rules(client, [rule] if rule else None, scope, branch, None, limit)
+    params = None
+    if as_of is not None:
+        params = {r.name: {"as_of": as_of.isoformat()} for r in list_rules() if "as_of" in r.params}
+    res = run_rules(client, [rule] if rule else None, scope, branch, params, limit)
     return OpportunitiesPublic(**res.to_dict())
