@@ -116,7 +116,8 @@ def main() -> None:
             c for c in companies if c not in customers)  # fmt: skip
         draw = rng.sample(pop, min(K, len(pop)))
         rules[info.name] = {
-            "results": len(items), "truth": len(want),
+            "results": len(items),
+            "truth": len(want),
             "precision_at_50": round(len(set(top) & want) / K, 4) if want else None,
             "ceiling_at_50": round(min(K, len(want)) / K, 4),
             "random_expected": round(len(want & set(pop)) / len(pop), 4) if want else None,

@@ -51,8 +51,9 @@ def _params(param: list[str] | None, rule: str | None) -> dict[str, dict[str, An
 @command(opp_app, "run")
 def run(
     rule: Annotated[str | None, typer.Argument(help="A rule name (default: every rule).")] = None,
-    branch: Annotated[str | None, typer.Option(help="Only results of this branch and "
-                                               "the branches below it.")] = None,
+    branch: Annotated[
+        str | None, typer.Option(help="Only results of this branch and the branches below it.")
+    ] = None,
     param: ParamOpt = None,
     limit: Annotated[int, typer.Option(min=1, help="Results per rule.")] = 50,
     user: UserOpt = None,
@@ -72,8 +73,10 @@ def run(
 def _show(res: dict[str, Any]) -> None:
     for o in res["items"]:
         flag = " [red]⚠ review[/]" if o["risk"].get("review") else ""
-        out.print(f"{o['rule']} #{o['rank']} {o['score']:.2f} {o['company_name']} "
-                  f"({o['company_id']}) → {o['rm_name']} {o['rm_id']} @ {o['branch_id']}{flag}")
+        out.print(
+            f"{o['rule']} #{o['rank']} {o['score']:.2f} {o['company_name']} "
+            f"({o['company_id']}) → {o['rm_name']} {o['rm_id']} @ {o['branch_id']}{flag}"
+        )
         for r in o["reasons"]:
             out.print(f"    {r['text']}", highlight=False)
     out.print(f"{res['count']} opportunities; seconds: {res['elapsed']}", highlight=False)

@@ -49,10 +49,12 @@ def _show_groups(res: dict[str, Any]) -> None:
         out.print(f"run {r['run_id']}: {r['groups']} groups, {r['members']} members")
     for g in res["groups"]:
         exp = g["exposure"]
-        out.print(f"[bold]{g['id']}[/] {g['name']} — {g['size']} companies, controller "
-                  f"{g['controller_name'] or g['controller_id']}; in scope: "
-                  f"{int(exp.get('customers', 0))} customers, balance {exp.get('balance', 0):,.0f}"
-                  + (f" ({g['hidden_members']} hidden)" if g["hidden_members"] else ""))
+        out.print(
+            f"[bold]{g['id']}[/] {g['name']} — {g['size']} companies, controller "
+            f"{g['controller_name'] or g['controller_id']}; in scope: "
+            f"{int(exp.get('customers', 0))} customers, balance {exp.get('balance', 0):,.0f}"
+            + (f" ({g['hidden_members']} hidden)" if g["hidden_members"] else "")
+        )
         for m in g["members"]:
             out.print(f"  {m['id']} {m['name']}: {m['evidence']}", highlight=False)
 
@@ -77,8 +79,10 @@ def circles(
 
 def _show_circles(res: dict[str, Any]) -> None:
     for x in res["circles"]:
-        out.print(f"[bold]{x['id']}[/] {x['kind']}, {len(x['members'])} companies, "
-                  f"guarantees {x['total_amount']:,.2f} 万元; chains in: {len(x['chains_in'])}")
+        out.print(
+            f"[bold]{x['id']}[/] {x['kind']}, {len(x['members'])} companies, "
+            f"guarantees {x['total_amount']:,.2f} 万元; chains in: {len(x['chains_in'])}"
+        )
         for i, n in zip(x["members"], x["names"], strict=True):
             out.print(f"  {i} {n}", highlight=False)
 
@@ -116,8 +120,14 @@ def show(company: CompanyArg = None, user: UserOpt = None, as_json: JsonOpt = Fa
         got = inherited(c, _scope(c, user), [company] if company else None)
     res = {"risk": [r.to_dict() for r in got.values()]}
     audit_cli("risk show", user, "risk.inherited", {"company": company}, res["risk"], 200)
-    print_result(res, as_json, lambda r: [out.print(f"{x['score']:.2f} {x['id']}: {x['text']}",
-                                                    highlight=False) for x in r["risk"]])
+    print_result(
+        res,
+        as_json,
+        lambda r: [
+            out.print(f"{x['score']:.2f} {x['id']}: {x['text']}", highlight=False)
+            for x in r["risk"]
+        ],
+    )
 
 
 def register(app: typer.Typer) -> None:

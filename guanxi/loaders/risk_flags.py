@@ -70,8 +70,10 @@ def load_flags(client: Gateway, path: Path | str) -> int:
     path = Path(path)
     rows, errors = read_flags(path)
     if rows and not errors:
-        known = {r["id"] for r in client.read("risk.known_companies",
-                                                ids=[r["company_id"] for r in rows])}
+        known = {
+            r["id"]
+            for r in client.read("risk.known_companies", ids=[r["company_id"] for r in rows])
+        }
         errors = [RowError(str(path), r["row"], "company_id", r["company_id"],
                            "no such company in the graph")
                   for r in rows if r["company_id"] not in known]  # fmt: skip

@@ -52,8 +52,19 @@ def product_maturity(ctx: RuleContext, p: dict[str, Any]) -> list[Candidate]:
                           f"（{(r.maturity_ts - as_of).days}天后）", "maturity", (c,))
                    for r in part.itertuples(index=False)]  # fmt: skip
         score = float(np.log10(1 + total[c]) / top) if top > 0 else 0.0
-        out.append(Candidate(c, score, reasons, c, {"due": float(total[c]),
-                             "products": part["product"].tolist(), "as_of": str(as_of.date())}))
+        out.append(
+            Candidate(
+                c,
+                score,
+                reasons,
+                c,
+                {
+                    "due": float(total[c]),
+                    "products": part["product"].tolist(),
+                    "as_of": str(as_of.date()),
+                },
+            )
+        )
     return out
 
 
@@ -136,8 +147,13 @@ def long_tail(ctx: RuleContext, p: dict[str, Any]) -> list[Candidate]:
     h = ctx.holdings
     n = h.groupby("company_id").size().reindex(cu.index, fill_value=0)
     info = co.reindex(cu.index)
-    df = pd.DataFrame({"n": n, "industry": info["industry"].fillna(""),
-                       "revenue": pd.to_numeric(info["revenue"], errors="coerce").fillna(0)})
+    df = pd.DataFrame(
+        {
+            "n": n,
+            "industry": info["industry"].fillna(""),
+            "revenue": pd.to_numeric(info["revenue"], errors="coerce").fillna(0),
+        }
+    )
     df["band"] = pd.qcut(df["revenue"].rank(method="first"), 5, labels=False)
     by_band = df.groupby(["industry", "band"])["n"].agg(["mean", "size"])
     by_ind = df.groupby("industry")["n"].agg(["mean", "size"])

@@ -38,9 +38,11 @@ def supply_chain(ctx: RuleContext, p: dict[str, Any]) -> list[Candidate]:
         return []
     cust = ctx.customers.index
     up = s[s["buyer_id"].isin(cust) & ~s["supplier_id"].isin(cust)].assign(
-        target=lambda d: d["supplier_id"], anchor=lambda d: d["buyer_id"], dir="supplies")
+        target=lambda d: d["supplier_id"], anchor=lambda d: d["buyer_id"], dir="supplies"
+    )
     down = s[s["supplier_id"].isin(cust) & ~s["buyer_id"].isin(cust)].assign(
-        target=lambda d: d["buyer_id"], anchor=lambda d: d["supplier_id"], dir="buys")
+        target=lambda d: d["buyer_id"], anchor=lambda d: d["supplier_id"], dir="buys"
+    )
     links = pd.concat([up, down], ignore_index=True)
     links = links[links["share"] >= p["min_share"]]
     links = links[links["target"].isin(ctx.companies.index)]
@@ -135,5 +137,3 @@ def executive_move(ctx: RuleContext, p: dict[str, Any]) -> list[Candidate]:
                               "days": int((as_of - pd.Timestamp(b["since"])).days),
                               "as_of": str(as_of.date())}))  # fmt: skip
     return out
-
-

@@ -35,11 +35,15 @@ def _neighbours(ctx: RuleContext) -> pd.DataFrame:
     if len(m):
         mc = m[m["company_id"].isin(cust)][["group_id", "company_id"]]
         pairs = m.merge(mc, on="group_id", suffixes=("", "_c"))
-        rows.append(pairs[["company_id", "company_id_c"]].set_axis(["company_id", "anchor"],
-                                                                   axis=1).assign(w=0.5))
+        rows.append(
+            pairs[["company_id", "company_id_c"]]
+            .set_axis(["company_id", "anchor"], axis=1)
+            .assign(w=0.5)
+        )
     n = pd.concat(rows, ignore_index=True)
-    n = n[~n["company_id"].isin(cust)].sort_values(["company_id", "w", "anchor"],
-                                                   ascending=[True, False, True])
+    n = n[~n["company_id"].isin(cust)].sort_values(
+        ["company_id", "w", "anchor"], ascending=[True, False, True]
+    )
     return n
 
 
@@ -80,8 +84,15 @@ def tech_prospect(ctx: RuleContext, p: dict[str, Any]) -> list[Candidate]:
         how = f"倾向模型得分{base:.2f}" if model else "标签规则"
         text = (f"科技企业标签：{'、'.join(TECH_TAGS[t][0] for t in tags) or '—'}；研发强度"
                 f"{rd:.1%}；与本行客户{ctx.name(anchor[c])}有往来（{how}）")  # fmt: skip
-        out.append(Candidate(c, score, [Reason(text, "tech", (anchor[c],))], anchor[c],
-                             {"model": bool(model), "tags": tags, "ties": int(ties[c])}))
+        out.append(
+            Candidate(
+                c,
+                score,
+                [Reason(text, "tech", (anchor[c],))],
+                anchor[c],
+                {"model": bool(model), "tags": tags, "ties": int(ties[c])},
+            )
+        )
     return out
 
 

@@ -7,6 +7,7 @@ Evidence carries a machine-readable ``detail`` and a short Chinese ``text`` ("æŒ
 """
 
 from guanxi.records.contacts import KeyContact, Reason
+from guanxi.records.opportunities import Opportunity, OpportunityRun, RuleInfo
 from guanxi.records.paths import EVIDENCE_TYPES, ContactPath, Evidence, Hop, PathsResult
 from guanxi.records.recommendations import (
     Lookalike,
@@ -16,7 +17,6 @@ from guanxi.records.recommendations import (
     Recommendation,
     Recommendations,
 )
-from guanxi.records.opportunities import Opportunity, OpportunityRun, RuleInfo
 from guanxi.records.risk import Circle, Group, GroupMember, InheritedRisk
 from guanxi.records.scores import (
     Controller,

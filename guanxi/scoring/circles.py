@@ -33,9 +33,7 @@ INFO = ScorerInfo(
 )
 
 
-def chains_into(
-    guarantees: pd.DataFrame, members: set[str], depth: int = 3
-) -> dict[str, int]:
+def chains_into(guarantees: pd.DataFrame, members: set[str], depth: int = 3) -> dict[str, int]:
     """Guarantors outside ``members`` whose guarantees lead into them within ``depth``
     hops: id → hops (1 = guarantees a member directly)."""
     into: dict[str, list[str]] = {}

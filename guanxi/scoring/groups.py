@@ -121,7 +121,8 @@ def detect_groups(
 
     Examples
     --------
-    >>> h = pd.DataFrame({"holder_id": ["P1", "A", "A"], "holder_label": ["Person"] + 2 * ["Company"],
+    >>> h = pd.DataFrame({"holder_id": ["P1", "A", "A"],
+    ...     "holder_label": ["Person"] + 2 * ["Company"],
     ...     "holder_name": ["张三", "甲公司", "甲公司"], "nominee": [False] * 3,
     ...     "company_id": ["A", "B", "C"], "pct": [80.0, 51.0, 60.0]})
     >>> detect_groups(h)["company_id"].tolist()
@@ -143,6 +144,7 @@ def detect_groups(
     cos = cos[size >= rule.min_size]
     parent = ctrl.set_index("company_id")
     member_set = set(cos["node"])
+    holder_names = dict(zip(holdings["holder_id"], holdings["holder_name"], strict=True))
     out = []
     for _, part in cos.groupby("comp", sort=False):
         members = sorted(part["node"])
@@ -151,7 +153,8 @@ def detect_groups(
         root = min(roots) if roots else members[0]
         top = parent.loc[root] if root in parent.index else None
         cid = str(top["holder_id"]) if top is not None else root
-        cname = top["holder_name"] if top is not None and pd.notna(top["holder_name"]) else None
+        cname = top["holder_name"] if top is not None else holder_names.get(root)
+        cname = cname if isinstance(cname, str) else None
         for c in members:
             p = parent.loc[c] if c in parent.index else None
             pid, pct = (p["holder_id"], float(p["pct"])) if p is not None else (None, None)

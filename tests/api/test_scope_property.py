@@ -424,11 +424,22 @@ requests = st.one_of(
     st.builds(lambda t, o: Req("GET", f"/ui/paths/{t}", {"origin": o} if o else {}), party, origin),
     st.just(Req("GET", "/ui/")),
     st.builds(
-        lambda r, b: Req("GET", "/api/v1/opportunities",
-                         {k: v for k, v in (("rule", r), ("branch", b)) if v}),
-        st.none() | st.sampled_from(["supply_chain", "group_extension", "executive_move",
-                                     "product_maturity", "payment_flow", "long_tail",
-                                     "tech_prospect", "risk_exclusion"]),
+        lambda r, b: Req(
+            "GET", "/api/v1/opportunities", {k: v for k, v in (("rule", r), ("branch", b)) if v}
+        ),
+        st.none()
+        | st.sampled_from(
+            [
+                "supply_chain",
+                "group_extension",
+                "executive_move",
+                "product_maturity",
+                "payment_flow",
+                "long_tail",
+                "tech_prospect",
+                "risk_exclusion",
+            ]
+        ),
         branch,
     ),  # fmt: skip
     st.builds(lambda c: Req("GET", "/api/v1/groups", {"company_id": c}), company),

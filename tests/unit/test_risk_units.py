@@ -124,8 +124,15 @@ def test_groups_and_circles_match_the_synthetic_truth(net: Path) -> None:
 
 def test_planted_opportunities_are_in_the_truth_and_the_files(net: Path) -> None:
     truth = json.loads((net / "ground_truth.json").read_text(encoding="utf-8"))["opportunities"]
-    assert set(truth) == {"supply_chain", "group_extension", "executive_move",
-                          "product_maturity", "payment_flow", "long_tail", "tech_prospect"}
+    assert set(truth) == {
+        "supply_chain",
+        "group_extension",
+        "executive_move",
+        "product_maturity",
+        "payment_flow",
+        "long_tail",
+        "tech_prospect",
+    }
     assert all(truth[k] for k in truth)
     customers = set(pd.read_csv(net / "customers.csv", dtype=str)["company_id"])
     assert set(truth["product_maturity"]) <= customers

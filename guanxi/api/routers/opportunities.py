@@ -19,8 +19,11 @@ router = APIRouter(prefix="/api/v1", tags=["opportunities"],
                    responses={401: {"model": ErrorPublic}})  # fmt: skip
 
 
-@router.get("/opportunities/rules", response_model=list[RulePublic],
-            summary="Every opportunity rule: parameters, queries, scoring, reason")
+@router.get(
+    "/opportunities/rules",
+    response_model=list[RulePublic],
+    summary="Every opportunity rule: parameters, queries, scoring, reason",
+)
 def rules() -> list[RulePublic]:
     return [RulePublic(**r.to_dict()) for r in list_rules()]
 
@@ -34,8 +37,10 @@ def opportunities(
     rule: Annotated[str | None, Query(description="one rule (default: all)")] = None,
     branch: Annotated[str | None, Query(description="this branch and those below it")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-    as_of: Annotated[date | None, Query(description="the date rules with an as_of parameter "
-                                        "count from (default: today)")] = None,
+    as_of: Annotated[
+        date | None,
+        Query(description="the date rules with an as_of parameter count from (default: today)"),
+    ] = None,
 ) -> OpportunitiesPublic:
     params = None
     if as_of is not None:

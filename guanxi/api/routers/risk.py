@@ -18,8 +18,11 @@ __all__ = ["router"]
 router = APIRouter(prefix="/api/v1", tags=["risk"], responses={401: {"model": ErrorPublic}})
 
 
-@router.get("/groups", response_model=GroupsPublic,
-            summary="Groups under common control, with evidence and exposure in your scope")
+@router.get(
+    "/groups",
+    response_model=GroupsPublic,
+    summary="Groups under common control, with evidence and exposure in your scope",
+)
 def groups(
     client: ClientDep,
     scope: ScopeDep,
@@ -28,8 +31,11 @@ def groups(
     return GroupsPublic(groups=[g.to_dict() for g in list_groups(client, scope, company_id)])
 
 
-@router.get("/circles", response_model=CirclesPublic,
-            summary="Guarantee circles: members, guarantees, chains leading in")
+@router.get(
+    "/circles",
+    response_model=CirclesPublic,
+    summary="Guarantee circles: members, guarantees, chains leading in",
+)
 def circles(
     client: ClientDep,
     scope: ScopeDep,
@@ -40,8 +46,11 @@ def circles(
     return CirclesPublic(circles=[c.to_dict() for c in found])
 
 
-@router.get("/risk", response_model=InheritedRiskPublic,
-            summary="Inherited risk with the path that explains it (masked to your scope)")
+@router.get(
+    "/risk",
+    response_model=InheritedRiskPublic,
+    summary="Inherited risk with the path that explains it (masked to your scope)",
+)
 def risk(
     client: ClientDep,
     scope: ScopeDep,

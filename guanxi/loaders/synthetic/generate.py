@@ -138,8 +138,9 @@ def _ground_truth(w: World, ids: np.ndarray, frames: dict[str, pd.DataFrame]) ->
         "archetype": dict(zip(cid[order].tolist(), labels[arch[order]].tolist(), strict=True)),
         "held_out_edges": [list(e) for e in edges],
         "converters": sorted(cid[w.truth["converters"]].tolist()),
-        "opportunities": {k: sorted(cid[v].tolist())
-                          for k, v in sorted(w.truth["opportunities"].items())},
+        "opportunities": {
+            k: sorted(cid[v].tolist()) for k, v in sorted(w.truth["opportunities"].items())
+        },
     }
 
 
