@@ -150,7 +150,9 @@ def inherited(
 ) -> dict[str, InheritedRisk]:
     """Inherited risk (the last run's) of ``ids`` (None: every scored company), masked to
     ``scope``: customers outside it are left out, such customers on a path are replaced."""
-    rows = client.read("risk.inherited", ids=ids)
+    rows = client.read("risk.inherited_of", ids=ids) if ids is not None else client.read(
+        "risk.inherited"
+    )
     if not rows:
         return {}
     info: dict[str, dict] = {}

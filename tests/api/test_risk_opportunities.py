@@ -146,3 +146,10 @@ def test_cli_answers_as_the_user(cli_users: None) -> None:
     assert "CB" not in {r["id"] for r in run("risk", "show", "--user", "rm_ba")["risk"]}
     res = runner.invoke(app, ["opportunities", "run", "--branch", "BB", "--user", "rm_ba"])
     assert res.exit_code != 0 and "outside your branch scope" in res.output
+
+
+def test_contact_paths_show_the_targets_inherited_risk(api: TestClient, keys: dict) -> None:
+    b = api.get("/api/v1/paths", params={"to": "CB"}, headers=auth(keys["rm_b"])).json()
+    assert b["target_risk"]["score"] == pytest.approx(0.8)
+    a = api.get("/api/v1/paths", params={"to": "CB"}, headers=auth(keys["rm_a"])).json()
+    assert a["target_risk"] is None  # CB is BB's customer: its risk is not rm_a's to see

@@ -122,10 +122,19 @@ RETURN count(*) AS cleared
 
 // name: risk.inherited
 // reads: internal
-// Inherited risk of companies (written by `guanxi risk run`). Params: $ids (null: all
-// with a score). Returns: id, score, text, path.
-MATCH (c:Company)
-WHERE c.inherited_risk IS NOT NULL AND ($ids IS NULL OR c.id IN $ids)
+// Inherited risk of every scored company (written by `guanxi risk run`). Params: none.
+// Returns: id, score, text, path.
+MATCH (c:Company) WHERE c.inherited_risk IS NOT NULL
+RETURN c.id AS id, c.inherited_risk AS score, c.inherited_risk_text AS text,
+       c.inherited_risk_path AS path
+ORDER BY score DESC, id
+
+// name: risk.inherited_of
+// reads: internal
+// Inherited risk of the companies $ids that have one. Params: $ids.
+// Returns: id, score, text, path.
+UNWIND $ids AS id
+MATCH (c:Company {id: id}) WHERE c.inherited_risk IS NOT NULL
 RETURN c.id AS id, c.inherited_risk AS score, c.inherited_risk_text AS text,
        c.inherited_risk_path AS path
 ORDER BY score DESC, id
