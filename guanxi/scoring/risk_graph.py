@@ -76,23 +76,34 @@ def _names(client: Gateway, ids: list[str]) -> dict[str, str]:
     return {r["id"]: r["name"] for r in client.read("risk.names", ids=sorted(set(ids)))}
 
 
-def _exposure(client: Gateway, scope: Scope, ids: list[str]) -> tuple[dict[str, float], int]:
-    """Totals over the members in scope and the number of customers hidden."""
-    rows = client.read("risk.exposure", ids=sorted(set(ids)), **scope.params())
-    seen = [r for r in rows if r["in_scope"]]
-    hidden = sum(1 for r in rows if r["customer"] and not r["in_scope"])
-    total = {"customers": float(len(seen)), "balance": sum(r["balance"] or 0.0 for r in seen),
-             "credit": sum(r["credit"] or 0.0 for r in seen)}  # fmt: skip
-    return total, hidden
+def _exposures(
+    client: Gateway, scope: Scope, sets: list[list[str]]
+) -> list[tuple[dict[str, float], int]]:
+    """Per set of companies: totals over those in scope, and the customers hidden. One
+    read for all sets."""
+    ids = sorted({i for ids in sets for i in ids})
+    rows = {r["id"]: r for r in client.read("risk.exposure", ids=ids, **scope.params())} \
+        if ids else {}  # fmt: skip
+    out = []
+    for ids in sets:
+        got = [rows[i] for i in ids if i in rows]
+        seen = [r for r in got if r["in_scope"]]
+        hidden = sum(1 for r in got if r["customer"] and not r["in_scope"])
+        total = {"customers": float(len(seen)),
+                 "balance": sum(r["balance"] or 0.0 for r in seen),
+                 "credit": sum(r["credit"] or 0.0 for r in seen)}  # fmt: skip
+        out.append((total, hidden))
+    return out
 
 
 def list_groups(client: Gateway, scope: Scope, company_id: str | None = None) -> list[Group]:
     """Groups written by the last run (of ``company_id``, or all), exposure in scope."""
     out = []
-    for r in client.read("risk.groups", company_id=company_id):
+    rows = client.read("risk.groups", company_id=company_id)
+    exposures = _exposures(client, scope, [[m["id"] for m in r["members"]] for r in rows])
+    for r, (exp, hidden) in zip(rows, exposures, strict=True):
         members = tuple(GroupMember(m["id"], m["name"], m["parent_id"], m["pct"], m["evidence"])
                         for m in r["members"])  # fmt: skip
-        exp, hidden = _exposure(client, scope, [m.id for m in members])
         out.append(Group(r["id"], r["name"], _text(r["controller_id"]) or "",
                          _text(r["controller_name"]), members,
                          r["run_id"] or "", exp, hidden))  # fmt: skip
@@ -117,8 +128,9 @@ def list_circles(
         circles = [c for c in circles if company_id in c.members
                    or (groups and groups.get(company_id) in c.members)]  # fmt: skip
     out = []
-    for c in circles:
-        exp, hidden = _exposure(client, scope, list(c.members))
+    for c, (exp, hidden) in zip(
+        circles, _exposures(client, scope, [list(c.members) for c in circles]), strict=True
+    ):
         out.append(Circle(c.id, c.kind, c.members, c.names, c.guarantees, c.total_amount,
                           c.chains_in, exp, hidden))  # fmt: skip
     return out
@@ -150,8 +162,10 @@ def inherited(
 ) -> dict[str, InheritedRisk]:
     """Inherited risk (the last run's) of ``ids`` (None: every scored company), masked to
     ``scope``: customers outside it are left out, such customers on a path are replaced."""
-    rows = client.read("risk.inherited_of", ids=ids) if ids is not None else client.read(
-        "risk.inherited"
+    rows = (
+        client.read("risk.inherited_of", ids=ids)
+        if ids is not None
+        else client.read("risk.inherited")
     )
     if not rows:
         return {}
