@@ -78,11 +78,18 @@ class RuleContext:
         c = self.companies
         return c.at[company_id, "name"] if company_id in c.index else None
 
+    @cached_property
+    def _anchors(self) -> dict[str, dict[str, object]]:
+        cu = self.customers
+        return {
+            c: {"branch_id": b, "business_line": li, "rm_id": r, "rm_name": n}
+            for c, b, li, r, n in zip(cu.index, cu["branch_id"], cu["line"], cu["rm_id"],
+                                      cu["rm_name"], strict=True)
+        }  # fmt: skip
+
     def anchor(self, customer_id: str) -> dict[str, object]:
         """Assignment of a result anchored on a customer: its branch, line and primary RM."""
-        row = self.customers.loc[customer_id]
-        return {"branch_id": row["branch_id"], "business_line": row["line"],
-                "rm_id": row["rm_id"], "rm_name": row["rm_name"]}  # fmt: skip
+        return dict(self._anchors[customer_id])
 
     def is_customer(self, ids: pd.Series) -> np.ndarray:
         return ids.isin(self.customers.index).to_numpy()

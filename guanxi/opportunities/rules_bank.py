@@ -46,25 +46,18 @@ def product_maturity(ctx: RuleContext, p: dict[str, Any]) -> list[Candidate]:
     due = due.sort_values(["company_id", "balance"], ascending=[True, False])
     total = due.groupby("company_id")["balance"].sum()
     top = float(np.log10(1 + total.max()))
-    out = []
-    for c, part in due.groupby("company_id", sort=False):
-        reasons = [Reason(f"{r.product_name}余额{_yuan(r.balance)}将于{r.maturity}到期"
-                          f"（{(r.maturity_ts - as_of).days}天后）", "maturity", (c,))
-                   for r in part.itertuples(index=False)]  # fmt: skip
-        score = float(np.log10(1 + total[c]) / top) if top > 0 else 0.0
-        out.append(
-            Candidate(
-                c,
-                score,
-                reasons,
-                c,
-                {
-                    "due": float(total[c]),
-                    "products": part["product"].tolist(),
-                    "as_of": str(as_of.date()),
-                },
-            )
-        )
+    found: dict[str, Candidate] = {}
+    for r in due.itertuples(index=False):
+        c = r.company_id
+        text = (f"{r.product_name}余额{_yuan(r.balance)}将于{r.maturity}到期"
+                f"（{(r.maturity_ts - as_of).days}天后）")  # fmt: skip
+        if c not in found:
+            score = float(np.log10(1 + total[c]) / top) if top > 0 else 0.0
+            found[c] = Candidate(c, score, [], c, {"due": float(total[c]), "products": [],
+                                                   "as_of": str(as_of.date())})  # fmt: skip
+        found[c].reasons.append(Reason(text, "maturity", (c,)))
+        found[c].evidence["products"].append(r.product)
+    out = list(found.values())
     return out
 
 
@@ -79,12 +72,18 @@ def _quarters(f: pd.DataFrame, side: str) -> pd.DataFrame:
 @register(RuleInfo(
     name="payment_flow", title="资金流异动 payment-flow change",
     description="Inflows or outflows of a customer that jump against their own history, or a "
-    "new large counterparty in the latest quarter (PAYS.periods / period_amounts).",
-    params={"min_ratio": 1.8, "min_new_share": 0.2},
+    "new counterparty paying repeatedly and much in the latest quarter (PAYS.periods / "
+    "period_amounts).",
+    params={"min_ratio": 1.8, "min_history": 3, "z_scale": 12.0, "min_new_share": 0.2,
+            "min_new_payments": 2},
     queries=("opportunities.flows", "opportunities.customers"),
-    scoring="max(log2(latest quarter / mean of the earlier quarters) / 3, share of the latest "
-    "quarter's flow from a counterparty first seen in it), capped at 1",
-    reason="{quarter}流入/流出{amount}，为此前季度均值的{ratio}倍；新交易对手{name}首次付款{amount}",
+    scoring="only customers with flows in at least min_history earlier quarters; jump: "
+    "z = (ln(1+latest) - mean ln(1+earlier)) / (std ln(1+earlier) + 0.1), score min(1, z / "
+    "z_scale) when latest / mean(earlier) >= min_ratio; new counterparty (first seen in the "
+    "latest quarter, >= min_new_payments payments): its share of the quarter's inflow; the "
+    "larger of the two",
+    reason="{quarter}流入/流出{amount}，为此前季度均值的{ratio}倍；新交易对手{name}于{quarter}首次付款"
+    "{n}笔{amount}，占当季流入{share}",
     target="customer",
 ))  # fmt: skip
 def payment_flow(ctx: RuleContext, p: dict[str, Any]) -> list[Candidate]:
@@ -106,23 +105,32 @@ def payment_flow(ctx: RuleContext, p: dict[str, Any]) -> list[Candidate]:
         prev.evidence.update(ev)
         prev.score = max(prev.score, score)
 
+    steady: set[str] = set()
     for side, word in (("payee_id", "流入"), ("payer_id", "流出")):
         q = _quarters(f, side)
         if last not in q.columns or q.shape[1] < 2:
             continue
-        earlier = q.drop(columns=[last]).mean(axis=1)
-        ratio = q[last] / earlier.where(earlier > 0)
-        for c in ratio[ratio >= p["min_ratio"]].index.intersection(list(cust)):
+        earlier = q.drop(columns=[last]).iloc[:, -int(p["min_history"]) :]
+        ok = (earlier > 0).sum(axis=1) >= int(p["min_history"])
+        if side == "payee_id":
+            steady = set(q.index[ok])
+        ratio = q[last] / earlier.mean(axis=1).where(earlier.mean(axis=1) > 0)
+        logs = np.log1p(earlier)
+        z = (np.log1p(q[last]) - logs.mean(axis=1)) / (logs.std(axis=1) + 0.1)
+        hit = ok & (ratio >= p["min_ratio"]) & (z > 0)
+        for c in q.index[hit].intersection(list(cust)):
             r = float(ratio[c])
-            add(c, np.log2(r) / 3, f"{last}{word}{_yuan(float(q.at[c, last]))}，为此前季度"
-                f"均值的{r:.1f}倍", {f"{word}_ratio": round(r, 2)})  # fmt: skip
+            add(c, float(z[c]) / p["z_scale"], f"{last}{word}{_yuan(float(q.at[c, last]))}，"
+                f"为此前季度均值的{r:.1f}倍", {f"{word}_ratio": round(r, 2),
+                                              f"{word}_z": round(float(z[c]), 2)})  # fmt: skip
     inflow_last = _quarters(f, "payee_id").get(last)
-    new = f[f["periods"].map(lambda qs: list(qs) == [last]) & f["payee_id"].isin(cust)]
+    new = f[f["periods"].map(lambda qs: list(qs) == [last]) & f["payee_id"].isin(steady & cust)]
+    new = new[new["count"].fillna(0) >= p["min_new_payments"]]
     for r in new.itertuples(index=False):
         total = float(inflow_last.get(r.payee_id, 0.0)) if inflow_last is not None else 0.0
         share = float(r.amount) / total if total > 0 else 0.0
         if share >= p["min_new_share"]:
-            add(r.payee_id, share, f"新交易对手{r.payer_name}于{last}首次付款"
+            add(r.payee_id, share, f"新交易对手{r.payer_name}于{last}首次付款{int(r.count)}笔"
                 f"{_yuan(float(r.amount))}，占当季流入{share:.0%}",
                 {"new_counterparty": r.payer_id, "new_share": round(share, 3)})  # fmt: skip
     return list(found.values())

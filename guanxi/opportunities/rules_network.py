@@ -50,16 +50,22 @@ def supply_chain(ctx: RuleContext, p: dict[str, Any]) -> list[Candidate]:
         return []
     links = links.sort_values(["target", "share", "anchor"], ascending=[True, False, True])
     total = links.groupby("target")["share"].sum().clip(upper=1.0)
+    n = links.groupby("target").size()
+    best = links.drop_duplicates("target")
     out = []
-    for t, part in links.groupby("target", sort=False):
-        best = part.iloc[0]
-        verb = "为本行客户{}供货" if best["dir"] == "supplies" else "向本行客户{}采购"
-        text = (verb.format(ctx.name(best["anchor"])) + f"，占采购额{best['share']:.0%}"
-                f"（年{_yuan(float(best['amount']))}）")  # fmt: skip
-        out.append(Candidate(t, float(total[t]), [Reason(text, "customer_tie",
-                             (best["anchor"],))], best["anchor"],
-                             {"links": len(part), "top_share": float(best["share"]),
-                              "direction": best["dir"]}))  # fmt: skip
+    for t, anchor, share, amount, d in zip(best["target"], best["anchor"], best["share"],
+                                           best["amount"], best["dir"], strict=True):  # fmt: skip
+        verb = "为本行客户{}供货" if d == "supplies" else "向本行客户{}采购"
+        text = verb.format(ctx.name(anchor)) + f"，占采购额{share:.0%}（年{_yuan(float(amount))}）"
+        out.append(
+            Candidate(
+                t,
+                float(total[t]),
+                [Reason(text, "customer_tie", (anchor,))],
+                anchor,
+                {"links": int(n[t]), "top_share": float(share), "direction": d},
+            )
+        )
     return out
 
 
@@ -126,14 +132,14 @@ def executive_move(ctx: RuleContext, p: dict[str, Any]) -> list[Candidate]:
                           for d, r in zip(days, mv["customer_role"], strict=True)])  # fmt: skip
     mv = mv.sort_values(["company_id", "score", "person_id"], ascending=[True, False, True])
     out = []
-    for t, part in mv.groupby("company_id", sort=False):
-        b = part.iloc[0]
-        text = (f"{b['person_name']}（本行客户{ctx.name(b['customer_id'])}"
-                f"{ROLE_ZH.get(b['customer_role'], b['customer_role'])}）自{b['since']}起任"
-                f"{ctx.name(t)}{ROLE_ZH.get(b['role'], b['role'])}")  # fmt: skip
-        out.append(Candidate(t, float(b["score"]), [Reason(text, "executive_move",
-                             (b["customer_id"],))], b["customer_id"],
-                             {"person_id": b["person_id"], "since": b["since"],
-                              "days": int((as_of - pd.Timestamp(b["since"])).days),
+    for b in mv.drop_duplicates("company_id").itertuples(index=False):
+        t = b.company_id
+        text = (f"{b.person_name}（本行客户{ctx.name(b.customer_id)}"
+                f"{ROLE_ZH.get(b.customer_role, b.customer_role)}）自{b.since}起任"
+                f"{ctx.name(t)}{ROLE_ZH.get(b.role, b.role)}")  # fmt: skip
+        out.append(Candidate(t, float(b.score), [Reason(text, "executive_move",
+                             (b.customer_id,))], b.customer_id,
+                             {"person_id": b.person_id, "since": b.since,
+                              "days": int((as_of - pd.Timestamp(b.since)).days),
                               "as_of": str(as_of.date())}))  # fmt: skip
     return out

@@ -63,8 +63,10 @@ RETURN c.id AS company_id, p.code AS product, p.name AS product_name, p.line AS 
 // name: opportunities.flows
 // reads: internal
 // Payment flows into and out of customers, by quarter. Params: none.
-// Returns: payer_id, payee_id, payer_name, payee_name, amount, periods, period_amounts.
+// Returns: payer_id, payee_id, payer_name, payee_name, amount, count, periods,
+// period_amounts.
 MATCH (a:Company)-[r:PAYS]->(b:Company)
 WHERE EXISTS { (a)-[:CUSTOMER_OF]->(:Branch) } OR EXISTS { (b)-[:CUSTOMER_OF]->(:Branch) }
 RETURN a.id AS payer_id, b.id AS payee_id, a.name AS payer_name, b.name AS payee_name,
-       r.amount AS amount, r.periods AS periods, r.period_amounts AS period_amounts
+       r.amount AS amount, r.count AS count, r.periods AS periods,
+       r.period_amounts AS period_amounts
