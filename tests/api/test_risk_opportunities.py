@@ -89,6 +89,9 @@ def test_opportunities_refuse_other_branches_and_unknown_rules(api: TestClient, 
     assert r.status_code == 403
     r = api.get("/api/v1/opportunities", params={"rule": "nope"}, headers=auth(keys["rm_a"]))
     assert r.status_code == 404 and "supply_chain" in r.json()["message"]
+    one = {"rule": "product_maturity", "as_of": "2000-01-01"}  # nothing due in that window
+    r = api.get("/api/v1/opportunities", params=one, headers=auth(keys["rm_a"]))
+    assert r.status_code == 200 and r.json()["items"] == []
     rules = api.get("/api/v1/opportunities/rules", headers=auth(keys["rm_a"])).json()
     assert len(rules) == 8 and all(r["scoring"] and r["reason"] for r in rules)
 

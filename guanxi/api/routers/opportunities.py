@@ -44,6 +44,10 @@ def opportunities(
 ) -> OpportunitiesPublic:
     params = None
     if as_of is not None:
-        params = {r.name: {"as_of": as_of.isoformat()} for r in list_rules() if "as_of" in r.params}
+        params = {
+            r.name: {"as_of": as_of.isoformat()}
+            for r in list_rules()
+            if "as_of" in r.params and rule in (None, r.name)
+        }
     res = run_rules(client, [rule] if rule else None, scope, branch, params, limit)
     return OpportunitiesPublic(**res.to_dict())
