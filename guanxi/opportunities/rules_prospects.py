@@ -124,7 +124,10 @@ def risk_exclusion(ctx: RuleContext, p: dict[str, Any]) -> list[Candidate]:
     for i, r in inherited(ctx.client, everyone, None).items():
         if i in cust and r.score >= p["threshold"]:
             cand = found.setdefault(i, Candidate(i, 0.0, [], i, {}))
-            cand.reasons.append(Reason(r.text, "inherited_risk", (i,)))
+            # the path may pass other branches' customers: the text comes masked, per
+            # caller, in the result's ``risk`` (registry._risk), not in the reason
+            text = f"继承风险 {r.score:.2f} ≥ {p['threshold']:g}（传导路径见 risk.inherited_text）"
+            cand.reasons.append(Reason(text, "inherited_risk", (i,)))
             cand.score = max(cand.score, r.score)
             cand.evidence["inherited"] = round(r.score, 4)
     return list(found.values())

@@ -156,3 +156,14 @@ def test_contact_paths_show_the_targets_inherited_risk(api: TestClient, keys: di
     assert b["target_risk"]["score"] == pytest.approx(0.8)
     a = api.get("/api/v1/paths", params={"to": "CB"}, headers=auth(keys["rm_a"])).json()
     assert a["target_risk"] is None  # CB is BB's customer: its risk is not rm_a's to see
+
+
+def test_risk_exclusion_lists_circle_customers_without_other_branches_paths(
+    api: TestClient, keys: dict
+) -> None:
+    q = {"rule": "risk_exclusion"}
+    b = api.get("/api/v1/opportunities", params=q, headers=auth(keys["rm_b"])).json()
+    a = api.get("/api/v1/opportunities", params=q, headers=auth(keys["rm_a"])).json()
+    assert [o["company_id"] for o in b["items"]] == ["CB"]
+    assert b["items"][0]["risk"]["inherited"] == pytest.approx(0.8)
+    assert a["items"] == []
