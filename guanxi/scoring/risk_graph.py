@@ -91,7 +91,8 @@ def _exposures(
         hidden = sum(1 for r in got if r["customer"] and not r["in_scope"])
         total = {"customers": float(len(seen)),
                  "balance": sum(r["balance"] or 0.0 for r in seen),
-                 "credit": sum(r["credit"] or 0.0 for r in seen)}  # fmt: skip
+                 "credit": sum(r["credit"] or 0.0 for r in seen),
+                 "guarantees_given": sum(r["guarantees"] or 0.0 for r in got)}  # fmt: skip
         out.append((total, hidden))
     return out
 

@@ -106,6 +106,7 @@ def test_groups_circles_and_risk_mask_exposure(api: TestClient, keys: dict) -> N
     (c,) = api.get("/api/v1/circles", headers=auth(keys["rm_a"])).json()["circles"]
     assert c["members"] == ["CB", "SB"] and c["total_amount"] == 1200.0
     assert c["hidden_members"] == 1 and c["exposure"]["balance"] == 0.0
+    assert c["exposure"]["guarantees_given"] == 1200.0  # public: summed for everyone
     ra = api.get("/api/v1/risk", headers=auth(keys["rm_a"])).json()["risk"]
     rb = api.get("/api/v1/risk", headers=auth(keys["rm_b"])).json()["risk"]
     assert "CB" not in {r["id"] for r in ra}

@@ -74,7 +74,8 @@ ORDER BY id
 // What each company holds with the bank (product balances, credit-line balances) and
 // whether the caller may see it (a customer of a branch in scope).
 // Params: $ids, $scope_all, $branches, $lines.
-// Returns: id, customer, in_scope, balance, credit.
+// Guarantees given (a public fact, 万元) are summed for every company.
+// Returns: id, customer, in_scope, balance, credit, guarantees.
 UNWIND $ids AS id
 MATCH (c:Company {id: id})
 WITH c, id, EXISTS { (c)-[:CUSTOMER_OF]->(:Branch) } AS customer,
@@ -86,7 +87,11 @@ CALL (c, in_scope) {
   RETURN sum(coalesce(h.balance, 0.0)) AS balance,
          sum(CASE WHEN p.line = 'credit' THEN coalesce(h.balance, 0.0) ELSE 0.0 END) AS credit
 }
-RETURN id, customer, in_scope, balance, credit
+CALL (c) {
+  OPTIONAL MATCH (c)-[g:GUARANTEES]->(:Company)
+  RETURN sum(coalesce(g.amount, 0.0)) AS guarantees
+}
+RETURN id, customer, in_scope, balance, credit, guarantees
 
 // name: risk.flags
 // Every risk flag with the company it is on. Params: none.
