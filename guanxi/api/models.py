@@ -186,6 +186,8 @@ class PathsPublic(BaseModel):
     origin: str | None
     paths: list[PathPublic]
     reason: str
+    #: the target's inherited risk (docs/risk.md), masked to the caller's scope
+    target_risk: dict[str, Any] | None = None
 
 
 class IntimacyPublic(BaseModel):

@@ -20,6 +20,8 @@ MODULES = (
     "guanxi.commands.serve",
     "guanxi.commands.psi",
     "guanxi.commands.resolve",
+    "guanxi.commands.risk",
+    "guanxi.commands.opportunities",
 )
 
 __all__ = ["MODULES"]

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 #: The schema property types validation can read from a file (a loaded property of another
 #: type is refused when the families are built).
-TYPES = ("string", "integer", "float", "boolean", "date", "list<string>")
+TYPES = ("string", "integer", "float", "boolean", "date", "list<string>", "list<float>")
 #: Labels a mapping's ``stubs`` may create placeholder nodes for (they have a ``name``).
 STUB_LABELS = ("Company", "Person")
 
@@ -154,7 +154,8 @@ PAYMENTS = Aggregation(
     # a payment without a date still counts in amount and count; first/last skip it
     raw=("amount", Column("date", "date")),
     into=(("amount", "amount", "sum"), ("count", "amount", "size"),
-          ("first", "date", "min"), ("last", "date", "max")),
+          ("first", "date", "min"), ("last", "date", "max"),
+          ("periods", "date", "quarters"), ("period_amounts", "amount", "quarter_sums")),
 )  # fmt: skip
 
 

@@ -75,7 +75,19 @@ def _typed(col: Column, s: pd.Series) -> tuple[pd.Series, pd.Series, str]:
             lambda v: [x.strip() for x in v.split(";") if x.strip()] if isinstance(v, str) else None
         )
         return vals, pd.Series(False, index=s.index), ""
+    if col.type == "list<float>":
+        vals = s.map(lambda v: _floats(v) if isinstance(v, str) else None)
+        bad = present & s.map(lambda v: isinstance(v, str) and _floats(v) is None)
+        return vals.where(~bad, None), bad, "not a list of numbers (a;b;c)"
     return s.astype(object).where(present, None), pd.Series(False, index=s.index), ""
+
+
+def _floats(v: str) -> list[float] | None:
+    """``"1.5;2;3"`` → ``[1.5, 2.0, 3.0]``; None when an item is not a number."""
+    try:
+        return [float(x) for x in v.split(";") if x.strip()]
+    except ValueError:
+        return None
 
 
 def _err(df: pd.DataFrame, mask: pd.Series, column: str | None, values: Any, why: Any) -> list:

@@ -8,6 +8,7 @@ Evidence carries a machine-readable ``detail`` and a short Chinese ``text`` ("æŒ
 
 from guanxi.records.changes import CHANGE_KINDS, ChangeEvent
 from guanxi.records.contacts import KeyContact, Reason
+from guanxi.records.opportunities import Opportunity, OpportunityRun, RuleInfo
 from guanxi.records.paths import EVIDENCE_TYPES, ContactPath, Evidence, Hop, PathsResult
 from guanxi.records.recommendations import (
     Lookalike,
@@ -17,6 +18,7 @@ from guanxi.records.recommendations import (
     Recommendation,
     Recommendations,
 )
+from guanxi.records.risk import Circle, Group, GroupMember, InheritedRisk
 from guanxi.records.scores import (
     Controller,
     Disclosure,
@@ -50,4 +52,11 @@ __all__ = [
     "Recommendations",
     "Prospect",
     "Prospects",
+    "Group",
+    "GroupMember",
+    "Circle",
+    "InheritedRisk",
+    "RuleInfo",
+    "Opportunity",
+    "OpportunityRun",
 ]

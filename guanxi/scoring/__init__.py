@@ -1,4 +1,5 @@
-"""Scoring: centrality, intimacy, key contacts, contact paths and ownership.
+"""Scoring: centrality, intimacy, key contacts, contact paths, ownership, groups, guarantee
+circles and risk propagation.
 
 Each scorer describes itself (name, method, config with defaults, result type) in its
 module's ``INFO``; :data:`SCORERS` lists them, in the order batch scoring runs them, so that
@@ -6,7 +7,16 @@ the API and reports can cite the method behind a score.
 """
 
 from guanxi.records import ScorerInfo
-from guanxi.scoring import centrality, contact_paths, intimacy, key_contacts, ownership
+from guanxi.scoring import (
+    centrality,
+    circles,
+    contact_paths,
+    groups,
+    intimacy,
+    key_contacts,
+    ownership,
+    risk,
+)
 
 __all__ = ["SCORERS"]
 
@@ -17,4 +27,7 @@ SCORERS: tuple[ScorerInfo, ...] = (
     key_contacts.INFO,
     contact_paths.INFO,
     ownership.INFO,
+    groups.INFO,
+    circles.INFO,
+    risk.INFO,
 )

@@ -7,7 +7,16 @@ from fastapi.testclient import TestClient
 from guanxi.scoring import SCORERS
 from tests.api.conftest import auth
 
-NAMES = {"centrality", "intimacy", "key_contacts", "contact_paths", "ownership"}
+NAMES = {
+    "centrality",
+    "intimacy",
+    "key_contacts",
+    "contact_paths",
+    "ownership",
+    "groups",
+    "circles",
+    "risk",
+}
 
 
 def test_methods_need_a_key(api: TestClient) -> None:

@@ -41,6 +41,7 @@ from guanxi.graph.admin import wipe
 from guanxi.graph.client import GraphClient
 from guanxi.scoring.batch import run_scoring
 from guanxi.scoring.path_index_cache import clear_index
+from guanxi.scoring.risk_graph import run_groups
 from tests.api.conftest import auth
 
 # --- the bank --------------------------------------------------------------------------
@@ -431,6 +432,28 @@ requests = st.one_of(
     st.builds(lambda c: Req("GET", f"/ui/ownership/{c}"), company),
     st.builds(lambda t, o: Req("GET", f"/ui/paths/{t}", {"origin": o} if o else {}), party, origin),
     st.just(Req("GET", "/ui/")),
+    st.builds(
+        lambda r, b: Req(
+            "GET", "/api/v1/opportunities", {k: v for k, v in (("rule", r), ("branch", b)) if v}
+        ),
+        st.none()
+        | st.sampled_from(
+            [
+                "supply_chain",
+                "group_extension",
+                "executive_move",
+                "product_maturity",
+                "payment_flow",
+                "long_tail",
+                "tech_prospect",
+                "risk_exclusion",
+            ]
+        ),
+        branch,
+    ),  # fmt: skip
+    st.builds(lambda c: Req("GET", "/api/v1/groups", {"company_id": c}), company),
+    st.builds(lambda c: Req("GET", "/api/v1/circles", {"company_id": c}), company),
+    st.just(Req("GET", "/api/v1/risk")),
 )
 
 
@@ -445,6 +468,7 @@ def prop_bank(client: GraphClient) -> Iterator[GraphClient]:
         allow_write=True,
     )
     run_scoring(client)  # centrality, INTIMACY and KEY_CONTACT: derived from internal facts
+    run_groups(client)  # Group nodes (public); their exposure is internal
     clear_index()
     yield client
     wipe(client)

@@ -167,7 +167,14 @@ def test_payments_aggregate_into_the_pays_properties() -> None:
     ])  # fmt: skip
     (st,) = statements(fam, aggregate(fam, raw))
     assert st.name == "load.payments"
-    pays = {"amount": 150.0, "count": 2, "first": date(2020, 1, 1), "last": date(2020, 3, 1)}
+    pays = {
+        "amount": 150.0,
+        "count": 2,
+        "first": date(2020, 1, 1),
+        "last": date(2020, 3, 1),
+        "periods": ["2020Q1"],
+        "period_amounts": [150.0],
+    }
     assert st.rows[0] == {"a": "C1", "b": "C2", "props": pays}
     assert all(set(r["props"]) == set(SCHEMA.rel("PAYS").properties) for r in st.rows)
 

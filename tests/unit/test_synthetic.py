@@ -30,7 +30,7 @@ COLUMNS = {
     "guarantees": "guarantor_id borrower_id amount start end",
     "customers": "company_id branch_id since business_line",
     "manages": "rm_id company_id since",
-    "product_holdings": "company_id product_code since balance",
+    "product_holdings": "company_id product_code since balance maturity",
     "contacts": "from_id from_type person_id since strength last_contact",
 }
 KEYS = {

@@ -9,11 +9,13 @@ from guanxi.api.routers import (
     intimacy,
     methods,
     network,
+    opportunities,
     ownership,
     pages,
     paths,
     queries,
     recommendations,
+    risk,
 )
 
 __all__ = ["ROUTERS"]
@@ -28,6 +30,8 @@ ROUTERS = [
     paths.router,
     intimacy.router,
     network.router,
+    risk.router,
+    opportunities.router,
     methods.router,
     queries.router,
     audit.router,

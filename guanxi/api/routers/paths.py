@@ -17,6 +17,7 @@ from guanxi.api.models import ErrorPublic, PathsPublic
 from guanxi.errors import AccessDenied
 from guanxi.graph.client import GraphClient
 from guanxi.scoring.contact_paths import contact_paths
+from guanxi.scoring.risk_graph import inherited
 
 __all__ = ["router", "scoped_paths"]
 
@@ -83,4 +84,6 @@ def scoped_paths(
     )
     out = res.to_dict()
     mask_paths(client, scope, out["paths"], res.parties)
+    risk = inherited(client, scope, [to]).get(to)
+    out["target_risk"] = risk.to_dict() if risk else None
     return out

@@ -18,6 +18,7 @@ from guanxi.api.models import (
 )
 from guanxi.errors import AccessDenied
 from guanxi.gnn import apps
+from guanxi.scoring.risk_graph import inherited
 
 __all__ = ["router"]
 
@@ -82,4 +83,8 @@ def prospects(
     res = mask_prospects(client, scope, apps.prospects(client, branch, k)).to_dict()
     if not scope.everything:
         res["branches"] = {b: v for b, v in res["branches"].items() if b in scope.branches}
+    ids = [p["id"] for v in res["branches"].values() for p in v]
+    risk = inherited(client, scope, ids) if ids else {}
+    for p in (p for v in res["branches"].values() for p in v if p["id"] in risk):
+        p["risk"] = risk[p["id"]].to_dict()  # inherited risk: flagged, not dropped
     return ProspectsPublic(**res)

@@ -18,6 +18,7 @@ from guanxi.loaders.synthetic.bank import build_branches, build_customers, build
 from guanxi.loaders.synthetic.companies import build_attributes, build_structure
 from guanxi.loaders.synthetic.holdout import hold_out
 from guanxi.loaders.synthetic.identity import label_companies
+from guanxi.loaders.synthetic.opportunities import plant_opportunities
 from guanxi.loaders.synthetic.output import FILES, canonical_frames, relationship_counts, write_csv
 from guanxi.loaders.synthetic.ownership import build_ownership
 from guanxi.loaders.synthetic.people import build_positions, decision_makers
@@ -74,6 +75,7 @@ def generate_world(cfg: GeneratorConfig, progress: Progress | None = None) -> Wo
         progress("held-out edges", len(_STAGES) + 1, total)
     w.truth["dms"] = dms
     w.truth["held_out"] = hold_out(w, dms)
+    plant_opportunities(w)  # after the hold-out, on its own stream: nothing earlier changes
     return w
 
 
@@ -136,6 +138,9 @@ def _ground_truth(w: World, ids: np.ndarray, frames: dict[str, pd.DataFrame]) ->
         "archetype": dict(zip(cid[order].tolist(), labels[arch[order]].tolist(), strict=True)),
         "held_out_edges": [list(e) for e in edges],
         "converters": sorted(cid[w.truth["converters"]].tolist()),
+        "opportunities": {
+            k: sorted(cid[v].tolist()) for k, v in sorted(w.truth["opportunities"].items())
+        },
     }
 
 

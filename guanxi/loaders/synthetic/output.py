@@ -146,6 +146,7 @@ def canonical_frames(w: World, person_ids: np.ndarray) -> dict[str, pd.DataFrame
     out["product_holdings"] = pd.DataFrame({
         "company_id": cid[ph["company"]], "product_code": ph["product"],
         "since": day_strings(ph["since"]), "balance": _fmt(ph["balance"], 2),
+        "maturity": day_strings(ph["maturity"]) if "maturity" in ph else "",
     })  # fmt: skip
     k = f["contacts"]
     k = _sorted(k, k["source_is_rm"].to_numpy(), k["source"].to_numpy(), k["person"].to_numpy())
