@@ -38,6 +38,7 @@ LEVELS: dict[str, int] = {
     "pipeline": 5,
     "viz": 5,
     "psi": 5,
+    "campaigns": 5,
     "api": 6,
     "commands": 7,
     "cli": 8,

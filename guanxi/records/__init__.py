@@ -6,6 +6,18 @@ Evidence carries a machine-readable ``detail`` and a short Chinese ``text`` ("�
 "董事长", "累计付款¥1.2亿/37笔"); reasons carry the parties they cite (``Reason.refs``).
 """
 
+from guanxi.records.campaigns import (
+    FUNNEL_STAGES,
+    OUTCOME_RANK,
+    Campaign,
+    CampaignView,
+    Candidate,
+    Funnel,
+    Reminder,
+    Reminders,
+    TaskView,
+    TouchResult,
+)
 from guanxi.records.contacts import KeyContact, Reason
 from guanxi.records.paths import EVIDENCE_TYPES, ContactPath, Evidence, Hop, PathsResult
 from guanxi.records.recommendations import (
@@ -45,4 +57,14 @@ __all__ = [
     "Recommendations",
     "Prospect",
     "Prospects",
+    "Candidate",
+    "Campaign",
+    "CampaignView",
+    "Funnel",
+    "Reminder",
+    "Reminders",
+    "TaskView",
+    "TouchResult",
+    "FUNNEL_STAGES",
+    "OUTCOME_RANK",
 ]

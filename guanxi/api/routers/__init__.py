@@ -2,6 +2,7 @@
 
 from guanxi.api.routers import (
     audit,
+    campaigns,
     companies,
     contacts,
     health,
@@ -29,5 +30,6 @@ ROUTERS = [
     methods.router,
     queries.router,
     audit.router,
+    campaigns.router,
     pages.router,
 ]
