@@ -30,11 +30,26 @@ from guanxi.loaders.readers import ROW, read_table
 from guanxi.loaders.validation import BAD, FILE, validate_family
 from guanxi.records import TouchResult
 
-__all__ = ["TOUCHES", "CHANNELS", "ALPHA", "knows_target", "log_touch", "import_touches"]
+__all__ = [
+    "TOUCHES",
+    "CHANNELS",
+    "OUTCOMES",
+    "ALPHA",
+    "knows_target",
+    "log_touch",
+    "import_touches",
+]
 
 log = logging.getLogger(__name__)
 
-OUTCOMES = ("no_answer", "contacted", "meeting", "interested", "declined", "converted")
+OUTCOMES: tuple[str, ...] = (
+    "no_answer",
+    "contacted",
+    "meeting",
+    "interested",
+    "declined",
+    "converted",
+)
 CHANNELS = ("visit", "phone", "WeChat", "email", "event invitation", "introduction",
             "introduction by a partner", "online-banking message", "other")  # fmt: skip
 #: the bulk touch file: a loader family of its own (not loaded by `guanxi load`)

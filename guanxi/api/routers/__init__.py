@@ -2,6 +2,7 @@
 
 from guanxi.api.routers import (
     audit,
+    campaign_pages,
     campaigns,
     companies,
     contacts,
@@ -32,4 +33,5 @@ ROUTERS = [
     audit.router,
     campaigns.router,
     pages.router,
+    campaign_pages.router,
 ]
