@@ -18,6 +18,7 @@ MODULES = (
     "guanxi.commands.audit",
     "guanxi.commands.serve",
     "guanxi.commands.psi",
+    "guanxi.commands.campaigns",
 )
 
 __all__ = ["MODULES"]
