@@ -60,6 +60,8 @@ TOUCHES = Family(
      Column("outcome", required=True, choices=OUTCOMES), Column("note"), Column("path")),
     ("id",), label="Touch",
 )  # fmt: skip
+#: the column naming each row's file (the loaders' ``_file``)
+ROW_FILE = FILE
 #: how far one touch moves KNOWS strength towards its outcome's target
 ALPHA = 0.3
 _TARGET = {"contacted": 0.5, "declined": 0.3, "meeting": 0.7, "interested": 0.8, "converted": 0.9}
@@ -147,7 +149,8 @@ def _knows_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _write(client: Gateway, ts: TaskScope, df: pd.DataFrame, name: str) -> TouchResult:
+def write_rows(client: Gateway, ts: TaskScope, df: pd.DataFrame, name: str) -> TouchResult:
+    """Check and write touch rows (strings with ``_file`` and ``_row``): all or none."""
     if ts.role == "analyst":
         raise AccessDenied("Analysts read campaigns; RMs and managers log touches")
     rows, errors = _check(client, ts, df, name)
@@ -188,7 +191,7 @@ def log_touch(client: Gateway, ts: TaskScope, touch: dict[str, Any]) -> TouchRes
     df = pd.DataFrame([cell])
     df[ROW] = [1]
     df[FILE] = "touch"
-    return _write(client, ts, df, "touch")
+    return write_rows(client, ts, df, "touch")
 
 
 def import_touches(client: Gateway, ts: TaskScope, path: Path, sheet: Any = 0) -> TouchResult:
@@ -201,4 +204,4 @@ def import_touches(client: Gateway, ts: TaskScope, path: Path, sheet: Any = 0) -
     """
     df = read_table(path, name=path.name, sheet=sheet)
     df[FILE] = path.name
-    return _write(client, ts, df, path.name)
+    return write_rows(client, ts, df, path.name)

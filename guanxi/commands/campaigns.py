@@ -179,6 +179,29 @@ def close(
     print_result(res, as_json, lambda r: out.print(f"{r['id']} {r['status']}"))
 
 
+@command(campaign_app, "simulate")
+def simulate(
+    campaign_id: Annotated[str, typer.Argument()],
+    seed: Annotated[int, typer.Option(help="Seed of the simulated outcomes.")] = 7,
+    truth: Annotated[
+        Path | None,
+        typer.Option(help="ground_truth.json to merge the true effects into (the generator's)."),
+    ] = None,
+    user: UserOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Synthetic data only: play a campaign out (touches, conversions) with known true
+    effects, written to --truth under campaigns.<id>."""
+    from guanxi.campaigns.simulate import simulate_campaign
+
+    def play(c: Any, ts: Any) -> dict[str, Any]:
+        return simulate_campaign(c, ts, campaign_id, seed, ground_truth=truth)
+
+    res = _run("campaign simulate", user, {"id": campaign_id, "seed": seed}, play)
+    res = {k: v for k, v in res.items() if k != "targets"} | {"targets": len(res["targets"])}
+    print_result(res, as_json, lambda r: out.print(json.dumps(r, ensure_ascii=False, indent=1)))
+
+
 @command(touch_app, "log")
 def log_(
     task_id: Annotated[str, typer.Option("--task", help="Task id.")],

@@ -105,3 +105,18 @@ CALL (co, since) {
           at: toString(coalesce(s.as_of, date(s.loaded_at)))} AS change
 }
 RETURN t.id AS id, toString(since) AS since, collect(change) AS changes
+
+// name: campaigns.sim_targets
+// A campaign's targets for the outcome simulator: arm, the campaign's first day, and the
+// branch a conversion would book at (the task RM's, else a branch of the owner's subtree
+// serving the target's region, else the owner). Params: $campaign.
+// Returns: company, arm, start, branch.
+MATCH (c:Campaign {id: $campaign})-[tg:TARGETS]->(co:Company)
+OPTIONAL MATCH (t:Task)-[:ABOUT]->(co) WHERE EXISTS { (t)-[:FOR]->(c) }
+OPTIONAL MATCH (t)-[:ASSIGNED_TO]->(:RelationshipManager)-[:WORKS_AT]->(rb:Branch)
+OPTIONAL MATCH (b:Branch)-[:PART_OF*0..]->(:Branch {id: c.owner_branch})
+  WHERE b.region = co.region
+WITH c, tg, co, rb, collect(b.id)[0] AS region_branch
+RETURN co.id AS company, tg.arm AS arm, c.start AS start,
+       coalesce(rb.id, region_branch, c.owner_branch) AS branch
+ORDER BY company
