@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from guanxi.access.campaigns import TaskScope
+from guanxi.campaigns.views import task_query
 from guanxi.errors import AccessDenied
 from guanxi.graph.gateway import Gateway
 from guanxi.graph.values import to_plain
@@ -99,7 +100,7 @@ def reminders(
     today = today or date.today()
     params = _scope_params(client, ts, branch)
     rows = client.read(
-        "campaigns.tasks", campaign=None, assignee=rm, today=today, limit=limit, **params
+        task_query(None, rm), campaign=None, assignee=rm, today=today, limit=limit, **params
     )
     rows = [
         r for r in rows

@@ -39,6 +39,7 @@ __all__ = [
     "close_campaign",
     "detect_conversions",
     "campaign_record",
+    "task_query",
 ]
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,13 @@ def _task(r: dict[str, Any]) -> TaskView:
     )  # fmt: skip
 
 
+def task_query(campaign: str | None, rm: str | None) -> str:
+    """The tasks query that seeks: by RM, by campaign, else the scan of every task."""
+    if rm is not None:
+        return "campaigns.rm_tasks"
+    return "campaigns.campaign_tasks" if campaign is not None else "campaigns.tasks"
+
+
 def tasks(
     client: Gateway,
     ts: TaskScope,
@@ -110,7 +118,7 @@ def tasks(
 ) -> list[TaskView]:
     """Tasks the caller sees, of ``campaign`` and/or assigned to ``rm``, overdue first."""
     rows = client.read(
-        "campaigns.tasks", campaign=campaign, assignee=rm, today=today or date.today(),
+        task_query(campaign, rm), campaign=campaign, assignee=rm, today=today or date.today(),
         limit=limit, **ts.params(),
     )  # fmt: skip
     return [_task(r) for r in rows]
@@ -150,7 +158,7 @@ def show_campaign(
             return hit
     row = _get(client, ts, cid)
     all_rows = client.read(
-        "campaigns.tasks", campaign=cid, assignee=None, today=today, limit=1_000_000,
+        "campaigns.campaign_tasks", campaign=cid, assignee=None, today=today, limit=1_000_000,
         **ts.params(),
     )  # fmt: skip
     if not row["owner_in_scope"] and not all_rows:

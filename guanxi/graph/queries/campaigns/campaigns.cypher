@@ -154,6 +154,68 @@ RETURN t.id AS id, c.id AS campaign_id, c.name AS campaign_name, co.id AS compan
 ORDER BY overdue DESC, t.due, t.id
 LIMIT $limit
 
+// name: campaigns.rm_tasks
+// As campaigns.tasks, for one RM ($assignee, not null): an index seek on the RM.
+// Tasks in the caller's scope: of one campaign ($campaign) and/or one RM ($assignee),
+// overdue first, with touch counts, outcomes and whether converted.
+// Params: $campaign, $assignee, $scope_all, $branches, $rm, $today, $limit.
+// Returns: id, campaign_id, campaign_name, company_id, company_name, rm_id, rm_name,
+// rm_branch, status, due, priority, assigned_by, approach, touches, last_touch, outcomes,
+// converted, overdue, campaign_status, owner_branch, created_at, path_score, path_ids.
+MATCH (r:RelationshipManager {id: $assignee})<-[:ASSIGNED_TO]-(t:Task)
+WHERE $scope_all OR (($rm IS NULL OR r.id = $rm)
+      AND EXISTS { (r)-[:WORKS_AT]->(b:Branch) WHERE b.id IN $branches })
+MATCH (t)-[:FOR]->(c:Campaign)
+WHERE $campaign IS NULL OR c.id = $campaign
+MATCH (t)-[:ABOUT]->(co:Company)
+OPTIONAL MATCH (r)-[:WORKS_AT]->(rb:Branch)
+CALL (t) {
+  OPTIONAL MATCH (x:Touch)-[:ON]->(t)
+  RETURN count(x) AS touches, max(x.at) AS last_touch, collect(x.outcome) AS outcomes
+}
+WITH t, c, co, r, rb, touches, last_touch, outcomes,
+     (t.due IS NOT NULL AND t.due < $today AND t.status IN ['open', 'in_progress']) AS overdue
+RETURN t.id AS id, c.id AS campaign_id, c.name AS campaign_name, co.id AS company_id,
+       co.name AS company_name, r.id AS rm_id, r.name AS rm_name, rb.id AS rm_branch,
+       t.status AS status, t.due AS due, t.priority AS priority,
+       t.assigned_by AS assigned_by, t.approach AS approach, touches, last_touch, outcomes,
+       EXISTS { (:Conversion)-[:VIA]->(t) } AS converted, overdue,
+       c.status AS campaign_status, c.owner_branch AS owner_branch,
+       t.created_at AS created_at, t.path_score AS path_score, t.path_ids AS path_ids
+ORDER BY overdue DESC, t.due, t.id
+LIMIT $limit
+
+// name: campaigns.campaign_tasks
+// As campaigns.tasks, for one campaign ($campaign, not null): an index seek on it.
+// Tasks in the caller's scope: of one campaign ($campaign) and/or one RM ($assignee),
+// overdue first, with touch counts, outcomes and whether converted.
+// Params: $campaign, $assignee, $scope_all, $branches, $rm, $today, $limit.
+// Returns: id, campaign_id, campaign_name, company_id, company_name, rm_id, rm_name,
+// rm_branch, status, due, priority, assigned_by, approach, touches, last_touch, outcomes,
+// converted, overdue, campaign_status, owner_branch, created_at, path_score, path_ids.
+MATCH (c:Campaign {id: $campaign})<-[:FOR]-(t:Task)
+MATCH (t)-[:ASSIGNED_TO]->(r:RelationshipManager)
+WHERE ($assignee IS NULL OR r.id = $assignee)
+  AND ($scope_all OR (($rm IS NULL OR r.id = $rm)
+       AND EXISTS { (r)-[:WORKS_AT]->(b:Branch) WHERE b.id IN $branches }))
+MATCH (t)-[:ABOUT]->(co:Company)
+OPTIONAL MATCH (r)-[:WORKS_AT]->(rb:Branch)
+CALL (t) {
+  OPTIONAL MATCH (x:Touch)-[:ON]->(t)
+  RETURN count(x) AS touches, max(x.at) AS last_touch, collect(x.outcome) AS outcomes
+}
+WITH t, c, co, r, rb, touches, last_touch, outcomes,
+     (t.due IS NOT NULL AND t.due < $today AND t.status IN ['open', 'in_progress']) AS overdue
+RETURN t.id AS id, c.id AS campaign_id, c.name AS campaign_name, co.id AS company_id,
+       co.name AS company_name, r.id AS rm_id, r.name AS rm_name, rb.id AS rm_branch,
+       t.status AS status, t.due AS due, t.priority AS priority,
+       t.assigned_by AS assigned_by, t.approach AS approach, touches, last_touch, outcomes,
+       EXISTS { (:Conversion)-[:VIA]->(t) } AS converted, overdue,
+       c.status AS campaign_status, c.owner_branch AS owner_branch,
+       t.created_at AS created_at, t.path_score AS path_score, t.path_ids AS path_ids
+ORDER BY overdue DESC, t.due, t.id
+LIMIT $limit
+
 // name: campaigns.task_access
 // Who a task belongs to, to decide whether a caller may see or edit it.
 // Params: $ids. Returns: id, found, rm, branch, campaign, campaign_status, company.
