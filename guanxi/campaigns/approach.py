@@ -43,19 +43,9 @@ def origin_starts(client: Gateway, branch: str) -> tuple[list[str], dict[str, st
 
 
 def _path_dict(p: Any) -> dict[str, Any]:
-    d = p.to_dict()
-    return {
-        "score": d["score"],
-        "node_ids": p.node_ids,
-        "introducer": d["introducer"],
-        "introducer_id": d["introducer_id"],
-        "channel": d["channel"],
-        "reason": d["reason"],
-        "hops": [
-            {k: h[k] for k in ("from", "to", "from_name", "to_name", "type", "intimacy", "text")}
-            for h in d["hops"]
-        ],
-    }
+    """A path as stored in a task: ``ContactPath.to_dict()`` (hops with their evidence, so
+    the access layer can mask them for each reader) and its node ids."""
+    return {**p.to_dict(), "node_ids": p.node_ids}
 
 
 def approaches(

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from guanxi.access.campaigns import TaskScope
+from guanxi.access.masking import mask_paths
 from guanxi.errors import AccessDenied, InvalidData, NotFound
 from guanxi.graph.gateway import Gateway
 from guanxi.graph.values import to_plain
@@ -40,6 +41,7 @@ __all__ = [
     "detect_conversions",
     "campaign_record",
     "task_query",
+    "mask_tasks",
 ]
 
 log = logging.getLogger(__name__)
@@ -108,6 +110,24 @@ def task_query(campaign: str | None, rm: str | None) -> str:
     return "campaigns.campaign_tasks" if campaign is not None else "campaigns.tasks"
 
 
+def mask_tasks(client: Gateway, ts: TaskScope, items: list[TaskView]) -> list[TaskView]:
+    """The tasks' captured approaches as the caller may see them: path hops through other
+    branches' RMs or customers masked (``access.masking.mask_paths``, as on the paths
+    page), node ids following, and the key contact's free-text reasons (which may name an
+    RM) dropped for a caller short of the whole bank."""
+    if ts.everything:
+        return items
+    paths = [p for t in items for p in t.approach.get("paths") or []]
+    mask_paths(client, ts.scope, paths)
+    for p in paths:
+        if p["hops"]:
+            p["node_ids"] = [p["hops"][0]["from"]] + [h["to"] for h in p["hops"]]
+    for t in items:
+        if t.approach.get("key_contact"):
+            t.approach["key_contact"]["reasons"] = []
+    return items
+
+
 def tasks(
     client: Gateway,
     ts: TaskScope,
@@ -121,7 +141,7 @@ def tasks(
         task_query(campaign, rm), campaign=campaign, assignee=rm, today=today or date.today(),
         limit=limit, **ts.params(),
     )  # fmt: skip
-    return [_task(r) for r in rows]
+    return mask_tasks(client, ts, [_task(r) for r in rows])
 
 
 def list_campaigns(client: Gateway, ts: TaskScope) -> list[Campaign]:
@@ -184,7 +204,7 @@ def show_campaign(
         campaign_record(row) if owner else campaign_record({**row, "control": 0}),
         funnel,
         tuple(sorted(per_rm.values(), key=lambda d: (-d["overdue"], d["rm_id"] or ""))),
-        tuple(_task(r) for r in all_rows[:limit]),
+        tuple(mask_tasks(client, ts, [_task(r) for r in all_rows[:limit]])),
     )
     with _LOCK:
         _CACHE[key] = view
