@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 from typing import Any
 
@@ -42,6 +43,10 @@ def origin_starts(client: Gateway, branch: str) -> tuple[list[str], dict[str, st
     return rms + sorted(managed), managed
 
 
+def _pairs(f: Found) -> list[tuple[str, str]]:
+    return list(zip(f.nodes, f.nodes[1:], strict=False))
+
+
 def _path_dict(p: Any) -> dict[str, Any]:
     """A path as stored in a task: ``ContactPath.to_dict()`` (hops with their evidence, so
     the access layer can mask them for each reader) and its node ids."""
@@ -64,32 +69,40 @@ def approaches(
     ix = get_index(client)
     starts, managed = origin_starts(client, branch)
     pos = ix.positions(starts)
+    start_set = set(pos.tolist())
     cfg = PathConfig(max_hops=max_hops)
-    found: dict[str, list[Found]] = {}
-    for t in targets:
-        if t in ix.pos and len(pos) and ix.pos[t] not in pos:
-            found[t] = search(ix, t, pos, k, cfg)
-    t_search = time.perf_counter() - t0
     scrub = bank_context_scrubber(scope)
+    today = date.today()
+    out: dict[str, dict[str, Any]] = {}
+
+    def explain_batch(found: dict[str, list[Found]]) -> None:
+        """Read the batch's hops live (one query) and explain its paths."""
+        g, ctx = live_hops(client, [f for fs in found.values() for f in fs], scrub is not None)
+        if scrub is not None:
+            scrub(ctx)
+        for t, fs in found.items():
+            live = [f for f in fs if all(g.edges_between(u, v) for u, v in _pairs(f))]
+            out[t] = {"paths": [_path_dict(explain(g, f, ctx, today)) for f in live]}
+
+    # the searches (this thread, CPU) overlap the live reads of the previous batch (Neo4j)
+    pending: list[Future] = []
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        batch: dict[str, list[Found]] = {}
+        for t in targets:
+            if t in ix.pos and start_set and ix.pos[t] not in start_set:
+                batch[t] = search(ix, t, pos, k, cfg)
+            if len(batch) >= BATCH:
+                pending.append(reader.submit(explain_batch, batch))
+                batch = {}
+        if batch:
+            pending.append(reader.submit(explain_batch, batch))
+        t_search = time.perf_counter() - t0
+        for f in pending:
+            f.result()
     kcs = {
         r["id"]: {x: r[x] for x in ("person_id", "name", "score", "reasons")}
         for r in client.read("campaigns.key_contacts", ids=targets)
     }
-    today = date.today()
-    out: dict[str, dict[str, Any]] = {}
-    ids = list(found)
-    for i in range(0, len(ids), BATCH):
-        chunk = ids[i : i + BATCH]
-        g, ctx = live_hops(client, [f for t in chunk for f in found[t]], scrub is not None)
-        if scrub is not None:
-            scrub(ctx)
-        for t in chunk:
-            live = [
-                f
-                for f in found[t]
-                if all(g.edges_between(u, v) for u, v in zip(f.nodes, f.nodes[1:], strict=False))
-            ]
-            out[t] = {"paths": [_path_dict(explain(g, f, ctx, today)) for f in live]}
     for t in targets:
         a = out.setdefault(t, {"paths": []})
         a["key_contact"] = kcs.get(t)

@@ -164,7 +164,14 @@ def write_rows(client: Gateway, ts: TaskScope, df: pd.DataFrame, name: str) -> T
             seen.add(r["id"])
             new.append(r)
     at, load_id = datetime.now(UTC), f"touches-{uuid.uuid4().hex[:8]}"
-    client.write_batches("campaigns.write_touches", new, source=name, load_id=load_id, at=at)
+    client.write_batches(
+        "campaigns.write_touches", new, batch_size=10_000, source=name, load_id=load_id, at=at
+    )
+    status: dict[str, bool] = {}
+    for r in new:
+        status[r["task"]] = status.get(r["task"], False) or r["outcome"] == "converted"
+    rows_status = [{"task": t, "converted": v} for t, v in status.items()]
+    client.write_batches("campaigns.touch_task_status", rows_status, batch_size=10_000)
     knows = _knows_rows(new)
     client.write_batches("campaigns.update_knows", knows, alpha=ALPHA)
     conversions = 0

@@ -64,18 +64,18 @@ SET t.arm = row.arm, t.reason = row.reason, t.added_at = $at
 RETURN count(t) AS written
 
 // name: campaigns.write_tasks
-// Tasks for treatment targets: FOR the campaign, ABOUT the company, ASSIGNED_TO the RM.
+// New tasks for treatment targets (the campaign is new): FOR the campaign, ABOUT the
+// company, ASSIGNED_TO the RM.
 // Params: $rows ({id, company, rm, props}), $campaign, $at. Returns: written.
 UNWIND $rows AS row
 MATCH (c:Campaign {id: $campaign})
 MATCH (co:Company {id: row.company})
 MATCH (r:RelationshipManager {id: row.rm})
-MERGE (t:Task {id: row.id})
+CREATE (t:Task {id: row.id})
 SET t += row.props
-MERGE (t)-[:FOR]->(c)
-MERGE (t)-[:ABOUT]->(co)
-MERGE (t)-[a:ASSIGNED_TO]->(r)
-SET a.since = $at
+CREATE (t)-[:FOR]->(c)
+CREATE (t)-[:ABOUT]->(co)
+CREATE (t)-[:ASSIGNED_TO {since: $at}]->(r)
 RETURN count(t) AS written
 
 // name: campaigns.reassign

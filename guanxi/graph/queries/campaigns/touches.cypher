@@ -12,26 +12,28 @@ RETURN p.id AS id
 
 // name: campaigns.write_touches
 // New touches: ON the task, BY the RM, WITH the person reached (when given); the path
-// used as node ids. A first touch moves an open task to in_progress; an outcome
-// 'converted' to done. Params: $rows ({id, task, rm, person, at, channel, outcome, note,
+// used as node ids. Params: $rows ({id, task, rm, person, at, channel, outcome, note,
 // path}), $source, $load_id, $at. Returns: written.
 UNWIND $rows AS row
 MATCH (t:Task {id: row.task})
 MATCH (r:RelationshipManager {id: row.rm})
+OPTIONAL MATCH (p:Person {id: row.person})
 CREATE (x:Touch {id: row.id, at: row.at, channel: row.channel, outcome: row.outcome,
                  note: row.note, path_ids: row.path, source: $source, load_id: $load_id,
                  loaded_at: $at})
 CREATE (x)-[:ON]->(t)
 CREATE (x)-[:BY]->(r)
-SET t.status = CASE WHEN row.outcome = 'converted' THEN 'done'
-                    WHEN t.status = 'open' THEN 'in_progress' ELSE t.status END
-WITH x, row
-CALL (x, row) {
-  WITH x, row WHERE row.person IS NOT NULL
-  MATCH (p:Person {id: row.person})
-  CREATE (x)-[:WITH]->(p)
-}
+FOREACH (_ IN CASE WHEN p IS NULL THEN [] ELSE [1] END | CREATE (x)-[:WITH]->(p))
 RETURN count(x) AS written
+
+// name: campaigns.touch_task_status
+// After new touches: an open task moves to in_progress, a task with a 'converted' touch
+// to done. Params: $rows ({task, converted}). Returns: updated.
+UNWIND $rows AS row
+MATCH (t:Task {id: row.task})
+SET t.status = CASE WHEN row.converted THEN 'done'
+                    WHEN t.status = 'open' THEN 'in_progress' ELSE t.status END
+RETURN count(t) AS updated
 
 // name: campaigns.update_knows
 // KNOWS from an RM to a person reached by touches: strength moves towards each touch's
