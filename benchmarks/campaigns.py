@@ -36,6 +36,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import psutil  # noqa: E402
 from _http import Conn, serve  # noqa: E402
 
 from guanxi.access.campaigns import TaskScope  # noqa: E402
@@ -55,6 +56,35 @@ CHANNELS = ["visit", "phone", "WeChat", "email"]
 def _operator() -> TaskScope:
     op = User(name="bench", role="admin", branch="HO")
     return TaskScope(Scope(user=op, branches=frozenset(), lines=frozenset(), root=True))
+
+
+def _neo4j_cpu(settings: Settings) -> float:
+    """CPU seconds the local Neo4j has used (0 when its pid is unknown)."""
+    pid_file = Path(settings.home) / "neo4j" / "run" / "neo4j.pid"
+    try:
+        p = psutil.Process(int(pid_file.read_text().split()[0]))
+        t = p.cpu_times()
+        return t.user + t.system
+    except (OSError, ValueError, psutil.Error):
+        return 0.0
+
+
+class Clock:
+    """Wall time, this process's CPU time and Neo4j's CPU time over a step: on a shared
+    machine (load average above the cores) the CPU seconds say what the step costs."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.t, self.cpu, self.db = time.perf_counter(), time.process_time(), _neo4j_cpu(settings)
+        self.load = os.getloadavg()[0]
+
+    def done(self) -> dict:
+        return {
+            "wall_s": round(time.perf_counter() - self.t, 1),
+            "python_cpu_s": round(time.process_time() - self.cpu, 1),
+            "neo4j_cpu_s": round(_neo4j_cpu(self.settings) - self.db, 1),
+            "load_avg_1m": [round(self.load, 1), round(os.getloadavg()[0], 1)],
+        }
 
 
 def _pct(xs: list[float], q: float) -> float:
@@ -115,7 +145,7 @@ def main() -> None:
     settings = get_settings()
     client = GraphClient(settings)
     res: dict = {"benchmark": "campaigns", "machine": {"cpus": os.cpu_count(),
-                 "python": platform.python_version()}}  # fmt: skip
+                 "python": platform.python_version(), "load_avg": os.getloadavg()}}  # fmt: skip
     if not args.reuse:
         from guanxi.pipeline import build_network
 
@@ -138,9 +168,10 @@ def main() -> None:
     spec = CampaignSpec(name="bench", owner_branch="HO", source="ids",
                         source_spec={"file": str(work / "targets.csv")}, capacity=1000,
                         id=f"CMP-BENCH-{int(time.time())}")  # fmt: skip
-    t0 = time.perf_counter()
+    t0, clock = time.perf_counter(), Clock(settings)
     made = create_campaign(client, ts, spec)
-    res["create"] = {**made, "total_s": round(time.perf_counter() - t0, 1), "target_s": 60}
+    res["create"] = {**made, "total_s": round(time.perf_counter() - t0, 1), "target_s": 60,
+                     "cost": clock.done()}  # fmt: skip
     print("create", res["create"], flush=True)
 
     tasks = client.console(
@@ -157,12 +188,12 @@ def main() -> None:
         lines.append(f"{tid},{person},{day},{CHANNELS[i % 4]},{OUTCOMES[i % 5]},bench {i}")
     csv = work / "touches.csv"
     csv.write_text("\n".join(lines) + "\n")
-    t0 = time.perf_counter()
+    t0, clock = time.perf_counter(), Clock(settings)
     imported = import_touches(client, ts, csv)
     dt = time.perf_counter() - t0
     res["touches"] = {**imported.to_dict(), "touch_ids": None, "rows": args.touches,
                       "seconds": round(dt, 1), "rows_per_s": round(args.touches / dt),
-                      "target_rows_per_s": 10_000}  # fmt: skip
+                      "target_rows_per_s": 10_000, "cost": clock.done()}  # fmt: skip
     print("touches", res["touches"], flush=True)
 
     users = work / "users.json"

@@ -118,6 +118,9 @@ def mask_tasks(client: Gateway, ts: TaskScope, items: list[TaskView]) -> list[Ta
     if ts.everything:
         return items
     paths = [p for t in items for p in t.approach.get("paths") or []]
+    for p in paths:  # approaches captured without hop evidence have none to mask
+        for h in p["hops"]:
+            h.setdefault("evidence", [])
     mask_paths(client, ts.scope, paths)
     for p in paths:
         if p["hops"]:
