@@ -22,6 +22,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from guanxi.access.campaigns import TaskScope
+from guanxi.access.masking import mask_paths
+from guanxi.access.scope import resolve_scope
+from guanxi.access.users import User
 from guanxi.campaigns.approach import approaches
 from guanxi.campaigns.arms import RmSlot, assign_rms, split_arms
 from guanxi.campaigns.sources import candidates
@@ -78,9 +81,33 @@ def _task_props(a: dict[str, Any], due: date, at: datetime, rule: str) -> dict[s
         "path_score": min(1.0, float(best["score"])) if best else None,
         "path_ids": best["node_ids"] if best else None,
         "approach": json.dumps(
-            {k: a.get(k) for k in ("key_contact", "paths")}, ensure_ascii=False, default=str
+            {k: a.get(k) for k in ("key_contact", "paths", "masked_for")},
+            ensure_ascii=False,
+            default=str,
         ),
     }
+
+
+def _mask_for_assignees(
+    client: Gateway, plan: list, appr: dict[str, dict[str, Any]], rm_branch: dict[str, str]
+) -> None:
+    """Mask each approach for the branch subtree of the RM it is assigned to, the narrowest
+    scope that reads the task (their managers and the head office see more), and mark it
+    ``masked_for`` that branch: a reader whose scope holds the branch needs no masking at
+    read time (:func:`guanxi.campaigns.views.mask_tasks`)."""
+    by_branch: dict[str, list[str]] = {}
+    for a in plan:
+        by_branch.setdefault(rm_branch.get(a.rm_id) or "", []).append(a.company_id)
+    for branch, companies in by_branch.items():
+        user = User(name=f"campaign-rm@{branch}", role="rm", branch=branch)
+        scope = resolve_scope(client, user)
+        mask_paths(client, scope, [p for c in companies for p in appr[c]["paths"]])
+        for c in companies:
+            for p in appr[c]["paths"]:
+                p["node_ids"] = [p["hops"][0]["from"]] + [h["to"] for h in p["hops"]]
+            appr[c]["masked_for"] = branch
+            if appr[c].get("key_contact"):  # free text that may name an RM: see the contacts API
+                appr[c]["key_contact"] = {**appr[c]["key_contact"], "reasons": []}
 
 
 def create_campaign(client: Gateway, ts: TaskScope, spec: CampaignSpec) -> dict[str, Any]:
@@ -138,6 +165,7 @@ def create_campaign(client: Gateway, ts: TaskScope, spec: CampaignSpec) -> dict[
         slots,
         spec.capacity,
     )
+    _mask_for_assignees(client, plan, appr, {r["id"]: r["branch"] for r in rms})
     at = datetime.now(UTC)
     props = {
         "name": spec.name, "goal": spec.goal, "products": spec.products,

@@ -114,10 +114,13 @@ def mask_tasks(client: Gateway, ts: TaskScope, items: list[TaskView]) -> list[Ta
     """The tasks' captured approaches as the caller may see them: path hops through other
     branches' RMs or customers masked (``access.masking.mask_paths``, as on the paths
     page), node ids following, and the key contact's free-text reasons (which may name an
-    RM) dropped for a caller short of the whole bank."""
+    RM) dropped for a caller short of the whole bank. An approach masked at creation for
+    the assignee's branch (``masked_for``) is left as it is for a caller whose scope holds
+    that branch: it already shows no more than they may see."""
     if ts.everything:
         return items
-    paths = [p for t in items for p in t.approach.get("paths") or []]
+    todo = [t for t in items if t.approach.get("masked_for") not in ts.scope.branches]
+    paths = [p for t in todo for p in t.approach.get("paths") or []]
     for p in paths:  # approaches captured without hop evidence have none to mask
         for h in p["hops"]:
             h.setdefault("evidence", [])
@@ -125,7 +128,7 @@ def mask_tasks(client: Gateway, ts: TaskScope, items: list[TaskView]) -> list[Ta
     for p in paths:
         if p["hops"]:
             p["node_ids"] = [p["hops"][0]["from"]] + [h["to"] for h in p["hops"]]
-    for t in items:
+    for t in todo:
         if t.approach.get("key_contact"):
             t.approach["key_contact"]["reasons"] = []
     return items

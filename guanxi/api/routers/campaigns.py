@@ -32,6 +32,7 @@ from guanxi.campaigns import reminders as rem
 from guanxi.campaigns import touches, views
 from guanxi.campaigns.create import CampaignSpec, create_campaign
 from guanxi.errors import InvalidData
+from guanxi.graph.version import watch_for
 
 __all__ = ["router", "TaskScopeDep"]
 
@@ -47,8 +48,21 @@ router = APIRouter(
 )
 
 
+_TS_CACHE: dict[tuple[int, str], tuple[tuple, TaskScope]] = {}
+
+
 async def get_task_scope(client: ClientDep, scope: ScopeDep) -> TaskScope:
-    return await run_in_threadpool(task_scope, client, scope)
+    """The caller's task scope (their RM node, for an RM), cached per user for one graph
+    version like the branch scope (docs/architecture.md, "Caches")."""
+    watch = watch_for(client)
+    version = watch.peek(client) or await run_in_threadpool(watch.current, client)
+    key = (id(client), scope.user.name)
+    hit = _TS_CACHE.get(key)
+    if hit and hit[0] == version and hit[1].scope == scope:
+        return hit[1]
+    ts = await run_in_threadpool(task_scope, client, scope)
+    _TS_CACHE[key] = (version, ts)
+    return ts
 
 
 TaskScopeDep = Annotated[TaskScope, Depends(get_task_scope)]
