@@ -15,9 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-import zlib
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -205,20 +203,9 @@ def write_rows(client: Gateway, ts: TaskScope, df: pd.DataFrame, name: str) -> T
             seen.add(r["id"])
             new.append(r)
     at, load_id = datetime.now(UTC), f"touches-{uuid.uuid4().hex[:8]}"
-    # two writers, touches split by RM (a task belongs to one RM, so their locks rarely
-    # meet; a deadlock on a shared person is retried by the driver): both cores write
-    parts: list[list[dict[str, Any]]] = [[], []]
-    for r in new:
-        parts[zlib.crc32(str(r["rm"]).encode()) % 2].append(r)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        done = pool.map(
-            lambda part: client.write_batches(
-                "campaigns.write_touches", part, batch_size=5_000, source=name,
-                load_id=load_id, at=at,
-            ),
-            [p for p in parts if p],
-        )  # fmt: skip
-        list(done)
+    client.write_batches(
+        "campaigns.write_touches", new, batch_size=10_000, source=name, load_id=load_id, at=at
+    )
     status: dict[str, bool] = {}
     for r in new:
         status[r["task"]] = status.get(r["task"], False) or r["outcome"] == "converted"
