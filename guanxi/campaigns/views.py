@@ -42,6 +42,7 @@ __all__ = [
     "campaign_record",
     "task_query",
     "mask_tasks",
+    "compact",
 ]
 
 log = logging.getLogger(__name__)
@@ -134,6 +135,16 @@ def mask_tasks(client: Gateway, ts: TaskScope, items: list[TaskView]) -> list[Ta
     return items
 
 
+def compact(items: list[TaskView]) -> list[TaskView]:
+    """The tasks with each hop's evidence items dropped (their ``text`` stays): what lists
+    and pages show, a tenth of the bytes. Call after masking, which reads the items."""
+    for t in items:
+        for p in t.approach.get("paths") or []:
+            for h in p["hops"]:
+                h.pop("evidence", None)
+    return items
+
+
 def tasks(
     client: Gateway,
     ts: TaskScope,
@@ -141,13 +152,17 @@ def tasks(
     rm: str | None = None,
     limit: int = 500,
     today: date | None = None,
+    open_only: bool = False,
 ) -> list[TaskView]:
-    """Tasks the caller sees, of ``campaign`` and/or assigned to ``rm``, overdue first."""
+    """Tasks the caller sees, of ``campaign`` and/or assigned to ``rm``, overdue first
+    (only open and in-progress ones with ``open_only``); hop evidence as text only."""
     rows = client.read(
         task_query(campaign, rm), campaign=campaign, assignee=rm, today=today or date.today(),
         limit=limit, **ts.params(),
     )  # fmt: skip
-    return mask_tasks(client, ts, [_task(r) for r in rows])
+    if open_only:
+        rows = [r for r in rows if r["status"] in ("open", "in_progress", None)]
+    return compact(mask_tasks(client, ts, [_task(r) for r in rows]))
 
 
 def list_campaigns(client: Gateway, ts: TaskScope) -> list[Campaign]:
@@ -210,7 +225,7 @@ def show_campaign(
         campaign_record(row) if owner else campaign_record({**row, "control": 0}),
         funnel,
         tuple(sorted(per_rm.values(), key=lambda d: (-d["overdue"], d["rm_id"] or ""))),
-        tuple(mask_tasks(client, ts, [_task(r) for r in all_rows[:limit]])),
+        tuple(compact(mask_tasks(client, ts, [_task(r) for r in all_rows[:limit]]))),
     )
     with _LOCK:
         _CACHE[key] = view

@@ -45,8 +45,7 @@ def tasks_page(
     campaign: str | None = None,
 ) -> HTMLResponse:
     rm = ts.rm if ts.role == "rm" else rm
-    tasks = [t.to_dict() for t in views.tasks(client, ts, campaign, rm, 300)]
-    tasks = [t for t in tasks if t["status"] in ("open", "in_progress")] or tasks
+    tasks = [t.to_dict() for t in views.tasks(client, ts, campaign, rm, 300, open_only=True)]
     who = f"RM {rm}" if rm else "your scope"
     note = f"{len(tasks)} task(s) of {who}, overdue first"
     return HTMLResponse(render_tasks(tasks, CHANNELS, OUTCOMES, note))

@@ -128,9 +128,10 @@ def list_tasks(
     campaign: str | None = None,
     rm: Annotated[str | None, Query(description="an RM id; default: yours, if you are one")] = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+    open_only: Annotated[bool, Query(description="open and in-progress tasks only")] = False,
 ) -> list[dict]:
     rm = rm or (ts.rm if ts.role == "rm" else None)
-    return [t.to_dict() for t in views.tasks(client, ts, campaign, rm, limit)]
+    return [t.to_dict() for t in views.tasks(client, ts, campaign, rm, limit, open_only=open_only)]
 
 
 @router.post("/tasks/assign", response_model=AssignResult, summary="Reassign tasks (managers)")
