@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, UploadFile
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from guanxi.access.campaigns import TaskScope, task_scope
@@ -129,9 +130,11 @@ def list_tasks(
     rm: Annotated[str | None, Query(description="an RM id; default: yours, if you are one")] = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
     open_only: Annotated[bool, Query(description="open and in-progress tasks only")] = False,
-) -> list[dict]:
+) -> JSONResponse:
     rm = rm or (ts.rm if ts.role == "rm" else None)
-    return [t.to_dict() for t in views.tasks(client, ts, campaign, rm, limit, open_only=open_only)]
+    found = views.tasks(client, ts, campaign, rm, limit, open_only=open_only)
+    # the records' own shape is TaskPublic: sent as is, not validated field by field again
+    return JSONResponse([t.to_dict() for t in found])
 
 
 @router.post("/tasks/assign", response_model=AssignResult, summary="Reassign tasks (managers)")
