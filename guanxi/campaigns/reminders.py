@@ -64,17 +64,18 @@ def _scope_params(client: Gateway, ts: TaskScope, branch: str | None) -> dict[st
 
 
 def _stronger(client: Gateway, rows: list[dict[str, Any]]) -> dict[str, float]:
-    """Task id → the current best path score, where it beats the captured one."""
+    """Task id → the current best path score from the captured path's origin or the task's
+    RM, where it beats the captured one by :data:`STRONGER`."""
     todo = [r for r in rows if r["path_score"] and r["path_ids"]][:2000]
     if not todo:
         return {}
     ix = get_index(client)
     out: dict[str, float] = {}
     for r in todo:
-        origin = r["path_ids"][0]
-        if origin not in ix.pos or r["company_id"] not in ix.pos:
+        origins = [o for o in (r["path_ids"][0], r["rm_id"]) if o in ix.pos]
+        if not origins or r["company_id"] not in ix.pos:
             continue
-        found = search(ix, r["company_id"], [origin], 1)
+        found = search(ix, r["company_id"], origins, 1)
         better = found and found[0].score > STRONGER * float(r["path_score"])
         if better and list(found[0].nodes) != list(r["path_ids"]):
             out[r["id"]] = found[0].score

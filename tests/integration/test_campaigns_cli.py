@@ -38,6 +38,27 @@ def test_cli_campaign_simulate_and_reminders(db: GraphClient, tmp_path: Path) ->
     made = json.loads(out)
     assert made["targets"] == 10 and made["customers_left_out"] == 1 and made["control"] == 3
 
+    # after the tasks were made: a new chairman at one target, and RM-A meets the
+    # chairman of another whose captured path did not start at RM-A
+    rows = db.console(
+        "MATCH (t:Task)-[:ABOUT]->(c) RETURN c.id, t.path_ids[0] ORDER BY c.id"
+    )["rows"]  # fmt: skip
+    treated = [c for c, _ in rows]
+    cold = [c for c, o in rows if o != "RM-A" and c in {f"T{i}" for i in range(5, 10)}]
+    db.console(
+        "MATCH (t:Company {id: $a}) CREATE (:Person {id: 'PNEW', name: '新董事长'})"
+        "-[:SERVES_AS {role: 'chairman', since: date()}]->(t) WITH 1 AS x "
+        "MATCH (r:RelationshipManager {id: 'RM-A'}), (p:Person {id: 'P' + $b}) "
+        "CREATE (r)-[:KNOWS {strength: 1.0, last_contact: date()}]->(p)",
+        {"a": treated[0], "b": cold[0]},
+        allow_write=True,
+    )
+    code, out = _cli("reminders", "--branch", "BA", "--json")
+    items = json.loads(out)["items"]
+    changed = [i for i in items if i["kind"] == "facts_changed"]
+    assert [(i["company_id"], i["detail"]["who"]) for i in changed] == [(treated[0], "PNEW")]
+    assert cold[0] in {i["company_id"] for i in items if i["kind"] == "stronger_path"}
+
     bad = tmp_path / "bad.csv"
     bad.write_text("task_id,at,channel,outcome\nCMP-S:T1,2025-13-01,visit,meeting\n")
     code, out = _cli("touch", "import", str(bad), "--json")

@@ -83,8 +83,8 @@ RETURN count(v) AS conversions
 
 // name: campaigns.changed_facts
 // Public facts of each task's company newer than its last touch (or than the task when
-// untouched): a new executive (SERVES_AS since, or loaded later) and a new major holder
-// (HOLDS_SHARES of at least $pct, as_of or loaded later). One function reads them
+// untouched): a new executive (SERVES_AS since on or after that day, or loaded later) and
+// a new major holder (HOLDS_SHARES of at least $pct, as_of on or after it, or loaded later). One function reads them
 // (guanxi.campaigns.reminders.changed_facts), so the change feed can replace it.
 // Params: $ids (task ids), $pct. Returns: id, since, changes ({kind, who, name, role, pct, at}).
 UNWIND $ids AS id
@@ -97,12 +97,12 @@ WITH t, co, coalesce(last, t.created_at) AS since
 WHERE since IS NOT NULL
 CALL (co, since) {
   MATCH (p:Person)-[s:SERVES_AS]->(co)
-  WHERE s.since > date(since) OR s.loaded_at > since
+  WHERE s.since >= date(since) OR s.loaded_at > since
   RETURN {kind: 'new_executive', who: p.id, name: p.name, role: s.role, pct: null,
           at: toString(coalesce(s.since, date(s.loaded_at)))} AS change
   UNION
   MATCH (h)-[s:HOLDS_SHARES]->(co)
-  WHERE s.pct >= $pct AND (s.as_of > date(since) OR s.loaded_at > since)
+  WHERE s.pct >= $pct AND (s.as_of >= date(since) OR s.loaded_at > since)
   RETURN {kind: 'new_major_holder', who: h.id, name: h.name, role: null, pct: s.pct,
           at: toString(coalesce(s.as_of, date(s.loaded_at)))} AS change
 }
