@@ -112,10 +112,21 @@ def _check(client: Gateway, ts: TaskScope, df: pd.DataFrame, name: str) -> tuple
     task = typed["task_id"]
     access = pd.DataFrame(
         client.read("campaigns.task_access", ids=sorted(set(task.dropna()))),
-        columns=["id", "found", "rm", "branch", "campaign", "campaign_status", "company"],
+        columns=[
+            "id",
+            "found",
+            "rm",
+            "branch",
+            "campaign",
+            "campaign_status",
+            "company",
+            "eid",
+            "rm_eid",
+        ],  # fmt: skip
     ).set_index("id")
     t_found = task.map(access["found"]).fillna(False).astype(bool)
     t_rm, t_branch = task.map(access["rm"]), task.map(access["branch"])
+    t_rm_eid = task.map(access["rm_eid"])
     if ts.everything:
         visible = t_found
     elif ts.role == "rm":
@@ -127,14 +138,15 @@ def _check(client: Gateway, ts: TaskScope, df: pd.DataFrame, name: str) -> tuple
     closed = visible & (task.map(access["campaign_status"]) == "closed")
     errors += _row_errors(name, typed, closed, "task_id", task, "the task's campaign is closed")
     person = typed["person_id"]
-    found = {
-        r["id"] for r in client.read("campaigns.persons_found", ids=sorted(set(person.dropna())))
-    }
-    bad_person = person.notna() & ~person.isin(found)
+    people = client.read("campaigns.persons_found", ids=sorted(set(person.dropna())))
+    found = {r["id"]: r["eid"] for r in people}
+    bad_person = person.notna() & ~person.isin(list(found))
     errors += _row_errors(name, typed, bad_person, "person_id", person, "no such person")
     given = typed["rm_id"]
     rm_ids = sorted(set(given.dropna()))
-    rms = {r["id"]: r["branch"] for r in client.read("campaigns.rms_info", ids=rm_ids)}
+    rm_rows = client.read("campaigns.rms_info", ids=rm_ids)
+    rms = {r["id"]: r["branch"] for r in rm_rows}
+    rm_eids = {r["id"]: r["eid"] for r in rm_rows}
     bad_rm = given.notna() & ~given.isin(list(rms))
     errors += _row_errors(name, typed, bad_rm, "rm_id", given, "no such RM")
     rm = given.where(given.notna(), t_rm)
@@ -157,6 +169,9 @@ def _check(client: Gateway, ts: TaskScope, df: pd.DataFrame, name: str) -> tuple
     cols = {
         "id": [i or m for i, m in zip(ids, made, strict=True)],
         "task": sub["task_id"].tolist(),
+        "t": task.loc[ok].map(access["eid"]).tolist(),
+        "r": given.loc[ok].map(rm_eids).where(given.loc[ok].notna(), t_rm_eid.loc[ok]).tolist(),
+        "p": sub["person_id"].map(found).tolist(),
         "rm": rm_ok.tolist(),
         "person": sub["person_id"].tolist(),
         "at": list(at_ok.dt.to_pydatetime()),

@@ -4,6 +4,7 @@ endpoints with the same task scope; the HTML comes from ``guanxi.viz.campaigns``
 
 from __future__ import annotations
 
+import threading
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -18,6 +19,9 @@ from guanxi.viz.campaigns import render_campaign, render_campaigns, render_tasks
 __all__ = ["router"]
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
+#: the HTML of a cached campaign view, rendered once (keyed by the view object)
+_PAGES: dict[int, tuple[object, str]] = {}
+_LOCK = threading.Lock()
 
 
 @router.get("/ui/campaigns", response_class=HTMLResponse)
@@ -32,9 +36,15 @@ def campaign_page(
     ts: TaskScopeDep,
     limit: Annotated[int, Query(ge=1, le=2000)] = 200,
 ) -> HTMLResponse:
-    return HTMLResponse(
-        render_campaign(views.show_campaign(client, ts, campaign_id, limit).to_dict())
-    )
+    view = views.show_campaign(client, ts, campaign_id, limit)
+    hit = _PAGES.get(id(view))
+    if hit is None or hit[0] is not view:  # the view is cached per scope and graph version
+        hit = (view, render_campaign(view.to_dict()))
+        with _LOCK:
+            _PAGES[id(view)] = hit
+            while len(_PAGES) > 64:
+                _PAGES.pop(next(iter(_PAGES)))
+    return HTMLResponse(hit[1])
 
 
 @router.get("/ui/tasks", response_class=HTMLResponse)

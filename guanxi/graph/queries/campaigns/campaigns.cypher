@@ -218,7 +218,8 @@ LIMIT $limit
 
 // name: campaigns.task_access
 // Who a task belongs to, to decide whether a caller may see or edit it.
-// Params: $ids. Returns: id, found, rm, branch, campaign, campaign_status, company.
+// Params: $ids. Returns: id, found, rm, branch, campaign, campaign_status, company,
+// eid, rm_eid (element ids of the task and its RM).
 UNWIND $ids AS id
 OPTIONAL MATCH (t:Task {id: id})
 OPTIONAL MATCH (t)-[:ASSIGNED_TO]->(r:RelationshipManager)
@@ -226,11 +227,12 @@ OPTIONAL MATCH (r)-[:WORKS_AT]->(b:Branch)
 OPTIONAL MATCH (t)-[:FOR]->(c:Campaign)
 OPTIONAL MATCH (t)-[:ABOUT]->(co:Company)
 RETURN id, t IS NOT NULL AS found, r.id AS rm, b.id AS branch, c.id AS campaign,
-       c.status AS campaign_status, co.id AS company
+       c.status AS campaign_status, co.id AS company, elementId(t) AS eid,
+       elementId(r) AS rm_eid
 
 // name: campaigns.rms_info
-// RMs by id with their branch. Params: $ids. Returns: id, branch.
+// RMs by id with their branch and element id. Params: $ids. Returns: id, branch, eid.
 UNWIND $ids AS id
 MATCH (r:RelationshipManager {id: id})
 OPTIONAL MATCH (r)-[:WORKS_AT]->(b:Branch)
-RETURN r.id AS id, b.id AS branch
+RETURN r.id AS id, b.id AS branch, elementId(r) AS eid

@@ -5,25 +5,29 @@ MATCH (x:Touch {id: id})
 RETURN x.id AS id
 
 // name: campaigns.persons_found
-// Which person ids exist. Params: $ids. Returns: id.
+// Which person ids exist, with their element ids. Params: $ids. Returns: id, eid.
 UNWIND $ids AS id
 MATCH (p:Person {id: id})
-RETURN p.id AS id
+RETURN p.id AS id, elementId(p) AS eid
 
 // name: campaigns.write_touches
 // New touches: ON the task, BY the RM, WITH the person reached (when given); the path
-// used as node ids. Params: $rows ({id, task, rm, person, at, channel, outcome, note,
-// path}), $source, $load_id, $at. Returns: written.
+// used as node ids. The endpoints come by the element ids the checks just read (a seek
+// by id instead of three index lookups a row). Params: $rows ({id, t, r, p (element ids),
+// at, channel, outcome, note, path}), $source, $load_id, $at. Returns: written.
 UNWIND $rows AS row
-MATCH (t:Task {id: row.task})
-MATCH (r:RelationshipManager {id: row.rm})
-OPTIONAL MATCH (p:Person {id: row.person})
+MATCH (t:Task) WHERE elementId(t) = row.t
+MATCH (r:RelationshipManager) WHERE elementId(r) = row.r
 CREATE (x:Touch {id: row.id, at: row.at, channel: row.channel, outcome: row.outcome,
                  note: row.note, path_ids: row.path, source: $source, load_id: $load_id,
                  loaded_at: $at})
 CREATE (x)-[:ON]->(t)
 CREATE (x)-[:BY]->(r)
-FOREACH (_ IN CASE WHEN p IS NULL THEN [] ELSE [1] END | CREATE (x)-[:WITH]->(p))
+WITH x, row
+CALL (x, row) {
+  MATCH (p:Person) WHERE elementId(p) = row.p
+  CREATE (x)-[:WITH]->(p)
+}
 RETURN count(x) AS written
 
 // name: campaigns.touch_task_status
