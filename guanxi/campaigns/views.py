@@ -264,6 +264,8 @@ def reassign(client: Gateway, ts: TaskScope, moves: dict[str, str]) -> int:
 def close_campaign(client: Gateway, ts: TaskScope, cid: str) -> dict[str, Any]:
     """Close a campaign (its tasks take no more touches); conversions are detected first."""
     row = _get(client, ts, cid)
+    if not row["owner_in_scope"]:  # another branch's campaign: not confirmed to exist
+        raise NotFound(f"No campaign {cid!r}")
     ts.check_manage(row["c"].get("owner_branch"))
     found = detect_conversions(client, ts, cid)
     res = client.write("campaigns.set_status", id=cid, status="closed")[0]

@@ -188,3 +188,38 @@ def test_campaign_end_to_end(
     assert r.json()["status"] == "closed"
     assert api.post("/api/v1/touches", json={**touch, "at": "2030-01-01"},
                     headers=auth(k["rm_a"])).status_code == 422  # fmt: skip
+
+
+def test_another_branch_sees_nothing_of_a_campaign(
+    api: TestClient, api_settings: Settings, more_keys: dict[str, str], tmp_path: Path
+) -> None:
+    k = {**more_keys, "mgr_b": UserStore(api_settings).add("mgr_b", "manager", "BB")}
+    body = {"name": "BA only", "owner_branch": "BA", "source": "ids", "id": "CMP-X",
+            "ids": [f"T{i}" for i in range(10)], "control_share": 0.2}  # fmt: skip
+    assert api.post("/api/v1/campaigns", json=body, headers=auth(k["mgr_a"])).status_code == 201
+    assert api.post("/api/v1/campaigns", json={**body, "id": "CMP-Y"},
+                    headers=auth(k["mgr_b"])).status_code == 403  # fmt: skip
+    task = api.get("/api/v1/tasks", params={"campaign": "CMP-X"}, headers=auth(k["mgr_a"])).json()[
+        0
+    ]
+    csv = tmp_path / "t.csv"
+    csv.write_text(f"task_id,at,channel,outcome\n{task['id']},2025-01-02,visit,meeting\n")
+    for who in ("rm_b", "mgr_b"):
+        h = auth(k[who])
+        assert api.get("/api/v1/campaigns", headers=h).json() == []
+        assert api.get("/api/v1/campaigns/CMP-X", headers=h).status_code == 404
+        assert api.post("/api/v1/campaigns/CMP-X/conversions", headers=h).status_code == 404
+        assert api.post("/api/v1/campaigns/CMP-X/close", headers=h).status_code == 404
+        assert api.get("/api/v1/tasks", params={"campaign": "CMP-X"}, headers=h).json() == []
+        moves = {"moves": {task["id"]: "RM-B"}}
+        assert api.post("/api/v1/tasks/assign", json=moves, headers=h).status_code in (403, 404)
+        with csv.open("rb") as f:
+            r = api.post("/api/v1/touches/import", files={"file": ("t.csv", f)}, headers=h)
+        assert (
+            r.status_code == 422 and r.json()["errors"][0]["reason"] == "no such task in your scope"
+        )
+        assert api.get("/api/v1/reminders", params={"branch": "BA"}, headers=h).status_code == 403
+        assert "0 campaign(s)" in api.get("/ui/campaigns", headers=h).text
+        assert api.get("/ui/campaigns/CMP-X", headers=h).status_code == 404
+        page = api.get("/ui/tasks", headers=h).text
+        assert "0 task(s)" in page and "T1" not in page
