@@ -15,7 +15,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
+import zlib
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -203,6 +205,31 @@ def _knows_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+#: concurrent writers of a touch import (each takes the touches of some RMs)
+WRITERS = 2
+
+
+def _write_touches(
+    client: Gateway, rows: list[dict[str, Any]], name: str, load_id: str, at: datetime
+) -> None:
+    """Write touches in batches by :data:`WRITERS` transactions at once, split by RM: a
+    task belongs to one RM, so the writers lock different tasks and RMs (a clash on a
+    person is a deadlock the driver retries), and Python packs one batch while Neo4j
+    writes another."""
+    parts: list[list[dict[str, Any]]] = [[] for _ in range(WRITERS)]
+    for r in rows:
+        parts[zlib.crc32(str(r["rm"]).encode()) % WRITERS].append(r)
+
+    def write(part: list[dict[str, Any]]) -> int:
+        return client.write_batches(
+            "campaigns.write_touches", part, batch_size=5_000, source=name, load_id=load_id,
+            at=at,
+        )  # fmt: skip
+
+    with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+        list(pool.map(write, [p for p in parts if p]))
+
+
 def write_rows(client: Gateway, ts: TaskScope, df: pd.DataFrame, name: str) -> TouchResult:
     """Check and write touch rows (strings with ``_file`` and ``_row``): all or none."""
     if ts.role == "analyst":
@@ -218,9 +245,7 @@ def write_rows(client: Gateway, ts: TaskScope, df: pd.DataFrame, name: str) -> T
             seen.add(r["id"])
             new.append(r)
     at, load_id = datetime.now(UTC), f"touches-{uuid.uuid4().hex[:8]}"
-    client.write_batches(
-        "campaigns.write_touches", new, batch_size=10_000, source=name, load_id=load_id, at=at
-    )
+    _write_touches(client, new, name, load_id, at)
     status: dict[str, bool] = {}
     for r in new:
         status[r["task"]] = status.get(r["task"], False) or r["outcome"] == "converted"
