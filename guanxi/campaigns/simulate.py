@@ -4,7 +4,7 @@
 worked (touches over the window through the path captured with it, logged through the
 touch service, so ``KNOWS`` learns too), and every target — control included — converts
 with a known probability; conversions are loaded as new ``CUSTOMER_OF`` (through the
-loaders) and linked by :func:`~guanxi.campaigns.views.detect_conversions`. The truth goes
+loaders) and linked by :func:`~guanxi.campaigns.steer.detect_conversions`. The truth goes
 to ``ground_truth.json`` under ``campaigns.<id>``.
 
 The model (:func:`conversion_probability`): a control target converts with
@@ -29,8 +29,9 @@ import numpy as np
 import pandas as pd
 
 from guanxi.access.campaigns import TaskScope
+from guanxi.campaigns.steer import detect_conversions
 from guanxi.campaigns.touches import ROW_FILE, write_rows
-from guanxi.campaigns.views import detect_conversions, tasks
+from guanxi.campaigns.views import tasks
 from guanxi.graph.gateway import Gateway
 from guanxi.loaders.load import load_frames
 

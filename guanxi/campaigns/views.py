@@ -13,12 +13,12 @@ import json
 import logging
 import threading
 from collections import OrderedDict
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from guanxi.access.campaigns import TaskScope
 from guanxi.access.masking import mask_paths
-from guanxi.errors import AccessDenied, InvalidData, NotFound
+from guanxi.errors import NotFound
 from guanxi.graph.gateway import Gateway
 from guanxi.graph.values import to_plain
 from guanxi.graph.version import watch_for
@@ -36,10 +36,8 @@ __all__ = [
     "list_campaigns",
     "show_campaign",
     "tasks",
-    "reassign",
-    "close_campaign",
-    "detect_conversions",
     "campaign_record",
+    "get_row",
     "task_query",
     "mask_tasks",
     "compact",
@@ -49,6 +47,7 @@ log = logging.getLogger(__name__)
 _CACHE: OrderedDict[tuple, CampaignView] = OrderedDict()
 _LOCK = threading.Lock()
 _CACHE_SIZE = 256
+_TASKS: OrderedDict[tuple, list[TaskView]] = OrderedDict()
 
 
 def _s(v: Any) -> str | None:
@@ -156,8 +155,41 @@ def tasks(
 ) -> list[TaskView]:
     """Tasks the caller sees, of ``campaign`` and/or assigned to ``rm``, overdue first
     (only open and in-progress ones with ``open_only``); hop evidence as text only."""
+    today = today or date.today()
+    version = watch_for(client).current(client)
+    key = (
+        "tasks",
+        campaign,
+        rm,
+        limit,
+        open_only,
+        today,
+        repr(sorted(ts.params().items())),
+        version,
+    )
+    with _LOCK:
+        hit = _TASKS.get(key)
+    if hit is not None:  # my tasks are read far more often than the graph changes
+        return hit
+    found = _tasks(client, ts, campaign, rm, limit, today, open_only)
+    with _LOCK:
+        _TASKS[key] = found
+        while len(_TASKS) > 4096:
+            _TASKS.popitem(last=False)
+    return found
+
+
+def _tasks(
+    client: Gateway,
+    ts: TaskScope,
+    campaign: str | None,
+    rm: str | None,
+    limit: int,
+    today: date,
+    open_only: bool,
+) -> list[TaskView]:
     rows = client.read(
-        task_query(campaign, rm), campaign=campaign, assignee=rm, today=today or date.today(),
+        task_query(campaign, rm), campaign=campaign, assignee=rm, today=today,
         limit=limit, **ts.params(),
     )  # fmt: skip
     if open_only:
@@ -170,7 +202,7 @@ def list_campaigns(client: Gateway, ts: TaskScope) -> list[Campaign]:
     return [campaign_record(r) for r in client.read("campaigns.list", **ts.params())]
 
 
-def _get(client: Gateway, ts: TaskScope, cid: str) -> dict[str, Any]:
+def get_row(client: Gateway, ts: TaskScope, cid: str) -> dict[str, Any]:
     rows = client.read("campaigns.get", id=cid, **ts.params())
     if not rows:
         raise NotFound(f"No campaign {cid!r}")
@@ -197,7 +229,7 @@ def show_campaign(
         if hit is not None:
             _CACHE.move_to_end(key)
             return hit
-    row = _get(client, ts, cid)
+    row = get_row(client, ts, cid)
     all_rows = client.read(
         "campaigns.campaign_tasks", campaign=cid, assignee=None, today=today, limit=1_000_000,
         **ts.params(),
@@ -232,55 +264,3 @@ def show_campaign(
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
     return view
-
-
-def reassign(client: Gateway, ts: TaskScope, moves: dict[str, str]) -> int:
-    """Move tasks (task id → RM id) to other RMs, by hand or in bulk; managers only.
-
-    Raises
-    ------
-    AccessDenied
-        When a task or an RM is outside the caller's scope, or the caller is no manager.
-    NotFound
-        For an unknown task or RM.
-    """
-    if ts.role not in ("manager", "admin"):
-        raise AccessDenied(f"Role {ts.role!r} may not reassign tasks; managers may")
-    access = client.read("campaigns.task_access", ids=sorted(moves))
-    ts.check_edit_tasks(access)
-    rms = {
-        r["id"]: r["branch"]
-        for r in client.read("campaigns.rms_info", ids=sorted(set(moves.values())))
-    }
-    for rm in set(moves.values()):
-        if rm not in rms:
-            raise NotFound(f"No RM {rm!r}")
-        ts.check_rm(rm, rms[rm])
-    rows = [{"task": t, "rm": r} for t, r in moves.items()]
-    res = client.write("campaigns.reassign", rows=rows, at=datetime.now(UTC))
-    return int(res[0]["moved"]) if res else 0
-
-
-def close_campaign(client: Gateway, ts: TaskScope, cid: str) -> dict[str, Any]:
-    """Close a campaign (its tasks take no more touches); conversions are detected first."""
-    row = _get(client, ts, cid)
-    if not row["owner_in_scope"]:  # another branch's campaign: not confirmed to exist
-        raise NotFound(f"No campaign {cid!r}")
-    ts.check_manage(row["c"].get("owner_branch"))
-    found = detect_conversions(client, ts, cid)
-    res = client.write("campaigns.set_status", id=cid, status="closed")[0]
-    return {**res, "conversions": found}
-
-
-def detect_conversions(client: Gateway, ts: TaskScope, cid: str) -> int:
-    """Link the campaign's new customers and product holdings inside its window to it
-    (``campaigns.detect_conversions``); returns the number of conversions it has."""
-    row = _get(client, ts, cid)
-    if ts.role == "analyst":
-        raise AccessDenied("Analysts read campaigns; managers and RMs record conversions")
-    if not row["owner_in_scope"] and not ts.everything:
-        raise NotFound(f"No campaign {cid!r}")
-    if row["c"].get("status") == "closed":
-        raise InvalidData(f"Campaign {cid!r} is closed")
-    res = client.write("campaigns.detect_conversions", campaign=cid)
-    return int(res[0]["conversions"]) if res else 0

@@ -146,7 +146,7 @@ def assign(
     as_json: JsonOpt = False,
 ) -> None:
     """Reassign tasks to other RMs (managers)."""
-    from guanxi.campaigns.views import reassign
+    from guanxi.campaigns.steer import reassign
 
     moves = dict(t.split("=", 1) for t in task)
     moved = _run("campaign assign", user, moves, lambda c, ts: reassign(c, ts, moves))
@@ -158,7 +158,7 @@ def conversions(
     campaign_id: Annotated[str, typer.Argument()], user: UserOpt = None, as_json: JsonOpt = False
 ) -> None:
     """Link new customers and products of the targets in the window to the campaign."""
-    from guanxi.campaigns.views import detect_conversions
+    from guanxi.campaigns.steer import detect_conversions
 
     n = _run("campaign conversions", user, {"id": campaign_id},
              lambda c, ts: detect_conversions(c, ts, campaign_id))  # fmt: skip
@@ -172,7 +172,7 @@ def close(
     campaign_id: Annotated[str, typer.Argument()], user: UserOpt = None, as_json: JsonOpt = False
 ) -> None:
     """Close a campaign (conversions are detected first)."""
-    from guanxi.campaigns.views import close_campaign
+    from guanxi.campaigns.steer import close_campaign
 
     res = _run("campaign close", user, {"id": campaign_id},
                lambda c, ts: close_campaign(c, ts, campaign_id))  # fmt: skip

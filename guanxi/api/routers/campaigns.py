@@ -30,7 +30,7 @@ from guanxi.api.campaign_models import (
 from guanxi.api.deps import ClientDep, ScopeDep
 from guanxi.api.models import ErrorPublic
 from guanxi.campaigns import reminders as rem
-from guanxi.campaigns import touches, views
+from guanxi.campaigns import steer, touches, views
 from guanxi.campaigns.create import CampaignSpec, create_campaign
 from guanxi.errors import InvalidData
 from guanxi.graph.version import watch_for
@@ -113,13 +113,13 @@ def show(
 def conversions(campaign_id: str, client: ClientDep, ts: TaskScopeDep) -> dict:
     return {
         "campaign": campaign_id,
-        "conversions": views.detect_conversions(client, ts, campaign_id),
+        "conversions": steer.detect_conversions(client, ts, campaign_id),
     }
 
 
 @router.post("/campaigns/{campaign_id}/close", response_model=CloseResult, summary="Close")
 def close(campaign_id: str, client: ClientDep, ts: TaskScopeDep) -> dict:
-    return views.close_campaign(client, ts, campaign_id)
+    return steer.close_campaign(client, ts, campaign_id)
 
 
 @router.get("/tasks", response_model=list[TaskPublic], summary="Tasks (an RM's own by default)")
@@ -139,7 +139,7 @@ def list_tasks(
 
 @router.post("/tasks/assign", response_model=AssignResult, summary="Reassign tasks (managers)")
 def assign(body: AssignRequest, client: ClientDep, ts: TaskScopeDep) -> dict:
-    return {"moved": views.reassign(client, ts, body.moves)}
+    return {"moved": steer.reassign(client, ts, body.moves)}
 
 
 @router.post("/touches", response_model=TouchResultPublic, status_code=201, summary="Log one touch")
