@@ -39,6 +39,7 @@ LEVELS: dict[str, int] = {
     "viz": 5,
     "psi": 5,
     "opportunities": 5,
+    "campaigns": 5,
     "api": 6,
     "commands": 7,
     "cli": 8,

@@ -22,6 +22,7 @@ MODULES = (
     "guanxi.commands.resolve",
     "guanxi.commands.risk",
     "guanxi.commands.opportunities",
+    "guanxi.commands.campaigns",
 )
 
 __all__ = ["MODULES"]

@@ -21,8 +21,8 @@ import pandas as pd
 
 from guanxi.errors import InvalidData, RowError
 from guanxi.graph.gateway import Gateway
-from guanxi.loaders.aliases import MERGED_INTO, aliases, redirect, write_source_records
 from guanxi.graph.schema import get_schema
+from guanxi.loaders.aliases import MERGED_INTO, aliases, redirect, write_source_records
 from guanxi.loaders.collect import collect_frames
 from guanxi.loaders.families import FAMILIES, ORDER
 from guanxi.loaders.mapping import Mapping, load_mapping

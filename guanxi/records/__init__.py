@@ -6,6 +6,18 @@ Evidence carries a machine-readable ``detail`` and a short Chinese ``text`` ("�
 "董事长", "累计付款¥1.2亿/37笔"); reasons carry the parties they cite (``Reason.refs``).
 """
 
+from guanxi.records.campaigns import (
+    FUNNEL_STAGES,
+    OUTCOME_RANK,
+    Campaign,
+    CampaignView,
+    Candidate,
+    Funnel,
+    Reminder,
+    Reminders,
+    TaskView,
+    TouchResult,
+)
 from guanxi.records.changes import CHANGE_KINDS, ChangeEvent
 from guanxi.records.contacts import KeyContact, Reason
 from guanxi.records.opportunities import Opportunity, OpportunityRun, RuleInfo
@@ -59,4 +71,14 @@ __all__ = [
     "RuleInfo",
     "Opportunity",
     "OpportunityRun",
+    "Candidate",
+    "Campaign",
+    "CampaignView",
+    "Funnel",
+    "Reminder",
+    "Reminders",
+    "TaskView",
+    "TouchResult",
+    "FUNNEL_STAGES",
+    "OUTCOME_RANK",
 ]

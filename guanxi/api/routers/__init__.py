@@ -2,6 +2,8 @@
 
 from guanxi.api.routers import (
     audit,
+    campaign_pages,
+    campaigns,
     changes,
     companies,
     contacts,
@@ -35,5 +37,7 @@ ROUTERS = [
     methods.router,
     queries.router,
     audit.router,
+    campaigns.router,
     pages.router,
+    campaign_pages.router,
 ]
