@@ -20,6 +20,7 @@ from guanxi.api.audit import AuditMiddleware
 from guanxi.api.limits import ApiLimits
 from guanxi.api.models import ErrorPublic
 from guanxi.api.routers import ROUTERS
+from guanxi.api.rule_source import register_rule_source
 from guanxi.config import Settings, get_settings
 from guanxi.errors import GraphUnavailable, GuanxiError, QueryTimeout
 from guanxi.graph.client import GraphClient
@@ -88,6 +89,7 @@ class RequestIdMiddleware:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the API: ``/api/v1`` routers, request ids, JSON errors."""
     settings = settings or get_settings()
+    register_rule_source()  # campaigns from opportunity rules (source: rule)
     # the API fails fast: short retries, and the client's circuit breaker (see GraphClient)
     client = GraphClient(settings, retry_s=settings.neo4j_retry_s)
 

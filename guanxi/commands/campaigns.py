@@ -76,7 +76,10 @@ def create(
     as_json: JsonOpt = False,
 ) -> None:
     """Create a campaign from a target source: control arm, tasks with approaches."""
+    from guanxi.api.rule_source import register_rule_source
     from guanxi.campaigns.create import CampaignSpec, create_campaign
+
+    register_rule_source()
 
     spec_opts: dict[str, Any] = {}
     for kv in option or []:

@@ -223,3 +223,23 @@ def test_another_branch_sees_nothing_of_a_campaign(
         assert api.get("/ui/campaigns/CMP-X", headers=h).status_code == 404
         page = api.get("/ui/tasks", headers=h).text
         assert "0 task(s)" in page and "T1" not in page
+
+
+def test_campaign_from_an_opportunity_rule(
+    api: TestClient, bank: GraphClient, more_keys: dict[str, str]
+) -> None:
+    """Source ``rule``: the supply-chain rule's results (T0…T9 supply BA1's customer CA)
+    become the targets, each with the rule's reason; Beijing's manager gets none of them."""
+    k = more_keys
+    body = {"name": "链式拓客", "owner_branch": "BA", "source": "rule", "id": "CMP-R",
+            "source_options": {"rule": "supply_chain"}, "control_share": 0.2, "seed": 3}  # fmt: skip
+    r = api.post("/api/v1/campaigns", json=body, headers=auth(k["mgr_a"]))
+    assert r.status_code == 201, r.text
+    assert r.json()["targets"] == 10
+    rows = bank.console(
+        "MATCH (:Campaign {id: 'CMP-R'})-[t:TARGETS]->(c) RETURN c.id, t.reason ORDER BY c.id"
+    )["rows"]
+    assert [row[0] for row in rows] == [f"T{i}" for i in range(10)]
+    assert all(row[1].startswith("supply_chain: ") for row in rows)
+    bad = {**body, "id": "CMP-R2", "source_options": {}}
+    assert api.post("/api/v1/campaigns", json=bad, headers=auth(k["mgr_a"])).status_code == 422
