@@ -232,7 +232,8 @@ def test_campaign_from_an_opportunity_rule(
     become the targets, each with the rule's reason; Beijing's manager gets none of them."""
     k = more_keys
     body = {"name": "链式拓客", "owner_branch": "BA", "source": "rule", "id": "CMP-R",
-            "source_options": {"rule": "supply_chain"}, "control_share": 0.2, "seed": 3}  # fmt: skip
+            "source_options": {"rule": "supply_chain"}, "control_share": 0.2,
+            "seed": 3}  # fmt: skip
     r = api.post("/api/v1/campaigns", json=body, headers=auth(k["mgr_a"]))
     assert r.status_code == 201, r.text
     assert r.json()["targets"] == 10
