@@ -113,7 +113,11 @@ def reminders(
         items.append(Reminder(kind, r["id"], r["campaign_id"], r["company_id"], r["company_name"],
                               r["rm_id"], r["rm_name"], r["rm_branch"], text, detail))  # fmt: skip
 
-    cutoff = datetime.combine(today - timedelta(days=untouched_days), datetime.min.time(), UTC)
+    try:
+        since = today - timedelta(days=untouched_days)
+    except OverflowError:  # a `today` near year 1: nothing can be older than that
+        since = date.min
+    cutoff = datetime.combine(since, datetime.min.time(), UTC)
     for r in rows:
         name = r["company_name"] or r["company_id"]
         if r["overdue"]:
