@@ -10,7 +10,6 @@ nothing. The files are read in place from ../shared/data.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterator
 from datetime import date
 
