@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 _HEADER = ("seq", "time (UTC)", "who", "kind", "status", "rows", "ms", "endpoint / query")
 
 audit_app = typer.Typer(
+    name="audit",
     help="The audit trail: who asked for what, hash-chained (docs/access.md).\n\n"
     "Without a command: the latest records, oldest of them first (a table, or JSON lines).",
     invoke_without_command=True,
@@ -76,7 +77,7 @@ def show(
 audit_app.callback()(show)
 
 
-@command(audit_app, "verify")
+@command(audit_app, "verify", audit=False)
 def verify(as_json: JsonOpt = False) -> None:
     """Walk the whole chain: exit 0 when intact, 1 when not.
 

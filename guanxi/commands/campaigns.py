@@ -22,9 +22,11 @@ __all__ = ["register", "campaign_app", "touch_app"]
 log = logging.getLogger(__name__)
 
 campaign_app = typer.Typer(
-    help="Campaigns: targets, control arm, tasks (营销活动).", no_args_is_help=True
+    name="campaign", help="Campaigns: targets, control arm, tasks (营销活动).", no_args_is_help=True
 )
-touch_app = typer.Typer(help="Log and import touches (触达记录).", no_args_is_help=True)
+touch_app = typer.Typer(
+    name="touch", help="Log and import touches (触达记录).", no_args_is_help=True
+)
 
 
 def _ts(client: Any, user: str | None) -> Any:

@@ -21,11 +21,11 @@ __all__ = ["register", "db_app"]
 log = logging.getLogger(__name__)
 
 db_app = typer.Typer(
-    help="Manage the local Neo4j server (or inspect NEO4J_URI's).", no_args_is_help=True
+    name="db", help="Manage the local Neo4j server (or inspect NEO4J_URI's).", no_args_is_help=True
 )
 
 
-@command(db_app, "start")
+@command(db_app, "start", audit=False)
 def db_start() -> None:
     """Start the local Neo4j (resolving it with Maven on first use) and wait until ready."""
     from guanxi.graph.server import LocalServer
@@ -44,7 +44,7 @@ def db_start() -> None:
     )
 
 
-@command(db_app, "stop")
+@command(db_app, "stop", audit=False)
 def db_stop(
     timeout: Annotated[float, typer.Option(help="Seconds before SIGKILL.")] = 60.0,
 ) -> None:
@@ -63,7 +63,7 @@ def db_stop(
     out.print(f"Neo4j stopped (pids {pids})." if pids else "Neo4j was not running.")
 
 
-@command(db_app, "status")
+@command(db_app, "status", audit=False)
 def db_status(as_json: JsonOpt = False) -> None:
     """Show whether Neo4j runs, its version and edition, and the APOC/GDS procedure counts."""
     from guanxi.graph.admin import server_status

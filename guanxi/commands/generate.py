@@ -78,4 +78,4 @@ def generate(
 
 def register(app: typer.Typer) -> None:
     """Add ``guanxi generate`` to ``app``."""
-    add_commands(app, {"generate": generate})
+    add_commands(app, {"generate": generate}, audit=False)

@@ -17,8 +17,11 @@ __all__ = ["register", "opp_app"]
 
 log = logging.getLogger(__name__)
 
-opp_app = typer.Typer(help="The opportunity library (商机挖掘; docs/opportunities.md).",
-                      no_args_is_help=True)  # fmt: skip
+opp_app = typer.Typer(
+    name="opportunities",
+    help="The opportunity library (商机挖掘; docs/opportunities.md).",
+    no_args_is_help=True,
+)
 
 
 @command(opp_app, "list")

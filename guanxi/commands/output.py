@@ -11,6 +11,9 @@ import inspect
 import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from contextvars import ContextVar
+from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
@@ -38,11 +41,16 @@ __all__ = [
     "fail",
     "connect",
     "audit_cli",
+    "audits",
 ]
 
 log = logging.getLogger(__name__)
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: the root app's name: its commands are audited by their own name (``paths``), those of a
+#: group by both (``risk show``)
+ROOT = "guanxi"
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -110,21 +118,72 @@ def reports_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def command(app: typer.Typer, name: str) -> Callable[[F], F]:
+def command(app: typer.Typer, name: str, *, audit: bool = True) -> Callable[[F], F]:
     """Register the decorated function as command ``name`` of ``app``: its docstring as
-    help (:func:`help_text`), its guanxi errors reported (:func:`reports_errors`)."""
+    help (:func:`help_text`), its guanxi errors reported (:func:`reports_errors`), and —
+    unless ``audit=False`` (server lifecycle, file-only commands) — a ``cli`` audit record
+    written whenever the command does not write its own (:func:`audits`)."""
 
     def register(fn: F) -> F:
-        app.command(name, help=help_text(fn.__doc__))(reports_errors(fn))
+        group = app.info.name if isinstance(app.info.name, str) else ""
+        path = name if group in ("", ROOT) else f"{group} {name}"
+        run = reports_errors(audits(fn, path) if audit else fn)
+        run.__guanxi_audit__ = audit  # type: ignore[attr-defined]
+        app.command(name, help=help_text(fn.__doc__))(run)
         return fn
 
     return register
 
 
-def add_commands(app: typer.Typer, commands: dict[str, Callable[..., Any]]) -> None:
+#: set by :func:`audit_cli` while a command runs, so :func:`audits` adds no second record
+_audited: ContextVar[bool] = ContextVar("guanxi_cli_audited", default=False)
+
+
+def _plain(v: Any) -> Any:
+    """A parameter value as JSON-able audit data (paths and dates as text)."""
+    if isinstance(v, Path | date):
+        return str(v)
+    if isinstance(v, list | tuple):
+        return [_plain(x) for x in v]
+    return v if v is None or isinstance(v, str | int | float | bool) else str(v)
+
+
+def audits(fn: F, path: str) -> F:
+    """``fn`` leaving one ``cli`` audit record: what it ran (``path``, the command path,
+    e.g. ``risk show``), as whom (``--user`` or the operator), its parameters (redacted by the
+    log) and 200, the refusal's HTTP status, 400 for another non-zero exit or 500 for a
+    crash. A command that calls :func:`audit_cli` itself (naming the query and the rows it
+    read) gets no second record."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        token = _audited.set(False)
+        status = 500
+        try:
+            res = fn(*args, **kwargs)
+            status = 200
+            return res
+        except GuanxiError as e:
+            status = e.http_status
+            raise
+        except typer.Exit as e:
+            status = 200 if e.exit_code == 0 else 400
+            raise
+        finally:
+            if not _audited.get():
+                params = {k: _plain(v) for k, v in kwargs.items() if k not in ("as_json", "user")}
+                audit_cli(path, kwargs.get("user"), None, params, None, status)
+            _audited.reset(token)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def add_commands(
+    app: typer.Typer, commands: dict[str, Callable[..., Any]], *, audit: bool = True
+) -> None:
     """Register each of ``commands`` (name → function) on ``app`` with :func:`command`."""
     for name, fn in commands.items():
-        command(app, name)(fn)
+        command(app, name, audit=audit)(fn)
 
 
 def connect(settings: Settings | None = None) -> GraphClient:
@@ -151,6 +210,7 @@ def audit_cli(
     write is logged; the command's answer is printed anyway."""
     from guanxi.access.audit import AuditLog  # light, but only these commands need it
 
+    _audited.set(True)
     rows = res.get("rows") if isinstance(res, dict) else None
     try:
         AuditLog(get_settings()).append(

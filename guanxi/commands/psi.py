@@ -28,12 +28,13 @@ __all__ = ["register", "psi_app"]
 log = logging.getLogger(__name__)
 
 psi_app = typer.Typer(
+    name="psi",
     help="Match partner lists by private set intersection (隐私计算; docs/privacy.md).",
     no_args_is_help=True,
 )
 
 
-@command(psi_app, "serve")
+@command(psi_app, "serve", audit=False)
 def serve(
     set_file: Annotated[
         Path,

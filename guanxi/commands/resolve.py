@@ -22,6 +22,7 @@ __all__ = ["register", "resolve_app"]
 log = logging.getLogger(__name__)
 
 resolve_app = typer.Typer(
+    name="resolve",
     help="Entity resolution: candidate SAME_AS pairs, a review file, merges and undo.",
     invoke_without_command=True,
 )

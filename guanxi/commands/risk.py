@@ -18,7 +18,9 @@ __all__ = ["register", "risk_app"]
 log = logging.getLogger(__name__)
 
 risk_app = typer.Typer(
-    help="Risk flags and their propagation (风险传导; docs/risk.md).", no_args_is_help=True
+    name="risk",
+    help="Risk flags and their propagation (风险传导; docs/risk.md).",
+    no_args_is_help=True,
 )
 CompanyArg = Annotated[str | None, typer.Argument(help="A company id (default: all).")]
 

@@ -68,4 +68,4 @@ def demo(
 
 def register(app: typer.Typer) -> None:
     """Add ``guanxi serve`` and ``guanxi demo`` to ``app``."""
-    add_commands(app, {"serve": serve, "demo": demo})
+    add_commands(app, {"serve": serve, "demo": demo}, audit=False)

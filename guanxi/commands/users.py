@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 _TTL_HELP = "Days the key is valid (default GUANXI_KEY_TTL_DAYS, 90)."
 
 users_app = typer.Typer(
-    help="API users: role, branch scope, business lines, keys.", no_args_is_help=True
+    name="users", help="API users: role, branch scope, business lines, keys.", no_args_is_help=True
 )
 
 
