@@ -152,6 +152,12 @@ class Settings(BaseSettings):
         "read again (writes made by this process are always seen at once); 0 checks on "
         "every request",
     )
+    path_index_persist: bool = Field(
+        default=True,
+        description="save the contact-path index under <home>/path-index per graph version "
+        "and day, so that a new process (a shell's `guanxi paths`, another API worker) "
+        "loads it instead of rebuilding it",
+    )
     log_level: str = "INFO"
 
     # --- audit trail ---

@@ -5,11 +5,14 @@ dropped past ``as_of_index_cache`` (each costs a build and its memory, like the 
 
 The version is the stamp that loads and batch scoring leave plus the node and relationship
 counts (``admin.graph_version``); it is read at most every ``path_index_check_s`` seconds,
-and at once after any write by this process (``GraphClient.writes``).
+and at once after any write by this process (``GraphClient.writes``). The current index is
+also saved on disk per version (:mod:`guanxi.scoring.path_index_store`), so a new process
+— a shell's ``guanxi paths``, another API worker — loads it instead of building it.
 """
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import threading
 import time
@@ -21,6 +24,7 @@ import pandas as pd
 from guanxi.graph.gateway import Gateway
 from guanxi.graph.version import forget_watches, watch_for
 from guanxi.scoring.path_index import PathIndex
+from guanxi.scoring.path_index_store import index_dir, load_index, save_index
 from guanxi.scoring.projection import party_frames
 
 __all__ = ["get_index", "cached", "clear_index"]
@@ -76,7 +80,31 @@ def get_index(client: Gateway, as_of: date | None = None) -> PathIndex:
     with _LOCK:
         ix = _INDEX.get(key)
         if ix is None or ix.version != version:
-            ix = _INDEX[key] = _build(client, version)
+            ix = _INDEX[key] = _saved_or_built(client, key, version)
+        return ix
+
+
+def _saved_or_built(client: Gateway, key: str, version: tuple) -> PathIndex:
+    """The index of ``version`` saved on disk by any process (``path_index_persist``),
+    else a new build, saved for the next process (docs/scaling.md, "Cold starts"). An
+    exclusive lock on ``<folder>.lock`` makes API workers that start together wait for one
+    build and load it, instead of each building its own. A graph without a stamp (never
+    loaded by guanxi: seeded by hand) is not saved, as its counts alone do not identify it."""
+    if not client.settings.path_index_persist or not version or version[0] is None:
+        return _build(client, version)
+    folder = index_dir(client.settings.home_dir, key)
+    folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with open(folder.with_suffix(".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        t0 = time.perf_counter()
+        ix = load_index(folder, version)
+        if ix is not None:
+            ix.id_rank()
+            log.info("contact-path index: %d parties loaded from %s in %.2fs", len(ix),
+                     folder, time.perf_counter() - t0)  # fmt: skip
+            return ix
+        ix = _build(client, version)
+        save_index(ix, folder)
         return ix
 
 
