@@ -69,6 +69,7 @@ def add_document(
     data: bytes,
     file_name: str,
     company_id: str | None = None,
+    max_bytes: int | None = None,
 ) -> DocumentRecord:
     """Read, validate, match and store one uploaded file.
 
@@ -84,6 +85,8 @@ def add_document(
         Its name, kept for people (only the base name).
     company_id : str, optional
         The company it describes; default: found from the USCC, else the name.
+    max_bytes : int, optional
+        The size limit (default: ``GUANXI_DOCUMENT_MAX_BYTES``).
 
     Returns
     -------
@@ -99,7 +102,7 @@ def add_document(
     NotFound
         ``company_id`` is not a company.
     """
-    limit = get_settings().document_max_bytes
+    limit = max_bytes or get_settings().document_max_bytes
     if len(data) > limit:
         raise TooLarge(f"{file_name!r} is {len(data):,} bytes; the limit is {limit:,}")
     kind_of_file = media_type(data)

@@ -13,7 +13,6 @@ from fastapi.responses import HTMLResponse
 from guanxi.api.deps import ClientDep, ScopeDep
 from guanxi.api.document_models import CompanyDocumentsPublic, DocumentPublic
 from guanxi.api.models import ErrorPublic
-from guanxi.config import get_settings
 from guanxi.documents import add_document, document_flags, get_document, list_documents
 from guanxi.errors import TooLarge
 from guanxi.viz.documents import render_documents
@@ -45,11 +44,12 @@ def upload(
     file: Annotated[UploadFile, File(description="the scan")],
     company_id: Annotated[str | None, Form(description="the company it describes")] = None,
 ) -> dict:
-    limit = get_settings().document_max_bytes
+    limit = request.app.state.settings.document_max_bytes
     data = file.file.read(limit + 1)
     if len(data) > limit:
         raise TooLarge(f"{file.filename!r} is over the limit of {limit:,} bytes")
-    doc = add_document(client, scope, data, file.filename or "upload", company_id or None)
+    name = file.filename or "upload"
+    doc = add_document(client, scope, data, name, company_id or None, max_bytes=limit)
     request.state.audit_params = {"document": doc.id, "company_id": doc.company_id}
     request.state.audit_rows = 1
     return doc.to_dict()
