@@ -28,7 +28,8 @@ CREATE (p:Person {{id: 'P-L', name: '李娜'}})-[:SERVES_AS {{role: 'legal_rep'}
 """
 LICENCE = SampleLicence(
     name="福州星河科技有限公司", uscc=USCC, legal_rep="张伟", registered_capital=1200.0,
-    founded="2015-03-12", address="福建省福州市鼓楼区五四路128号", scope="软件开发；信息技术咨询服务",
+    founded="2015-03-12", address="福建省福州市鼓楼区五四路128号",
+    scope="软件开发；信息技术咨询服务",
 )  # fmt: skip
 
 

@@ -105,7 +105,10 @@ def test_licence_with_a_bad_check_character_and_a_future_date_has_problems() -> 
     lines[6] = ("成立日期", "2099年01月01日")
     kind, fields = extract_fields(_rows(*lines))
     problems = validate_fields(kind, fields, today=date(2026, 1, 1))
-    assert [(p.kind, p.fields) for p in problems] == [("uscc_check", ("uscc",)), ("date", ("founded",))]
+    assert [(p.kind, p.fields) for p in problems] == [
+        ("uscc_check", ("uscc",)),
+        ("date", ("founded",)),
+    ]
 
 
 def test_statement_lines_and_sums() -> None:
@@ -153,6 +156,7 @@ def test_registry_comparison_flags_each_disagreement() -> None:
         ("founded_differs", "2015-03-12", "2015-03-13"),
     ]  # capital: 0.4 % apart, under the 0.5 % tolerance
     same = {**registry, "name": "福州星河科技有限公司", "legal_reps": ["张伟"],
-            "founded": "2015-03-12", "registered_capital": 1000.0, "id": "91350100M000100Y35"}  # fmt: skip
+            "founded": "2015-03-12", "registered_capital": 1000.0,
+            "id": "91350100M000100Y35"}  # fmt: skip
     kinds = [f.kind for f in compare_registry("DOC-1", fields, same)]
     assert kinds == ["uscc_differs", "capital_differs"]
