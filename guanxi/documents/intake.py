@@ -117,7 +117,8 @@ def add_document(
         if branch not in (stored[0]["doc"].get("branches") or []):
             client.write("documents.add_branch", id=stored[0]["doc"]["id"], branch=branch)
         log.info("document %s already stored; not read again", stored[0]["doc"]["id"])
-        return record_from_row(stored[0], existing=True)
+        seen = {**stored[0]["doc"], "branches": [*(stored[0]["doc"].get("branches") or []), branch]}
+        return record_from_row({**stored[0], "doc": seen}, existing=True, scope=scope)
     rows = read_document(data)
     kind, fields = extract_fields(rows)
     problems = validate_fields(kind, fields)

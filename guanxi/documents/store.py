@@ -34,9 +34,20 @@ def _fields(text: str | None) -> tuple[DocumentField, ...]:
     )
 
 
-def record_from_row(row: dict[str, Any], existing: bool = False) -> DocumentRecord:
-    """A :class:`DocumentRecord` from a row of ``documents.list`` / ``documents.get``."""
+def record_from_row(
+    row: dict[str, Any], existing: bool = False, scope: Scope | None = None
+) -> DocumentRecord:
+    """A :class:`DocumentRecord` from a row of ``documents.list`` / ``documents.get``.
+
+    A document that several branches uploaded names the first uploader and their branch
+    only to a ``scope`` that contains that branch; another caller sees the first of
+    their own branches that uploaded it and no uploader (who else holds the file is
+    another branch's fact)."""
     d = row["doc"]
+    branch, uploader = d.get("branch") or "", d.get("uploaded_by") or ""
+    if scope is not None and not scope.everything and branch not in scope.branches:
+        mine = [b for b in d.get("branches") or [] if b in scope.branches]
+        branch, uploader = (mine[0] if mine else ""), ""
     problems = tuple(
         DocumentProblem(p["kind"], tuple(p["fields"]), p["detail"])
         for p in json.loads(d.get("problems") or "[]")
@@ -45,7 +56,7 @@ def record_from_row(row: dict[str, Any], existing: bool = False) -> DocumentReco
     return DocumentRecord(
         id=d["id"], kind=d["kind"], file_name=d.get("file_name") or "",
         sha256=d["sha256"], media_type=d.get("media_type") or "",
-        uploaded_by=d.get("uploaded_by") or "", branch=d.get("branch") or "",
+        uploaded_by=uploader, branch=branch,
         uploaded_at=at.isoformat() if hasattr(at, "isoformat") else str(at or ""),
         engine=d.get("engine") or "", company_id=row.get("company_id"),
         company_name=row.get("company_name"), matched_by=d.get("matched_by"),
@@ -58,7 +69,7 @@ def list_documents(
 ) -> list[DocumentRecord]:
     """Documents in ``scope`` (of one company when ``company_id`` is given), newest first."""
     rows = client.read("documents.list", company_id=company_id, limit=limit, **_scope_params(scope))
-    return [record_from_row(r) for r in rows]
+    return [record_from_row(r, scope=scope) for r in rows]
 
 
 def get_document(client: Gateway, scope: Scope, document_id: str) -> DocumentRecord:
@@ -72,7 +83,7 @@ def get_document(client: Gateway, scope: Scope, document_id: str) -> DocumentRec
     rows = client.read("documents.get", id=document_id, **_scope_params(scope))
     if not rows:
         raise NotFound(f"No document {document_id!r} in your scope")
-    return record_from_row(rows[0])
+    return record_from_row(rows[0], scope=scope)
 
 
 def document_flags(client: Gateway, company_id: str, scope: Scope) -> list[DocumentFlag]:

@@ -96,6 +96,8 @@ def test_upload_match_dedupe_flags_scope_and_audit(
     # BB uploads the same file: still one document, now BB sees it too (not read again)
     theirs_up = api.post("/api/v1/documents", files=files, headers=other).json()
     assert theirs_up["existing"] and theirs_up["id"] == doc["id"]
+    # filed for BB under BB: who else holds the file (BA, rm_a) is not BB's to know
+    assert (theirs_up["branch"], theirs_up["uploaded_by"]) == ("BB", "")
     assert [d["id"] for d in api.get("/api/v1/documents", headers=other).json()] == [doc["id"]]
     assert _count(bank, "MATCH (d:Document) RETURN count(d)") == 1
 
