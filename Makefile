@@ -30,12 +30,15 @@ $(NEO4J_STAMP): neo4j/pom.xml
 	@touch $@
 
 # Debian's chromium + chromedriver for the browser tests (never a tool's own download),
-# and a CJK font so the pages render Chinese names.
+# a CJK font so the pages render Chinese names (and the OCR benchmark draws its scans),
+# and poppler-utils' pdftoppm, which renders uploaded PDF documents for OCR.
 $(BROWSER_STAMP): | $(STAMP)
-	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
+	    || ! command -v pdftoppm >/dev/null || ! fc-list 2>/dev/null | grep -qi wqy; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && \
-	  $$SUDO apt-get install -y -q --no-install-recommends chromium chromium-driver fonts-wqy-microhei; \
+	  $$SUDO apt-get install -y -q --no-install-recommends chromium chromium-driver fonts-wqy-microhei \
+	    poppler-utils; \
 	fi
 	@touch $@
 

@@ -110,6 +110,12 @@ class Settings(BaseSettings):
         default=4, ge=1, description="as-of contact-path indexes kept per process (by date)"
     )
 
+    document_max_bytes: int = Field(
+        default=10 * 1024 * 1024,
+        ge=1,
+        description="largest document upload (guanxi documents add, POST /api/v1/documents)",
+    )
+
     # --- service ---
     users_file: Path | None = Field(
         default=None, description="API users and key hashes; default <home>/users.json"

@@ -23,6 +23,8 @@ __all__ = [
     "NotFound",
     "InvalidData",
     "RowError",
+    "TooLarge",
+    "UnsupportedMediaType",
     "AccessDenied",
     "AuthenticationFailed",
     "RateLimited",
@@ -122,6 +124,18 @@ class InvalidData(GuanxiError):
         d = super().to_dict()
         d["errors"] = [e.to_dict() for e in self.errors]
         return d
+
+
+class TooLarge(InvalidData):
+    """An upload is larger than the limit (documents: ``GUANXI_DOCUMENT_MAX_BYTES``)."""
+
+    http_status = 413
+
+
+class UnsupportedMediaType(InvalidData):
+    """An upload is not of an accepted type (documents: PNG, JPEG, TIFF, PDF)."""
+
+    http_status = 415
 
 
 class AuthenticationFailed(GuanxiError):

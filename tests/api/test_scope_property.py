@@ -175,6 +175,11 @@ PERSON_KNOWS = [  # (person, person, ingested_by, strength, since)
     ("PQ08", "PQ10", "HO", 0.6, "2002-07-11"),
     ("PQ05", "PQ09", "SUBA2", 0.5, "2002-09-13"),
 ]
+DOCUMENTS = [  # (document, company, branches that uploaded it, legal representative read)
+    ("DOCQ01", "CQ04", ["SUBB1"], "文档乙QD一"),
+    ("DOCQ02", "CQ06", ["SUBC1", "BRNA"], "文档丙QD二"),
+    ("DOCQ03", "CQ09", ["HO"], "文档戊QD三"),
+]
 
 
 def _lit(v: Any) -> str:
@@ -229,6 +234,13 @@ def _seed() -> str:
         f"({p})-[:KNOWS {_props(ingested_by=b, strength=s, since=d)}]->({q})"
         for p, q, b, s, d in PERSON_KNOWS
     ]
+    for d, c, branches, rep in DOCUMENTS:  # scanned licences (docs/documents.md)
+        fields = json.dumps([{"name": "legal_rep", "value": rep, "raw": rep, "confidence": 0.9}],
+                            ensure_ascii=False)  # fmt: skip
+        props = _props(id=d, kind="licence", sha256=d.lower(), branch=branches[0],
+                       branches=branches, uploaded_by="seed", fields=fields,
+                       problems="[]")  # fmt: skip
+        out.append(f"({d}:Document {props})-[:DESCRIBES]->({c})")
     return "CREATE " + ",\n       ".join(out)
 
 
@@ -271,6 +283,8 @@ def _markers() -> dict[str, list[Pair]]:
         m[since] = m[last_contact] = [(RMS[r][2], None)]
     for _, _, by, _, since in PERSON_KNOWS:  # the organisation that recorded it
         m[since] = [(by, None)]
+    for d, _, branches, rep in DOCUMENTS:  # the branches that uploaded it
+        m[d] = m[rep] = [(b, None) for b in branches]
     return m
 
 
@@ -353,6 +367,7 @@ COMPANY_IDS = sorted(COMPANIES)
 PARTY_IDS = COMPANY_IDS + sorted(PERSONS) + sorted(RMS)
 NODE_IDS = PARTY_IDS + sorted(BRANCHES) + sorted(PRODUCTS)
 ORIGINS = sorted(RMS) + sorted(BRANCHES) + COMPANY_IDS + sorted(PERSONS)  # any party
+DOCUMENT_IDS = [d for d, *_ in DOCUMENTS]
 SEARCHES = ["有限公司", "科技", "CQ0", "CQ06", "戊", "投资"]
 CONSOLE = [
     "MATCH (c:Company) RETURN c",
@@ -454,6 +469,9 @@ requests = st.one_of(
     st.builds(lambda c: Req("GET", "/api/v1/groups", {"company_id": c}), company),
     st.builds(lambda c: Req("GET", "/api/v1/circles", {"company_id": c}), company),
     st.just(Req("GET", "/api/v1/risk")),
+    st.sampled_from([Req("GET", "/api/v1/documents"), Req("GET", "/ui/documents")]),
+    st.builds(lambda d: Req("GET", f"/api/v1/documents/{d}"), st.sampled_from(DOCUMENT_IDS)),
+    st.builds(lambda c: Req("GET", f"/api/v1/companies/{c}/documents"), company),
 )
 
 
@@ -524,6 +542,7 @@ def leaks(user: Caller, req: Req, body: str) -> list[str]:
 def test_markers_are_unique_and_apart() -> None:
     facts = len(BRANCHES) * 2 - 1 + len(RMS) * 2 + len(CUSTOMER_OF) + len(MANAGES)
     facts += len(HOLDS_PRODUCT) * 2 + len(PAYS) * 3 + len(RM_KNOWS) * 2 + len(PERSON_KNOWS)
+    facts += len(DOCUMENTS) * 2
     assert len(MARKERS) == facts  # no two facts share a marker
     for m in MARKERS:
         assert not any(m in other for other in MARKERS if other != m), m
@@ -547,6 +566,7 @@ def test_admin_sees_every_marker(app: TestClient, keys: dict[str, str]) -> None:
         r = call(app, admin, Req("GET", f"/api/v1/network/{n}"), keys)
         assert r.status_code == 200, (n, r.text)
         text += r.text
+    text += call(app, admin, Req("GET", "/api/v1/documents"), keys).text
     assert [m for m in MARKERS if m not in text] == []
     page = call(app, admin, Req("GET", "/ui/network/CQ03", {"depth": 2}), keys).text
     assert "7304011" in page and json.dumps("分行QB")[1:-1] in page

@@ -7,6 +7,7 @@ from guanxi.api.routers import (
     changes,
     companies,
     contacts,
+    documents,
     health,
     intimacy,
     methods,
@@ -40,4 +41,6 @@ ROUTERS = [
     campaigns.router,
     pages.router,
     campaign_pages.router,
+    documents.router,
+    documents.page_router,
 ]
