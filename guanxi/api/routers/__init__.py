@@ -7,6 +7,7 @@ from guanxi.api.routers import (
     changes,
     companies,
     contacts,
+    effects,
     health,
     intimacy,
     methods,
@@ -40,4 +41,6 @@ ROUTERS = [
     campaigns.router,
     pages.router,
     campaign_pages.router,
+    effects.router,
+    effects.pages,
 ]

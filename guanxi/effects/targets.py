@@ -1,0 +1,121 @@
+"""The per-target frame that campaign statistics and sharing are computed on, built from
+the rows of ``effects.campaign_rows`` (one per target) by pure functions.
+
+A target's *approach* is the touch that converted it, else its latest touch; the
+approach's path (node ids, origin first) gives the path type (:func:`path_type`) and the
+introducer (:func:`introducer`).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from guanxi.records import OUTCOME_RANK
+
+__all__ = ["PATH_TYPES", "path_type", "introducer", "target_frame", "COLUMNS", "to_date"]
+
+log = logging.getLogger(__name__)
+
+#: path types, warmest first; ``cold``: the touch used no path
+PATH_TYPES = ("existing_customer", "one_introduction", "two_or_more", "cold")
+COLUMNS = ("company", "arm", "task", "rm", "rm_name", "branch", "touched", "best", "converted",
+           "conversion_id", "conversion_at", "value", "product", "channel", "path", "touch_id",
+           "path_type", "introducer", "introducer_kind", "introducer_branch", "days")  # fmt: skip
+
+
+def to_date(v: Any) -> date | None:
+    """A Neo4j or Python date/datetime (or ISO text) as a ``date``."""
+    if v is None:
+        return None
+    if hasattr(v, "to_native"):
+        v = v.to_native()
+    if isinstance(v, str):
+        return date.fromisoformat(v[:10])
+    return v.date() if hasattr(v, "date") and callable(v.date) else v
+
+
+def path_type(path: list[str] | None, origin_kind: str | None) -> str:
+    """The type of a contact path (node ids, origin first, the target last).
+
+    Notes
+    -----
+    ``cold``: no path (fewer than two nodes). ``existing_customer``: the path starts at a
+    customer company of the bank (the RM's customer introduces). Otherwise it starts at the
+    RM: ``one_introduction`` with at most one node between the RM and the target,
+    ``two_or_more`` with two or more.
+
+    Examples
+    --------
+    >>> path_type(["RM-A", "P1", "T"], "rm"), path_type(["CA", "T"], "customer")
+    ('one_introduction', 'existing_customer')
+    """
+    if not path or len(path) < 2:
+        return "cold"
+    if origin_kind == "customer":
+        return "existing_customer"
+    return "one_introduction" if len(path) - 2 <= 1 else "two_or_more"
+
+
+def introducer(path: list[str] | None, kinds: dict[str, dict[str, Any]]) -> tuple:
+    """``(node id, kind, branch)`` of who introduced the target along ``path``: the
+    customer company the path starts at (kind ``customer``, the branch it banks with), else
+    the RM's first contact (kind ``person`` or ``company``, credited to the RM's branch);
+    ``(None, "none", None)`` without a path."""
+    if not path or len(path) < 2:
+        return None, "none", None
+    origin = kinds.get(path[0], {})
+    if origin.get("kind") == "customer":
+        return path[0], "customer", origin.get("branch")
+    nxt = path[1] if len(path) > 2 else path[0]
+    kind = kinds.get(nxt, {}).get("kind", "other") if nxt != path[0] else "rm"
+    return nxt, ("customer" if kind == "customer" else kind), origin.get("branch")
+
+
+def _approach(touches: list[dict[str, Any]]) -> dict[str, Any] | None:
+    if not touches:
+        return None
+    conv = [t for t in touches if t.get("outcome") == "converted"]
+    return conv[-1] if conv else touches[-1]
+
+
+def target_frame(
+    rows: list[dict[str, Any]], kinds: dict[str, dict[str, Any]], start: date, end: date
+) -> pd.DataFrame:
+    """One row per target (:data:`COLUMNS`) from ``effects.campaign_rows``.
+
+    ``best`` is the rank of the best touch outcome (``OUTCOME_RANK``, 0 untouched; a
+    conversion without a touch does not raise it);
+    ``converted`` whether a conversion is linked; ``days`` from ``start`` to the first
+    conversion, or to ``end`` (today, or the campaign's last day when it is over) for a
+    target still open (censored); ``value`` the sum of the conversions' booked values.
+    """
+    out = []
+    for r in rows:
+        ts = r["touches"] or []
+        best = max((OUTCOME_RANK.get(t.get("outcome"), 0) for t in ts), default=0)
+        convs = sorted(r["conversions"] or [], key=lambda v: (str(v.get("at")), v["id"]))
+        first = convs[0] if convs else None
+        at = to_date(first.get("at")) if first else None
+        a = _approach(ts)
+        path = list(a.get("path_ids") or []) if a else []
+        who, kind, ibranch = introducer(path, kinds)
+        origin_kind = kinds.get(path[0], {}).get("kind") if path else None
+        day = at if at is not None else end
+        out.append({
+            "company": r["company"], "arm": r["arm"], "task": r["task"], "rm": r["rm"],
+            "rm_name": r["rm_name"], "branch": r["branch"], "touched": bool(ts),
+            "best": best, "converted": bool(convs),
+            "conversion_id": first["id"] if first else None, "conversion_at": at,
+            "value": float(sum(v.get("value") or 0.0 for v in convs)),
+            "product": (first.get("product") or first.get("kind")) if first else None,
+            "channel": a.get("channel") if a else None, "path": path,
+            "touch_id": a.get("id") if a else None,
+            "path_type": path_type(path, origin_kind) if a else None,
+            "introducer": who, "introducer_kind": kind, "introducer_branch": ibranch,
+            "days": float(max(0, (day - start).days)),
+        })  # fmt: skip
+    return pd.DataFrame(out, columns=list(COLUMNS))
