@@ -23,7 +23,7 @@ from guanxi.effects.targets import target_frame, to_date
 from guanxi.errors import InvalidData, NotFound
 from guanxi.graph.gateway import Gateway
 from guanxi.graph.version import watch_for
-from guanxi.records import BREAKDOWNS, CampaignStats, GroupStats
+from guanxi.records import BREAKDOWNS, OUTCOME_RANK, CampaignStats, GroupStats
 
 __all__ = ["funnel", "breakdown", "compute_stats", "campaign_stats", "read_frame"]
 
@@ -119,11 +119,11 @@ def read_frame(client: Gateway, ts: TaskScope, cid: str, today: date | None = No
     if not found:
         raise NotFound(f"No campaign {cid!r}")
     row = found[0]
-    rows = client.read("effects.campaign_rows", campaign=cid, **ts.params())
+    rows = client.read("effects.campaign_rows", campaign=cid, rank=OUTCOME_RANK, **ts.params())
     if not row["owner_in_scope"] and not rows:
         raise NotFound(f"No campaign {cid!r}")
-    heads = {p[i] for r in rows for t in r["touches"] or [] for i, p in
-             ((0, t.get("path_ids")), (1, t.get("path_ids"))) if p and len(p) > i}  # fmt: skip
+    paths = [(r["approach"] or {}).get("path_ids") or [] for r in rows]
+    heads = {p[i] for p in paths for i in (0, 1) if len(p) > i}
     kinds = {k["id"]: k for k in client.read("effects.path_nodes", ids=sorted(heads))}
     camp = row["c"]
     start = to_date(camp.get("start")) or today

@@ -1,9 +1,10 @@
 """The per-target frame that campaign statistics and sharing are computed on, built from
 the rows of ``effects.campaign_rows`` (one per target) by pure functions.
 
-A target's *approach* is the touch that converted it, else its latest touch; the
-approach's path (node ids, origin first) gives the path type (:func:`path_type`) and the
-introducer (:func:`introducer`).
+A target's *approach* is the touch that converted it, else its latest touch (picked in
+the query, ``effects.campaign_rows``, with the best outcome's rank); the approach's path
+(node ids, origin first) gives the path type (:func:`path_type`) and the introducer
+(:func:`introducer`).
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-
-from guanxi.records import OUTCOME_RANK
 
 __all__ = ["PATH_TYPES", "path_type", "introducer", "target_frame", "COLUMNS", "to_date"]
 
@@ -75,17 +74,11 @@ def introducer(path: list[str] | None, kinds: dict[str, dict[str, Any]]) -> tupl
     return nxt, ("customer" if kind == "customer" else kind), origin.get("branch")
 
 
-def _approach(touches: list[dict[str, Any]]) -> dict[str, Any] | None:
-    if not touches:
-        return None
-    conv = [t for t in touches if t.get("outcome") == "converted"]
-    return conv[-1] if conv else touches[-1]
-
-
 def target_frame(
     rows: list[dict[str, Any]], kinds: dict[str, dict[str, Any]], start: date, end: date
 ) -> pd.DataFrame:
-    """One row per target (:data:`COLUMNS`) from ``effects.campaign_rows``.
+    """One row per target (:data:`COLUMNS`) from ``effects.campaign_rows`` rows
+    (``touches``: a count, ``best``: the best outcome's rank, ``approach``: a touch map).
 
     ``best`` is the rank of the best touch outcome (``OUTCOME_RANK``, 0 untouched; a
     conversion without a touch does not raise it);
@@ -95,19 +88,18 @@ def target_frame(
     """
     out = []
     for r in rows:
-        ts = r["touches"] or []
-        best = max((OUTCOME_RANK.get(t.get("outcome"), 0) for t in ts), default=0)
+        best = int(r["best"] or 0)
         convs = sorted(r["conversions"] or [], key=lambda v: (str(v.get("at")), v["id"]))
         first = convs[0] if convs else None
         at = to_date(first.get("at")) if first else None
-        a = _approach(ts)
+        a = r["approach"]
         path = list(a.get("path_ids") or []) if a else []
         who, kind, ibranch = introducer(path, kinds)
         origin_kind = kinds.get(path[0], {}).get("kind") if path else None
         day = at if at is not None else end
         out.append({
             "company": r["company"], "arm": r["arm"], "task": r["task"], "rm": r["rm"],
-            "rm_name": r["rm_name"], "branch": r["branch"], "touched": bool(ts),
+            "rm_name": r["rm_name"], "branch": r["branch"], "touched": r["touches"] > 0,
             "best": best, "converted": bool(convs),
             "conversion_id": first["id"] if first else None, "conversion_at": at,
             "value": float(sum(v.get("value") or 0.0 for v in convs)),
