@@ -24,7 +24,7 @@ from statsmodels.stats.proportion import (
 
 from guanxi.records.effects import Rate, Survival, Uplift
 
-__all__ = ["wilson", "uplift", "kaplan_meier", "ALPHA"]
+__all__ = ["wilson", "wilson_many", "uplift", "kaplan_meier", "ALPHA"]
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,21 @@ def wilson(k: int, n: int, alpha: float = ALPHA) -> Rate:
         return Rate(0, 0, None, None, None)
     lo, hi = proportion_confint(k, n, alpha=alpha, method="wilson")
     return Rate(int(k), int(n), k / n, float(lo), float(hi))
+
+
+def wilson_many(k: np.ndarray, n: np.ndarray, alpha: float = ALPHA) -> list[Rate]:
+    """:func:`wilson` for arrays of counts at once (one vectorised statsmodels call)."""
+    k, n = np.asarray(k, dtype=int), np.asarray(n, dtype=int)
+    if ((k < 0) | (k > n)).any():
+        raise ValueError("conversions outside 0..targets")
+    ok = n > 0
+    lo, hi = np.full(k.shape, np.nan), np.full(k.shape, np.nan)
+    if ok.any():
+        lo[ok], hi[ok] = proportion_confint(k[ok], n[ok], alpha=alpha, method="wilson")
+    return [
+        Rate(int(a), int(b), a / b, float(x), float(y)) if b else Rate(0, 0, None, None, None)
+        for a, b, x, y in zip(k, n, lo, hi, strict=True)
+    ]
 
 
 def uplift(k1: int, n1: int, k0: int, n0: int, alpha: float = ALPHA,

@@ -18,12 +18,12 @@ from datetime import date
 import pandas as pd
 
 from guanxi.access.campaigns import TaskScope
-from guanxi.effects.statistics import kaplan_meier, uplift, wilson
+from guanxi.effects.statistics import kaplan_meier, uplift, wilson, wilson_many
 from guanxi.effects.targets import target_frame, to_date
 from guanxi.errors import InvalidData, NotFound
 from guanxi.graph.gateway import Gateway
 from guanxi.graph.version import watch_for
-from guanxi.records import BREAKDOWNS, OUTCOME_RANK, CampaignStats, GroupStats
+from guanxi.records import BREAKDOWNS, OUTCOME_RANK, STATS_FUNNEL, CampaignStats, GroupStats
 
 __all__ = ["funnel", "breakdown", "compute_stats", "campaign_stats", "read_frame"]
 
@@ -55,18 +55,25 @@ def funnel(df: pd.DataFrame) -> dict[str, int]:
 def breakdown(df: pd.DataFrame, by: str) -> tuple[GroupStats, ...]:
     """Funnel, rate (Wilson) and booked value per value of ``by`` (:data:`BREAKDOWNS`);
     ``untouched`` for a target without a touch (channel, path type), ``none`` where the
-    value is missing. Groups largest first."""
+    value is missing. Groups largest first. One grouped aggregation, one vectorised
+    interval call: a breakdown by RM of 10,000 targets is a few milliseconds."""
     if by not in _COLUMN:
         raise InvalidData(f"No breakdown {by!r}; one of {', '.join(BREAKDOWNS)}")
     col = df[_COLUMN[by]]
     if by in ("channel", "path_type"):
         col = col.where(df["touched"], "untouched")
-    keys = col.fillna("none").astype(str)
-    out = []
-    for key, g in df.groupby(keys, sort=True):
-        f = funnel(g)
-        out.append(GroupStats(str(key), f, wilson(f["converted"], f["targets"]),
-                              float(g["value"].sum())))  # fmt: skip
+    keys = col.astype(object).where(col.notna(), "none").astype(str)
+    flags = pd.DataFrame({"targets": 1, "touched": df["touched"].to_numpy(int),
+                          "meeting": (df["best"] >= 3).to_numpy(int),
+                          "interested": (df["best"] >= 4).to_numpy(int),
+                          "converted": df["converted"].to_numpy(int),
+                          "value": df["value"].to_numpy(float)}, index=keys.to_numpy())  # fmt: skip
+    agg = flags.groupby(level=0, sort=True).sum()
+    rates = wilson_many(agg["converted"].to_numpy(int), agg["targets"].to_numpy(int))
+    out = [
+        GroupStats(str(key), {s: int(r[s]) for s in STATS_FUNNEL}, rate, float(r["value"]))
+        for key, r, rate in zip(agg.index, agg.to_dict("records"), rates, strict=True)
+    ]
     return tuple(sorted(out, key=lambda g: (-g.funnel["targets"], g.key)))
 
 

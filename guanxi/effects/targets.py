@@ -86,28 +86,31 @@ def target_frame(
     conversion, or to ``end`` (today, or the campaign's last day when it is over) for a
     target still open (censored); ``value`` the sum of the conversions' booked values.
     """
-    out = []
+    cols: dict[str, list[Any]] = {c: [] for c in COLUMNS}
+    add = {c: cols[c].append for c in COLUMNS}
     for r in rows:
-        best = int(r["best"] or 0)
-        convs = sorted(r["conversions"] or [], key=lambda v: (str(v.get("at")), v["id"]))
-        first = convs[0] if convs else None
+        convs = r["conversions"]
+        first = min(convs, key=lambda v: (str(v.get("at")), v["id"])) if convs else None
         at = to_date(first.get("at")) if first else None
         a = r["approach"]
         path = list(a.get("path_ids") or []) if a else []
         who, kind, ibranch = introducer(path, kinds)
+        for c in ("company", "arm", "task", "rm", "rm_name", "branch"):
+            add[c](r[c])
+        add["touched"](r["touches"] > 0)
+        add["best"](int(r["best"] or 0))
+        add["converted"](bool(convs))
+        add["conversion_id"](first["id"] if first else None)
+        add["conversion_at"](at)
+        add["value"](float(sum(v.get("value") or 0.0 for v in convs)) if convs else 0.0)
+        add["product"]((first.get("product") or first.get("kind")) if first else None)
+        add["channel"](a.get("channel") if a else None)
+        add["path"](path)
+        add["touch_id"](a.get("id") if a else None)
         origin_kind = kinds.get(path[0], {}).get("kind") if path else None
-        day = at if at is not None else end
-        out.append({
-            "company": r["company"], "arm": r["arm"], "task": r["task"], "rm": r["rm"],
-            "rm_name": r["rm_name"], "branch": r["branch"], "touched": r["touches"] > 0,
-            "best": best, "converted": bool(convs),
-            "conversion_id": first["id"] if first else None, "conversion_at": at,
-            "value": float(sum(v.get("value") or 0.0 for v in convs)),
-            "product": (first.get("product") or first.get("kind")) if first else None,
-            "channel": a.get("channel") if a else None, "path": path,
-            "touch_id": a.get("id") if a else None,
-            "path_type": path_type(path, origin_kind) if a else None,
-            "introducer": who, "introducer_kind": kind, "introducer_branch": ibranch,
-            "days": float(max(0, (day - start).days)),
-        })  # fmt: skip
-    return pd.DataFrame(out, columns=list(COLUMNS))
+        add["path_type"](path_type(path, origin_kind) if a else None)
+        add["introducer"](who)
+        add["introducer_kind"](kind)
+        add["introducer_branch"](ibranch)
+        add["days"](float(max(0, ((at if at is not None else end) - start).days)))
+    return pd.DataFrame(cols, columns=list(COLUMNS))
