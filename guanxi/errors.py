@@ -21,6 +21,7 @@ __all__ = [
     "QueryTimeout",
     "ReadOnlyViolation",
     "NotFound",
+    "Conflict",
     "InvalidData",
     "RowError",
     "AccessDenied",
@@ -122,6 +123,13 @@ class InvalidData(GuanxiError):
         d = super().to_dict()
         d["errors"] = [e.to_dict() for e in self.errors]
         return d
+
+
+class Conflict(GuanxiError):
+    """The request conflicts with what is recorded (a closed settlement month never changes)."""
+
+    http_status = 409
+    exit_code = 4
 
 
 class AuthenticationFailed(GuanxiError):

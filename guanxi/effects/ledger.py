@@ -22,7 +22,7 @@ from guanxi.access.scope import Scope
 from guanxi.effects.sharing import DEFAULT_RULES, ROLES, income_cents, load_rules, split_cents
 from guanxi.effects.sharing import weights as rule_weights
 from guanxi.effects.targets import introducer, path_type, to_date
-from guanxi.errors import AccessDenied, InvalidData
+from guanxi.errors import AccessDenied, Conflict, InvalidData, NotFound
 from guanxi.graph.gateway import Gateway
 from guanxi.records import Settlement, ShareEntry, Transfer
 
@@ -170,8 +170,10 @@ def settle(client: Gateway, scope: Scope, month: str, preview: bool = False,
     ------
     AccessDenied
         For a caller short of the whole bank.
+    Conflict
+        For a closed month (corrections go to an open one).
     InvalidData
-        For a closed month (corrections go to an open one), a bad month or rules file.
+        For a bad month or rules file.
     """
     if not scope.everything:
         raise AccessDenied("Settlements are posted by head office; branches read them")
@@ -179,7 +181,7 @@ def settle(client: Gateway, scope: Scope, month: str, preview: bool = False,
     rules = load_rules(rules_path)
     status = {m["month"]: m["status"] for m in client.read("ledger.months")}
     if status.get(month) == "closed":
-        raise InvalidData(f"Month {month} is closed; corrections are posted in an open month")
+        raise Conflict(f"Month {month} is closed; corrections are posted in an open month")
     convs = client.read("ledger.conversions", until=nxt)
     kinds = _kinds(client, convs)
     earlier = [c for c in convs if status.get(f"{to_date(c['at']):%Y-%m}") == "closed"
@@ -209,7 +211,7 @@ def settle(client: Gateway, scope: Scope, month: str, preview: bool = False,
         done = client.write("ledger.replace_month", month=month, rule=rules["rule"],
                             at=datetime.now(UTC), rows=rows, transfers=trs)  # fmt: skip
         if not done:
-            raise InvalidData(f"Month {month} is closed; corrections are posted in an open month")
+            raise Conflict(f"Month {month} is closed; corrections are posted in an open month")
         log.info("settled %s: %d entries, %d transfers", month, len(entries), len(transfers))
     return Settlement(month, status.get(month, "open"), preview, rules["rule"], tuple(entries),
                       tuple(transfers))  # fmt: skip
@@ -222,7 +224,7 @@ def close_month(client: Gateway, scope: Scope, month: str) -> dict[str, Any]:
     ------
     AccessDenied
         For a caller short of the whole bank.
-    InvalidData
+    NotFound
         When the month was never settled.
     """
     if not scope.everything:
@@ -230,7 +232,7 @@ def close_month(client: Gateway, scope: Scope, month: str) -> dict[str, Any]:
     month_bounds(month)
     res = client.write("ledger.close_month", month=month, at=datetime.now(UTC))
     if not res:
-        raise InvalidData(f"Month {month} was never settled; settle it first")
+        raise NotFound(f"Month {month} was never settled; settle it first")
     return res[0]
 
 

@@ -5,7 +5,7 @@ the effect services with the caller's scope, serialise (JSON, Excel, CSV); the p
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import HTMLResponse, Response
@@ -32,8 +32,9 @@ router = APIRouter(
 )  # fmt: skip
 pages = APIRouter(tags=["pages"], include_in_schema=False)
 
-Month = Annotated[str, Path(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
-By = Annotated[list[str] | None, Query(description=f"breakdowns: {', '.join(BREAKDOWNS)}")]
+Month = Annotated[str, Path(pattern=r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
+Breakdown = Literal["channel", "path_type", "branch", "rm", "introducer_kind", "product"]
+By = Annotated[list[Breakdown] | None, Query(description="breakdowns (default: all)")]
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -112,7 +113,7 @@ def stats_page(campaign_id: str, client: ClientDep, ts: TaskScopeDep) -> HTMLRes
 def overview_page(
     client: ClientDep,
     ts: TaskScopeDep,
-    month: Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = None,
+    month: Annotated[str | None, Query(pattern=r"^(19|20)\d{2}-(0[1-9]|1[0-2])$")] = None,
 ) -> HTMLResponse:
     month = month or f"{date.today():%Y-%m}"
     found = []
