@@ -3,7 +3,9 @@ database is wiped: run it on your own instance).
 
 1. ``coverage``: a synthetic bank of ``--companies`` companies is generated, loaded and
    scored; then for each of ``--seeds`` seeds a campaign of ``--targets`` random
-   non-customers (owner: the head office, 30 % control) is created and played out by
+   non-customers (owner: the head office, 30 % control; the simulated new customers of
+   one seed are removed before the next, so every seed draws from the same bank) is
+   created and played out by
    :func:`guanxi.campaigns.simulate.simulate_campaign`, which writes the true effects to a
    ground_truth.json. The 95 % interval of the estimated uplift (treatment − control) must
    cover the true intention-to-treat effect (``ate_itt``) in at least 18 of 20, and the
@@ -85,8 +87,10 @@ def coverage(client: GraphClient, args: argparse.Namespace, work: Path) -> dict:
 
     out: dict = {"companies": args.companies, "targets": args.targets, "runs": []}
     t0 = time.perf_counter()
-    out["build"] = build_network(client, work / "bank", args.companies, 7)
+    if not args.reuse:
+        out["build"] = build_network(client, work / "bank", args.companies, 7)
     out["build_s"] = round(time.perf_counter() - t0, 1)
+    run = int(time.time())
     ho = client.console("MATCH (b:Branch {level: 'head_office'}) RETURN b.id")["rows"][0][0]
     ts = _operator()
     truth_file = work / "ground_truth.json"
@@ -94,8 +98,7 @@ def coverage(client: GraphClient, args: argparse.Namespace, work: Path) -> dict:
     for seed in range(1, args.seeds + 1):
         t0 = time.perf_counter()
         rows = client.console(
-            "MATCH (c:Company) WHERE NOT (c)-[:CUSTOMER_OF]->() AND NOT EXISTS "
-            "{ (:Campaign)-[:TARGETS]->(c) } RETURN c.id ORDER BY c.id",
+            "MATCH (c:Company) WHERE NOT (c)-[:CUSTOMER_OF]->() RETURN c.id ORDER BY c.id",
             row_cap=10_000_000)["rows"]  # fmt: skip
         ids = random.Random(seed).sample([r[0] for r in rows], min(args.targets, len(rows)))
         (work / "ids.csv").write_text("id\n" + "\n".join(ids) + "\n")
@@ -108,7 +111,7 @@ def coverage(client: GraphClient, args: argparse.Namespace, work: Path) -> dict:
             seed=seed,
             capacity=10_000,
             start=start,
-            id=f"CMP-COV-{seed}",
+            id=f"CMP-COV-{run}-{seed}",
         )
         create_campaign(client, ts, spec)
         sim = simulate_campaign(client, ts, spec.id, seed=seed, ground_truth=truth_file)
@@ -118,15 +121,19 @@ def coverage(client: GraphClient, args: argparse.Namespace, work: Path) -> dict:
         want = independent_funnel(truth["targets"])
         ctrl = [x for x in truth["targets"] if x["arm"] == "control"]
         u = s["uplift"]
-        run = {"seed": seed, "targets": len(truth["targets"]), "true_uplift": sim["ate_itt"],
+        one = {"seed": seed, "targets": len(truth["targets"]), "true_uplift": sim["ate_itt"],
                "estimate": u["diff"], "low": u["low"], "high": u["high"],
                "covered": u["low"] <= sim["ate_itt"] <= u["high"], "funnel": got,
                "funnel_independent": want,
                "funnel_equal": got == want and s["control"]["k"] == sum(
                    x["converted"] for x in ctrl) and s["control"]["n"] == len(ctrl),
                "seconds": round(time.perf_counter() - t0, 1)}  # fmt: skip
-        out["runs"].append(run)
-        print(json.dumps(run), flush=True)
+        out["runs"].append(one)
+        print(json.dumps(one), flush=True)
+        # the next seed draws from the same bank: the simulated new customers go again
+        # (the campaign keeps its Conversion nodes)
+        client.console("MATCH ()-[k:CUSTOMER_OF]->() WHERE k.source STARTS WITH 'simulated/' "
+                       "DELETE k", allow_write=True)  # fmt: skip
     out["covered"] = sum(r["covered"] for r in out["runs"])
     out["funnels_equal"] = sum(r["funnel_equal"] for r in out["runs"])
     out["target_covered"] = ">= 18 of 20"
@@ -241,6 +248,7 @@ def main() -> None:
     ap.add_argument("--scale-touches", type=int, default=50_000)
     ap.add_argument("--repeats", type=int, default=30)
     ap.add_argument("--skip-coverage", action="store_true")
+    ap.add_argument("--reuse", action="store_true", help="use the loaded bank as it is")
     args = ap.parse_args()
     settings = get_settings()
     res: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
