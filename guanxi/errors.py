@@ -21,6 +21,7 @@ __all__ = [
     "QueryTimeout",
     "ReadOnlyViolation",
     "NotFound",
+    "Conflict",
     "InvalidData",
     "RowError",
     "TooLarge",
@@ -136,6 +137,13 @@ class UnsupportedMediaType(InvalidData):
     """An upload is not of an accepted type (documents: PNG, JPEG, TIFF, PDF)."""
 
     http_status = 415
+
+
+class Conflict(GuanxiError):
+    """The request conflicts with what is recorded (a closed settlement month never changes)."""
+
+    http_status = 409
+    exit_code = 4
 
 
 class AuthenticationFailed(GuanxiError):

@@ -41,6 +41,7 @@ LEVELS: dict[str, int] = {
     "opportunities": 5,
     "campaigns": 5,
     "documents": 5,
+    "effects": 5,
     "api": 6,
     "commands": 7,
     "cli": 8,

@@ -5,7 +5,8 @@ worked (touches over the window through the path captured with it, logged throug
 touch service, so ``KNOWS`` learns too), and every target — control included — converts
 with a known probability; conversions are loaded as new ``CUSTOMER_OF`` (through the
 loaders) and linked by :func:`~guanxi.campaigns.steer.detect_conversions`. The truth goes
-to ``ground_truth.json`` under ``campaigns.<id>``.
+to ``ground_truth.json`` under ``campaigns.<id>``, with each target's touch outcomes (the
+effect benchmark counts the funnel from them).
 
 The model (:func:`conversion_probability`): a control target converts with
 ``p0 = σ(β0)``; a treatment target that was worked with
@@ -115,6 +116,7 @@ def simulate_campaign(
         p = conversion_probability(eff, worked, channel, strength, intimacy)
         conv = bool(rng.random() < p)
         day = start + timedelta(days=int(rng.integers(0, span)))
+        outcomes: list[str] = []
         if worked and t is not None:
             person = (approach.get("key_contact") or {}).get("person_id")
             for k in range(int(rng.integers(1, 4))):
@@ -123,6 +125,7 @@ def simulate_campaign(
                     if conv and k == 0
                     else str(rng.choice(["contacted", "meeting", "interested", "no_answer"]))
                 )
+                outcomes.append(outcome)
                 at = datetime.combine(day - timedelta(days=k), time(10), _CST)
                 touches.append({"task_id": t.id, "person_id": person, "at": at.isoformat(),
                                 "channel": channel, "outcome": outcome,
@@ -133,7 +136,8 @@ def simulate_campaign(
                               "since": str(day), "business_line": "corporate"})  # fmt: skip
         truth.append({"company": r["company"], "arm": r["arm"], "worked": worked, "p": p,
                       "p_control": p0, "converted": conv,
-                      "channel": channel if worked else None})  # fmt: skip
+                      "channel": channel if worked else None,
+                      "outcomes": outcomes})  # fmt: skip
     if touches:
         df = pd.DataFrame(touches)
         df["_row"] = range(2, len(df) + 2)

@@ -24,6 +24,7 @@ MODULES = (
     "guanxi.commands.opportunities",
     "guanxi.commands.campaigns",
     "guanxi.commands.documents",
+    "guanxi.commands.effects",
 )
 
 __all__ = ["MODULES"]

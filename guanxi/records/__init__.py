@@ -20,6 +20,19 @@ from guanxi.records.campaigns import (
 )
 from guanxi.records.changes import CHANGE_KINDS, ChangeEvent
 from guanxi.records.contacts import KeyContact, Reason
+from guanxi.records.effects import (
+    BREAKDOWNS,
+    OBSERVATIONAL_NOTE,
+    STATS_FUNNEL,
+    CampaignStats,
+    GroupStats,
+    Rate,
+    Settlement,
+    ShareEntry,
+    Survival,
+    Transfer,
+    Uplift,
+)
 from guanxi.records.opportunities import Opportunity, OpportunityRun, RuleInfo
 from guanxi.records.paths import EVIDENCE_TYPES, ContactPath, Evidence, Hop, PathsResult
 from guanxi.records.recommendations import (
@@ -42,6 +55,17 @@ from guanxi.records.scores import (
 )
 
 __all__ = [
+    "BREAKDOWNS",
+    "OBSERVATIONAL_NOTE",
+    "STATS_FUNNEL",
+    "CampaignStats",
+    "GroupStats",
+    "Rate",
+    "Settlement",
+    "ShareEntry",
+    "Survival",
+    "Transfer",
+    "Uplift",
     "ChangeEvent",
     "CHANGE_KINDS",
     "Reason",

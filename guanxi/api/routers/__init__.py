@@ -8,6 +8,7 @@ from guanxi.api.routers import (
     companies,
     contacts,
     documents,
+    effects,
     health,
     intimacy,
     methods,
@@ -43,4 +44,6 @@ ROUTERS = [
     campaign_pages.router,
     documents.router,
     documents.page_router,
+    effects.router,
+    effects.pages,
 ]
