@@ -24,6 +24,7 @@ from guanxi.records.opportunities import Opportunity, OpportunityRun, RuleInfo
 from guanxi.records.paths import EVIDENCE_TYPES, ContactPath, Evidence, Hop, PathsResult
 from guanxi.records.recommendations import (
     Lookalike,
+    LookalikeReason,
     Lookalikes,
     Prospect,
     Prospects,
@@ -59,6 +60,7 @@ __all__ = [
     "OwnershipResult",
     "ScorerInfo",
     "Lookalike",
+    "LookalikeReason",
     "Lookalikes",
     "Recommendation",
     "Recommendations",
