@@ -6,16 +6,20 @@ position in a supply chain), the portfolios of its investors and who they are. T
 vector behind the ``company_embedding`` index is a concatenation of blocks, each reduced
 (PCA / truncated SVD), made unit length and weighted, then L2-normalised as a whole:
 
-==========  ======  =====================================================================
-block       width   what it encodes
-==========  ======  =====================================================================
-profile     24      the company's own attributes (feature spec without degrees/centrality)
-suppliers   8       mean profile of its suppliers (``SUPPLIES`` into it)
-buyers      8       mean profile of its buyers (``SUPPLIES`` out of it)
-investors   8       mean portfolio profile of its holders (what else they hold)
-holders     8       truncated SVD of the company × holder incidence (who holds it)
-network     8       PCA of the trained GNN embedding (zeros before any training)
-==========  ======  =====================================================================
+==========  ======  ======  ==============================================================
+block       width   weight  what it encodes
+==========  ======  ======  ==============================================================
+profile     24      1.3     own attributes (feature spec without degrees and centrality)
+position    8       1.5     supply-chain position (:func:`chain_position`)
+suppliers   6       0.6     mean profile of its suppliers (``SUPPLIES`` into it)
+buyers      6       0.6     mean profile of its buyers (``SUPPLIES`` out of it)
+investors   6       0.6     mean portfolio profile of its holders (what else they hold)
+holders     6       0.6     truncated SVD of the idf-weighted company × holder incidence
+network     8       0.3     PCA of the trained GNN embedding (zeros before any training)
+==========  ======  ======  ==============================================================
+
+Widths and weights were chosen on the synthetic 3k network of ``benchmarks/lookalikes.py``
+(docs/gnn.md has the table).
 
 Because the blocks are disjoint slices of one unit vector, the cosine of two companies is
 the sum of the blocks' dot products, so each block's share of a lookalike's score is exact
@@ -40,12 +44,13 @@ log = logging.getLogger(__name__)
 
 #: (block, width) in the order of the stored vector; widths sum to the index's 64.
 BLOCKS: tuple[tuple[str, int], ...] = (
-    ("profile", 16), ("position", 8), ("suppliers", 8), ("buyers", 8), ("investors", 8),
-    ("holders", 8), ("network", 8),
+    ("profile", 24), ("position", 8), ("suppliers", 6), ("buyers", 6), ("investors", 6),
+    ("holders", 6), ("network", 8),
 )  # fmt: skip
+_W = dict(BLOCKS)
 #: weight of each block (its length in the concatenation before the final normalisation)
 WEIGHTS: dict[str, float] = {
-    "profile": 1.0, "position": 1.5, "suppliers": 0.6, "buyers": 0.6, "investors": 0.6,
+    "profile": 1.3, "position": 1.5, "suppliers": 0.6, "buyers": 0.6, "investors": 0.6,
     "holders": 0.6, "network": 0.3,
 }  # fmt: skip
 
@@ -139,10 +144,10 @@ def network_blocks(graph: GraphData) -> dict[str, np.ndarray]:
     prof = profile_matrix(graph)
     sup = graph.edge_index("SUPPLIES", "Company", "Company")
     blocks = {
-        "profile": reduce_block(prof, 16),
-        "position": reduce_block(chain_position(sup[0], sup[1], n), 8),
-        "suppliers": reduce_block(mean_over(sup[0], sup[1], prof, n), 8),
-        "buyers": reduce_block(mean_over(sup[1], sup[0], prof, n), 8),
+        "profile": reduce_block(prof, _W["profile"]),
+        "position": reduce_block(chain_position(sup[0], sup[1], n), _W["position"]),
+        "suppliers": reduce_block(mean_over(sup[0], sup[1], prof, n), _W["suppliers"]),
+        "buyers": reduce_block(mean_over(sup[1], sup[0], prof, n), _W["buyers"]),
     }
     # holders as one index space: companies first, persons after
     hc = graph.edge_index("HOLDS_SHARES", "Company", "Company")
@@ -151,13 +156,13 @@ def network_blocks(graph: GraphData) -> dict[str, np.ndarray]:
     holder = np.concatenate([hc[0], hp[0] + n])
     held = np.concatenate([hc[1], hp[1]])
     portfolio = mean_over(held, holder, prof, n + npers)  # what each holder holds
-    blocks["investors"] = reduce_block(mean_over(holder, held, portfolio, n), 8)
+    blocks["investors"] = reduce_block(mean_over(holder, held, portfolio, n), _W["investors"])
     if len(holder):
         # idf: a holder of many companies says less about each (custodians, state funds)
         deg = np.bincount(holder, minlength=n + npers)
         w = np.log1p(len(np.unique(held)) / np.maximum(deg[holder], 1))
         inc = sp.csr_matrix((w, (held, holder)), shape=(n, n + npers))
-        blocks["holders"] = reduce_block(inc, 8, center=False)
+        blocks["holders"] = reduce_block(inc, _W["holders"], center=False)
     return blocks
 
 
@@ -166,5 +171,5 @@ def lookalike_vectors(graph: GraphData, z: np.ndarray | None = None,
     """The company vectors behind the index (module doc); ``z``: GNN company embeddings."""
     blocks = network_blocks(graph)
     if z is not None:
-        blocks["network"] = reduce_block(z.astype(np.float64), 8)
+        blocks["network"] = reduce_block(z.astype(np.float64), _W["network"])
     return combine_blocks(blocks, weights)
