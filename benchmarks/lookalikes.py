@@ -93,6 +93,9 @@ def homogeneous(graph) -> tuple[np.ndarray, int, list[tuple[int, str]]]:
     return np.concatenate(edges, axis=1), total, labels
 
 
+WALKS = {"walks": 5, "length": 12, "window": 3}  # node2vec settings (--walks, --walk-length)
+
+
 def run_methods(graph, queries: np.ndarray, cand: np.ndarray, epochs: int, gds: bool) -> dict:
     """Top-``K`` lists of every method for ``queries``, and the seconds each took."""
     t = {}
@@ -109,7 +112,7 @@ def run_methods(graph, queries: np.ndarray, cand: np.ndarray, epochs: int, gds: 
         tops["fastrp_knn"] = np.array([(near.get(int(q), []) + [-1] * K)[:K] for q in queries])
         t["fastrp_knn"] = round(time.perf_counter() - t0, 1)
     t0 = time.perf_counter()
-    n2v = node2vec(edges[0], edges[1], total)
+    n2v = node2vec(edges[0], edges[1], total, **WALKS)
     tops["node2vec"] = top_by_vectors(n2v[: len(x)], queries, cand)
     t["node2vec"] = round(time.perf_counter() - t0, 1)
     t0 = time.perf_counter()
@@ -159,7 +162,7 @@ def synthetic(companies: int, epochs: int, n_queries: int, gds: bool) -> dict:
     return {"companies": companies, "persons": int(graph.data["person"].num_nodes),
             "candidates": int(len(cand)), "in_supply_chain": int(in_chain.sum()),
             "queries": {"archetype": int(len(qa)), "structural": int(len(qs))},
-            "epochs": epochs, "seconds": run["seconds"],
+            "epochs": epochs, "seconds": run["seconds"], "node2vec": dict(WALKS),
             "truths": {"archetype": label_truth(arch, qa, cand, tops_a),
                        "structural": label_truth(role, qs, cand, tops_s)}}  # fmt: skip
 
@@ -224,6 +227,7 @@ def real(epochs: int, gds: bool) -> dict:
 
     return {"companies": int(len(cand)), "holders": int(g5["holder"].nunique()),
             "queries": int(len(queries)), "epochs": epochs, "seconds": run["seconds"],
+            "node2vec": dict(WALKS),
             "q3_companies": int(q3["company"].nunique()),
             "q3_companies_in_graph": int(q3["company"].isin(set(listed_ids)).sum() and
                                          len(set(q3["company"]) & set(listed_ids))),
@@ -240,7 +244,11 @@ def main() -> None:
     p.add_argument("--skip-real", action="store_true")
     p.add_argument("--skip-synthetic", action="store_true")
     p.add_argument("--skip-gds", action="store_true")
+    p.add_argument("--walks", type=int, default=5, help="node2vec walks per node")
+    p.add_argument("--walk-length", type=int, default=12)
+    p.add_argument("--window", type=int, default=3)
     a = p.parse_args()
+    WALKS.update(walks=a.walks, length=a.walk_length, window=a.window)
     logging.basicConfig(level=logging.INFO)
     torch.set_num_threads(2)
     out = json.loads(OUT.read_text("utf-8")) if OUT.exists() else {}

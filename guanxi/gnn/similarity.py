@@ -30,12 +30,14 @@ suppliers, no holders) is all zeros and adds nothing.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import svds
 
-from guanxi.gnn.data import GraphData
+if TYPE_CHECKING:  # no torch at import: apps.py (the API's lookalikes) reads BLOCKS only
+    from guanxi.gnn.data import GraphData
 
 __all__ = ["BLOCKS", "WEIGHTS", "block_slices", "profile_matrix", "mean_over", "reduce_block",
            "combine_blocks", "network_blocks", "lookalike_vectors"]  # fmt: skip
