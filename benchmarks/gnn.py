@@ -192,18 +192,20 @@ def prospect_precision(folder: Path, ks: tuple[int, ...] = (10, 50, 100, 200)) -
 
 
 def latency(runs: int = 200) -> dict:
+    from guanxi.gnn.similarity import block_slices
     from guanxi.graph.client import GraphClient
 
+    blocks = block_slices()
     with GraphClient() as c:
         ids = [r[0] for r in c.console("MATCH (c:Company) WHERE c.embedding IS NOT NULL "
                                           "RETURN c.id AS id LIMIT 500")["rows"]]  # fmt: skip
         n = c.console("MATCH (c:Company) RETURN count(c)")["rows"][0][0]
         for i in range(20):  # warm-up (plan cache, index pages), not timed
-            c.read("gnn.lookalikes", id=ids[-1 - i % len(ids)], k=10)
+            c.read("gnn.lookalikes", id=ids[-1 - i % len(ids)], k=10, blocks=blocks)
         times = []
         for i in range(runs):
             t = time.perf_counter()
-            c.read("gnn.lookalikes", id=ids[i % len(ids)], k=10)
+            c.read("gnn.lookalikes", id=ids[i % len(ids)], k=10, blocks=blocks)
             times.append((time.perf_counter() - t) * 1000)
     return {"companies_in_db": n, "runs": runs, "p50_ms": float(np.percentile(times, 50)),
             "p95_ms": float(np.percentile(times, 95))}  # fmt: skip

@@ -25,6 +25,7 @@ from guanxi.records import (
     Evidence,
     IntimacyResult,
     KeyContact,
+    Lookalikes,
     Prospects,
     Reason,
     Recommendations,
@@ -36,6 +37,7 @@ __all__ = [
     "mask_intimacy",
     "mask_recommendations",
     "mask_prospects",
+    "mask_lookalikes",
     "reason_masker",
     "bank_context_scrubber",
     "MASKED_RM",
@@ -255,3 +257,23 @@ def mask_prospects(client: Gateway, scope: Scope, res: Prospects) -> Prospects:
         for b, ps in res.branches.items()
     }
     return replace(res, branches=branches)
+
+
+def mask_lookalikes(client: Gateway, scope: Scope, res: Lookalikes) -> Lookalikes:
+    """Lookalikes whose reasons rest on bank-internal facts (the ``network`` block: the
+    GNN learnt from payments) about a company that is no customer in ``scope`` keep their
+    kind and share but say only their ``summary``; public reasons (profile, shared
+    suppliers, buyers, holders) are untouched."""
+    if scope.everything:
+        return res
+    reasons = [r for o in res.lookalikes for r in o.reasons]
+    mask = reason_masker(client, scope, reasons)
+
+    def one(r: object) -> object:
+        masked = mask(r)
+        if masked is r or not hasattr(r, "share"):
+            return masked
+        return replace(r, text=f"{r.summary or 'masked'} (detail masked)", names=(), refs=())
+
+    items = tuple(replace(o, reasons=tuple(map(one, o.reasons))) for o in res.lookalikes)
+    return replace(res, lookalikes=items)

@@ -211,11 +211,21 @@ class OwnershipPublic(BaseModel):
     model_config = {"extra": "allow"}
 
 
+class LookalikeReasonPublic(BaseModel):
+    kind: str = Field(
+        description="profile, position, suppliers, buyers, investors, holders or network"
+    )
+    text: str
+    share: float = Field(description="share of the cosine this block explains (0-1)")
+    names: list[str] = Field(default_factory=list, description="shared parties named")
+
+
 class LookalikePublic(BaseModel):
     id: str
     name: str | None
     score: float
     reasons: list[str]
+    why: list[LookalikeReasonPublic] = Field(default_factory=list)
 
 
 class LookalikesPublic(BaseModel):

@@ -60,7 +60,7 @@ def lookalikes(
     k: Annotated[int, typer.Option("-k", help="How many.")] = 10,
     as_json: JsonOpt = False,
 ) -> None:
-    """Companies most like COMPANY (vector index on the GNN embeddings), with reasons."""
+    """Companies most like COMPANY (vector index), with the reasons and their shares."""
     from guanxi.gnn import apps
 
     answer(
@@ -73,7 +73,9 @@ def lookalikes(
 def _show_lookalikes(res: dict[str, Any], company: str) -> None:
     out.print(f"[bold]{res.get('name') or company}[/] ({company})")
     for o in res["lookalikes"]:
-        out.print(f"  {o['score']:.3f} {o['name']} ({o['id']}): {'; '.join(o['reasons'])}")
+        out.print(f"  {o['score']:.3f} {o['name']} ({o['id']})")
+        for r in o.get("why") or []:
+            out.print(f"      {r['share']:>4.0%} {r['kind']}: {r['text']}")
 
 
 def recommend(

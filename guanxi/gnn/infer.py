@@ -1,8 +1,9 @@
 """Write-back: embeddings behind the vector index, customer similarity, learned intimacy.
 
 * ``Company.embedding`` (64 floats, L2-normalised, the ``company_embedding`` cosine
-  index; see :func:`lookalike_embeddings`) and ``Person.embedding`` (the GNN's), with
-  ``embedding_run_id``.
+  index; the blocks of :func:`guanxi.gnn.similarity.lookalike_vectors`: profile, supply
+  chain position, suppliers, buyers, investors, holders, GNN) and ``Person.embedding``
+  (the GNN's), with ``embedding_run_id``.
 * ``Company.customer_similarity``: cosine between a company's embedding and the mean
   embedding of the bank's customers (``CUSTOMER_OF``), clipped to 0-1; one input of the
   prospect score (``gnn.prospects``).
@@ -25,6 +26,7 @@ from guanxi.gnn.data import GraphData
 from guanxi.gnn.evaluate import embed
 from guanxi.gnn.models import LinkModel
 from guanxi.gnn.pairs import PairFeatures
+from guanxi.gnn.similarity import lookalike_vectors
 from guanxi.graph.gateway import Gateway
 
 __all__ = ["normalised_embeddings", "lookalike_embeddings", "customer_similarity",
@@ -68,11 +70,13 @@ def lookalike_embeddings(z: np.ndarray, x: np.ndarray, dim: int = 64, gnn_dims: 
 def normalised_embeddings(
     model: LinkModel, graph: GraphData, z: dict[str, torch.Tensor] | None = None
 ) -> dict[str, np.ndarray]:
-    """Vectors to write: :func:`lookalike_embeddings` for companies, the L2-normalised GNN
-    embedding for persons (float32). ``z``: full-graph embeddings when already computed."""
+    """Vectors to write: :func:`~guanxi.gnn.similarity.lookalike_vectors` for companies
+    (profile and network blocks, the GNN's as one of them), the L2-normalised GNN embedding
+    for persons (float32). ``z``: full-graph embeddings when already computed.
+    (:func:`lookalike_embeddings`, the vector before, stays as the benchmark's peer.)"""
     z = z if z is not None else embed(model, graph.data)
     out = {t: _unit(v.numpy()) for t, v in z.items()}
-    out["company"] = lookalike_embeddings(z["company"].numpy(), graph.data["company"].x.numpy())
+    out["company"] = lookalike_vectors(graph, z["company"].numpy())
     return out
 
 

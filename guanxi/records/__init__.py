@@ -37,6 +37,7 @@ from guanxi.records.opportunities import Opportunity, OpportunityRun, RuleInfo
 from guanxi.records.paths import EVIDENCE_TYPES, ContactPath, Evidence, Hop, PathsResult
 from guanxi.records.recommendations import (
     Lookalike,
+    LookalikeReason,
     Lookalikes,
     Prospect,
     Prospects,
@@ -83,6 +84,7 @@ __all__ = [
     "OwnershipResult",
     "ScorerInfo",
     "Lookalike",
+    "LookalikeReason",
     "Lookalikes",
     "Recommendation",
     "Recommendations",

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
+    "LookalikeReason",
     "Lookalike",
     "Lookalikes",
     "Recommendation",
@@ -68,9 +69,38 @@ class _RankedCompany:
 
 
 @dataclass(frozen=True)
+class LookalikeReason:
+    """Why two companies are alike, for one block of the lookalike vector: ``kind``
+    (``profile``, ``position``, ``suppliers``, ``buyers``, ``investors``, ``holders``,
+    ``network``), the words for people, the ``share`` of the cosine the block explains
+    (0-1), the named parties it cites (``names``) and, for masking, the bank-internal
+    parties it rests on (``refs``). ``str()`` is the text with the share."""
+
+    kind: str
+    text: str
+    share: float
+    names: tuple[str, ...] = ()
+    refs: tuple[str, ...] = ()
+    summary: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.text} ({self.share:.0%})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "text": self.text, "share": self.share,
+                "names": list(self.names)}  # fmt: skip
+
+
+@dataclass(frozen=True)
 class Lookalike(_RankedCompany):
-    """A company like the one asked about: cosine ``score`` on the embedding index and the
-    reasons found in the graph (same industry / region, shared tags, shared neighbours)."""
+    """A company like the one asked about: ``score`` on the embedding index (Neo4j's
+    cosine score, (1 + cos) / 2) and its :class:`LookalikeReason` records, largest share
+    first; ``to_dict()`` gives them as ``reasons`` (text) and ``why`` (records)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        d = super().to_dict()
+        d["why"] = [r.to_dict() for r in self.reasons if isinstance(r, LookalikeReason)]
+        return d
 
 
 @dataclass(frozen=True)

@@ -69,14 +69,27 @@ def test_lookalikes_shape_and_reasons(trained) -> None:
     assert res["company"] == cid and len(res["lookalikes"]) == 5
     scores = [o["score"] for o in res["lookalikes"]]
     assert scores == sorted(scores, reverse=True)
-    assert all(set(o) == {"id", "name", "score", "reasons"} for o in res["lookalikes"])
+    assert all(set(o) == {"id", "name", "score", "reasons", "why"} for o in res["lookalikes"])
     assert cid not in {o["id"] for o in res["lookalikes"]}
     me = client.console("MATCH (c:Company {id: $id}) RETURN c.industry", {"id": cid})["rows"][0][0]
     for o in res["lookalikes"]:
         other = client.console("MATCH (c:Company {id: $id}) RETURN c.industry", {"id": o["id"]})[
             "rows"
         ][0][0]
-        assert (f"same industry: {me}" in o["reasons"]) == (other == me)
+        why = {r["kind"]: r for r in o["why"]}
+        assert len(o["why"]) == len(o["reasons"]) and all(0 < r["share"] <= 1 for r in o["why"])
+        # the shares split the cosine (Neo4j's score is (1 + cos) / 2); blocks that pull the
+        # score down are left out, so the listed shares add up to at least 1
+        assert sum(r["share"] for r in o["why"]) >= 0.99
+        if "profile" in why:
+            assert (f"same industry: {me}" in why["profile"]["text"]) == (other == me)
+        for kind in ("suppliers", "buyers", "holders"):
+            for name in why.get(kind, {}).get("names", []):  # shared parties really shared
+                q = ("MATCH (a:Company {id: $a}), (b:Company {id: $b}), (m) "
+                     "WHERE coalesce(m.name, m.id) = $m AND (m)--(a) AND (m)--(b) "
+                     "RETURN count(m)")  # fmt: skip
+                n = client.console(q, {"a": cid, "b": o["id"], "m": name})["rows"][0][0]
+                assert n >= 1, (kind, name)
     with pytest.raises(NotFound):
         lookalikes(client, "NO-SUCH-COMPANY")
 

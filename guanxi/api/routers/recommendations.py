@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from guanxi.access.masking import mask_prospects, mask_recommendations
+from guanxi.access.masking import mask_lookalikes, mask_prospects, mask_recommendations
 from guanxi.api.deps import ClientDep, ScopeDep
 from guanxi.api.models import (
     ErrorPublic,
@@ -32,7 +32,8 @@ router = APIRouter(
 @router.get(
     "/companies/{company_id}/lookalikes",
     response_model=LookalikesPublic,
-    summary="Companies most like this one (vector index), with reasons",
+    summary="Companies most like this one (vector index), with the reasons and the share "
+    "of the score each explains",
 )
 def lookalikes(
     company_id: str,
@@ -40,7 +41,8 @@ def lookalikes(
     scope: ScopeDep,
     k: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> LookalikesPublic:
-    return LookalikesPublic(**apps.lookalikes(client, company_id, k).to_dict())
+    res = mask_lookalikes(client, scope, apps.lookalikes(client, company_id, k))
+    return LookalikesPublic(**res.to_dict())
 
 
 @router.get(

@@ -23,7 +23,12 @@ from guanxi.loaders.synthetic.output import FILES, canonical_frames, relationshi
 from guanxi.loaders.synthetic.ownership import build_ownership
 from guanxi.loaders.synthetic.people import build_positions, decision_makers
 from guanxi.loaders.synthetic.staff import build_contacts, build_rms
-from guanxi.loaders.synthetic.trade import build_guarantees, build_payments, build_supply
+from guanxi.loaders.synthetic.trade import (
+    CHAIN_ROLES,
+    build_guarantees,
+    build_payments,
+    build_supply,
+)
 from guanxi.loaders.synthetic.world import MIN_COMPANIES, GeneratorConfig, World
 
 __all__ = ["generate", "generate_world", "GenerationResult", "Progress"]
@@ -114,6 +119,7 @@ def _ground_truth(w: World, ids: np.ndarray, frames: dict[str, pd.DataFrame]) ->
     gid = [f"G{g + 1:06d}" if g >= 0 else None for g in co["group"].tolist()]
     labels = np.array(list(cat.ARCHETYPES) + list(cat.SPECIAL_LABELS), dtype=object)
     arch = np.where(co["arch"] >= 0, co["arch"], len(cat.ARCHETYPES) + co["kind"] - 1)
+    roles = np.array(("none", *CHAIN_ROLES), dtype=object)
     held = w.truth["held_out"]
     rm_ids = frames["rms"]["id"].to_numpy()
     hs = held["src"].to_numpy()
@@ -136,6 +142,9 @@ def _ground_truth(w: World, ids: np.ndarray, frames: dict[str, pd.DataFrame]) ->
         "group": dict(zip(cid[order].tolist(), [gid[i] for i in order.tolist()], strict=True)),
         "guarantee_circles": [[cid[c] for c in ring] for ring in w.truth["circles"]],
         "archetype": dict(zip(cid[order].tolist(), labels[arch[order]].tolist(), strict=True)),
+        "chain_role": dict(
+            zip(cid[order].tolist(), roles[co["role"][order] + 1].tolist(), strict=True)
+        ),  # fmt: skip
         "held_out_edges": [list(e) for e in edges],
         "converters": sorted(cid[w.truth["converters"]].tolist()),
         "opportunities": {

@@ -1,8 +1,13 @@
 """Supply links, payment transactions and guarantees between companies.
 
-Suppliers choose buyers by archetype affinity (second-tier suppliers sell to core
-manufacturers, manufacturers to state and real-estate firms, traders to consumer
-businesses) weighted by the buyer's revenue, half of the time inside their own province
+Every operating company has a position in a supply chain (``CHAIN_ROLES``: upstream raw
+materials, midstream components, downstream assembly, distribution), drawn partly from its
+archetype (so partly visible in its industry) and partly at random; it is the generator's
+*structural* lookalike truth, because what reveals it is the network: a position mostly
+buys from the one before it and sells to the one after it. Suppliers choose buyers by
+archetype affinity (second-tier suppliers sell to core manufacturers, manufacturers to
+state and real-estate firms, traders to consumer businesses) times that chain affinity,
+weighted by the buyer's revenue, half of the time inside their own province
 and often inside their own group: large buyers become core enterprises with tiers of
 suppliers around them. Buyers pay their suppliers in several transactions a year; groups
 move money between parent and subsidiary; everybody pays rent and services.
@@ -23,7 +28,8 @@ import pandas as pd
 from guanxi.loaders.synthetic import catalog as cat
 from guanxi.loaders.synthetic.world import World
 
-__all__ = ["build_supply", "build_payments", "build_guarantees", "province_of"]
+__all__ = ["build_supply", "build_payments", "build_guarantees", "province_of", "assign_roles",
+           "CHAIN_ROLES"]  # fmt: skip
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +44,38 @@ _AFFINITY = np.array([
     [0.2, 0.2, 0.2, 0.2, 1.0, 0.5, 1.0],  # real_estate
     [0.2, 0.2, 0.2, 0.5, 0.3, 1.0, 1.0],  # consumer_services
 ])  # fmt: skip
+
+
+CHAIN_ROLES: tuple[str, ...] = ("upstream", "midstream", "downstream", "distribution")
+# supplier position -> buyer position: mostly the next link of the chain
+_CHAIN = np.array([
+    [0.3, 20.0, 0.5, 0.1],  # upstream sells to midstream
+    [0.2, 0.3, 20.0, 0.5],  # midstream to downstream
+    [0.1, 0.2, 0.3, 20.0],  # downstream to distribution
+    [0.1, 0.1, 0.3, 6.0],  # distribution to other distributors (and to consumers, off-graph)
+])  # fmt: skip
+_CHAIN_OUT = np.array([1.6, 1.4, 1.3, 0.6])  # supply out-degree multiplier per position
+# archetype -> preferred positions (mixed 40/60 with a uniform draw)
+_ROLE_PREF = np.array([
+    [0.1, 0.5, 0.3, 0.1],  # tech_growth
+    [0.1, 0.2, 0.6, 0.1],  # manufacturing_core
+    [0.4, 0.5, 0.1, 0.0],  # supply_chain_tier2
+    [0.0, 0.1, 0.2, 0.7],  # trading_sme
+    [0.5, 0.2, 0.2, 0.1],  # state_owned
+    [0.3, 0.2, 0.3, 0.2],  # real_estate
+    [0.0, 0.1, 0.3, 0.6],  # consumer_services
+])  # fmt: skip
+
+
+def assign_roles(w: World) -> None:
+    """Fill ``co['role']``: the chain position of every operating company (-1 for the
+    others), 40 % from its archetype's preference, 60 % uniform (own stream ``roles``)."""
+    rng = w.rng("roles")
+    arch = w.co["arch"]
+    p = 0.4 * _ROLE_PREF[np.maximum(arch, 0)] + 0.6 / len(CHAIN_ROLES)
+    cum = np.cumsum(p, axis=1)
+    role = (rng.random(len(arch))[:, None] * cum[:, -1:] >= cum).sum(axis=1)
+    w.co["role"] = np.where(arch >= 0, role, -1)
 
 
 def province_of(w: World) -> np.ndarray:
@@ -56,9 +94,13 @@ def _draw_buyers(w: World, rng: np.random.Generator, supplier: np.ndarray) -> np
     buyer = np.empty(len(supplier), dtype=np.int64)
     local = rng.random(len(supplier)) < 0.5
     u = rng.random(len(supplier))
-    for a in range(7):
-        sel = np.flatnonzero(co["arch"][supplier] == a)
-        cum = np.cumsum((_AFFINITY[a][np.maximum(co["arch"], 0)] * size)[order])
+    role = np.maximum(co["role"], 0)
+    for a, r in ((a, r) for a in range(7) for r in range(len(CHAIN_ROLES))):
+        sel = np.flatnonzero((co["arch"][supplier] == a) & (role[supplier] == r))
+        if sel.size == 0:
+            continue
+        aff = _AFFINITY[a][np.maximum(co["arch"], 0)] * _CHAIN[r][role]
+        cum = np.cumsum((aff * size)[order])
         total = cum[-1]
         p = prov[supplier[sel]]
         lo = np.where(bounds[p] > 0, cum[np.maximum(bounds[p] - 1, 0)], 0.0)
@@ -80,7 +122,9 @@ def build_supply(w: World) -> None:
     rng = w.rng("supply")
     co = w.co
     act = np.flatnonzero(co["active"])
-    deg = rng.poisson(_OUT_DEGREE[co["arch"][act]])
+    if "role" not in co:
+        assign_roles(w)
+    deg = rng.poisson(_OUT_DEGREE[co["arch"][act]] * _CHAIN_OUT[np.maximum(co["role"][act], 0)])
     supplier = np.repeat(act, deg)
     buyer = _draw_buyers(w, rng, supplier)
     s = pd.DataFrame({"supplier": supplier, "buyer": buyer})

@@ -1,33 +1,55 @@
 // name: gnn.lookalikes
-// The $k companies nearest to company $id on the `company_embedding` vector index
-// (cosine), each with reasons computed here: shared industry, region, tags and up to
-// three shared neighbours (holders, executives, supply partners, guarantors).
-// Params: $id, $k. Returns: company, name, lookalikes (list of {id, name, score, reasons}).
+// The $k companies nearest to company $id on the `company_embedding` vector index, each
+// with its cosine and the part of it each block of the vector explains ($blocks: list of
+// {kind, start, end}, guanxi.gnn.similarity.block_slices; the vector is unit length, so
+// the cosine is the sum of the blocks' dot products), and the facts behind each block:
+// the same industry / region / size band / tags, up to three shared suppliers, buyers and
+// holders by name, supply-chain degrees.
+// Params: $id, $k, $blocks. Returns: company, name, lookalikes (list of {id, name, score,
+// cosine, parts: [{kind, part}], industry, region, band, tags, suppliers, buyers, holders,
+// supplier_count, buyer_count}).
 MATCH (c:Company {id: $id})
 WHERE c.embedding IS NOT NULL
 CALL db.index.vector.queryNodes('company_embedding', $k + 1, c.embedding)
 YIELD node AS o, score
 WITH c, o, score WHERE o <> c
 ORDER BY score DESC LIMIT $k
-// c's neighbours are read once; each lookalike's own (short) list is checked against them,
-// instead of walking two hops out of c (through hubs) ten times
+// c's neighbours are read once; each lookalike's own (short) lists are checked against
+// them, instead of walking two hops out of c (through hubs) for every lookalike
 WITH c, collect({o: o, score: score}) AS found,
-     COLLECT { MATCH (c)-[:HOLDS_SHARES|SERVES_AS|SUPPLIES|GUARANTEES]-(m) RETURN DISTINCT m } AS mine
+     COLLECT { MATCH (c)<-[:SUPPLIES]-(m) RETURN DISTINCT m } AS my_sup,
+     COLLECT { MATCH (c)-[:SUPPLIES]->(m) RETURN DISTINCT m } AS my_buy,
+     COLLECT { MATCH (c)<-[:HOLDS_SHARES]-(m) RETURN DISTINCT m } AS my_hold
 UNWIND found AS f
-WITH c, f.o AS o, f.score AS score, mine
+WITH c, f.o AS o, f.score AS score, my_sup, my_buy, my_hold
 WITH c, o, score,
-     COLLECT {
-       MATCH (o)-[:HOLDS_SHARES|SERVES_AS|SUPPLIES|GUARANTEES]-(m)
-       WHERE m IN mine AND m <> o
-       RETURN DISTINCT coalesce(m.name, m.id) LIMIT 3
-     } AS shared
+     COLLECT { MATCH (o)<-[:SUPPLIES]-(m) WHERE m IN my_sup
+               RETURN DISTINCT coalesce(m.name, m.id) LIMIT 3 } AS suppliers,
+     COLLECT { MATCH (o)-[:SUPPLIES]->(m) WHERE m IN my_buy
+               RETURN DISTINCT coalesce(m.name, m.id) LIMIT 3 } AS buyers,
+     COLLECT { MATCH (o)<-[:HOLDS_SHARES]-(m) WHERE m IN my_hold
+               RETURN DISTINCT coalesce(m.name, m.id) LIMIT 3 } AS holders,
+     COUNT { (o)<-[:SUPPLIES]-() } AS supplier_count,
+     COUNT { (o)-[:SUPPLIES]->() } AS buyer_count,
+     [b IN $blocks | {kind: b.kind,
+        part: reduce(s = 0.0, i IN range(b.start, b.end - 1) |
+                     s + c.embedding[i] * o.embedding[i])}] AS parts
+WITH c, o, score, suppliers, buyers, holders, supplier_count, buyer_count, parts,
+     CASE WHEN c.employees IS NULL THEN null
+          WHEN c.employees < 20 THEN 'micro' WHEN c.employees < 300 THEN 'small'
+          WHEN c.employees < 1000 THEN 'medium' ELSE 'large' END AS my_band,
+     CASE WHEN o.employees IS NULL THEN null
+          WHEN o.employees < 20 THEN 'micro' WHEN o.employees < 300 THEN 'small'
+          WHEN o.employees < 1000 THEN 'medium' ELSE 'large' END AS band
 RETURN c.id AS company, c.name AS name,
-       collect({id: o.id, name: o.name, score: score, reasons:
-         [r IN [CASE WHEN o.industry = c.industry THEN 'same industry: ' + c.industry END,
-                CASE WHEN o.region = c.region THEN 'same region: ' + c.region END]
-          WHERE r IS NOT NULL]
-         + [t IN coalesce(o.tags, []) WHERE t IN coalesce(c.tags, []) | 'shared tag: ' + t]
-         + [n IN shared | 'shared neighbour: ' + n]}) AS lookalikes
+       collect({id: o.id, name: o.name, score: score,
+                cosine: reduce(s = 0.0, p IN parts | s + p.part), parts: parts,
+                industry: CASE WHEN o.industry = c.industry THEN c.industry END,
+                region: CASE WHEN o.region = c.region THEN c.region END,
+                band: CASE WHEN band = my_band THEN band END,
+                tags: [t IN coalesce(o.tags, []) WHERE t IN coalesce(c.tags, [])],
+                suppliers: suppliers, buyers: buyers, holders: holders,
+                supplier_count: supplier_count, buyer_count: buyer_count}) AS lookalikes
 
 // name: gnn.recommend
 // Products that company $id does not hold, held by its lookalikes (top $k on the vector
