@@ -18,6 +18,7 @@ from guanxi.api.routers import (
     queries,
     recommendations,
     risk,
+    workbench,
 )
 
 __all__ = ["ROUTERS"]
@@ -40,4 +41,6 @@ ROUTERS = [
     campaigns.router,
     pages.router,
     campaign_pages.router,
+    workbench.router,
+    workbench.pages,
 ]
