@@ -137,6 +137,7 @@ WB.table = function (obj, masked) {
     tr.appendChild(WB.el("td", WB.t("masked")));
     tb.appendChild(tr);
   });
+  if (!tb.children.length) return WB.el("div", "—", "wb-muted");
   return tb;
 };
 

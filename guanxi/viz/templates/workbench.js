@@ -61,8 +61,14 @@
             title: (raw.masked ? WB.t("masked") : (raw.name || "")) + "\n" +
                    WB.term(raw.label) + " " + raw.id};
   }
+  // parallel relationships between the same two nodes curve apart, so each stays visible
   function visEdge(e) {
+    var k = edges.get({filter: function (x) {
+      return (x.from === e.source && x.to === e.target) || (x.from === e.target && x.to === e.source);
+    }}).length;
     return {id: e.id, from: e.source, to: e.target, raw: e, label: WB.term(e.type),
+            smooth: k ? {enabled: true, type: k % 2 ? "curvedCW" : "curvedCCW", roundness: 0.2 * Math.ceil(k / 2)}
+                      : false,
             title: WB.term(e.type) + "\n" + Object.keys(e.properties || {}).map(function (k) {
               return k + ": " + JSON.stringify(e.properties[k]); }).join("\n"),
             width: WB.widthOf(e, rules.width)};
@@ -103,9 +109,9 @@
     }));
     var ids = {};
     nodes.getIds().forEach(function (id) { ids[id] = 1; });
-    edges.add(g.edges.filter(function (e) {
-      return ids[e.source] && ids[e.target] && !edges.get(e.id);
-    }).map(visEdge));
+    g.edges.forEach(function (e) {
+      if (ids[e.source] && ids[e.target] && !edges.get(e.id)) edges.add(visEdge(e));
+    });
     return {added: add.map(function (n) { return n.id; }), left: left};
   }
   function settled() {
@@ -138,7 +144,8 @@
       var measured = WB.strength(e.raw, "stake") !== null || WB.strength(e.raw, "intimacy") !== null;
       var onPath = st.path && st.path.edges[e.id];
       return {id: e.id, label: WB.term(e.raw.type), width: onPath ? 6 : WB.widthOf(e.raw, rules.width),
-              color: {color: onPath ? WB.HIGHLIGHT : "#9aa5b1"},
+              color: onPath ? {color: WB.HIGHLIGHT, highlight: WB.HIGHLIGHT, hover: WB.HIGHLIGHT}
+                            : {color: "#9aa5b1", highlight: "#555", hover: "#555"},
               hidden: !!st.hideTypes[e.raw.type] || (measured && s * 100 < st.min)};
     }));
     var vis = visible();
@@ -378,12 +385,15 @@
   }
 
   // ---- paths and the ownership view ------------------------------------------------------
-  function highlight(seq) {
+  // mark the path's nodes and, between consecutive ones, the relationship of its type
+  function highlight(seq, types) {
     var pe = {};
     for (var i = 0; i + 1 < seq.length; i++) {
-      edges.forEach(function (e) {
-        if ((e.from === seq[i] && e.to === seq[i + 1]) || (e.to === seq[i] && e.from === seq[i + 1])) pe[e.id] = 1;
-      });
+      var hit = edges.get({filter: function (e) {
+        return ((e.from === seq[i] && e.to === seq[i + 1]) || (e.to === seq[i] && e.from === seq[i + 1])) &&
+               (!types[i] || e.raw.type === types[i] || e.raw.type === "Masked");
+      }});
+      if (hit.length) pe[hit[0].id] = 1;
     }
     st.path = {nodes: seq, edges: pe};
     refresh(false);
@@ -396,7 +406,7 @@
     var internal = function (r) { return r.label === "RelationshipManager" || r.label === "Branch"; };
     panel.innerHTML = "";
     panel.appendChild(WB.el("h2", WB.t("path")));
-    var seq = [], masked = [];
+    var seq = [], types = [], masked = [], pub = false;
     try {
       if (internal(ra) || internal(rb)) {
         var o = internal(ra) ? a : b, t = o === a ? b : a;
@@ -404,6 +414,7 @@
         if (res.paths.length) {
           var hops = res.paths[0].hops;
           seq = [hops[0].from].concat(hops.map(function (h) { return h.to; }));
+          types = hops.map(function (h) { return h.type; });
           hops.forEach(function (h) {
             if (/^masked-/.test(h.to)) masked.push({id: h.to, name: h.to_name});
             if (/^masked-/.test(h.from)) masked.push({id: h.from, name: h.from_name});
@@ -415,9 +426,8 @@
       } else {
         var p = await api("/api/v1/workbench/path?a=" + q(a) + "&b=" + q(b));
         seq = p.nodes;
-        for (var i = 0; i + 1 < seq.length; i++) {
-          panel.appendChild(WB.el("div", seq[i] + " — " + WB.term(p.types[i]) + " — " + seq[i + 1]));
-        }
+        types = p.types;
+        pub = true;
       }
     } catch (e) { panel.appendChild(WB.el("p", e.message)); return; }
     if (!seq.length) { panel.appendChild(WB.el("p", WB.t("no_path"))); body.setAttribute("data-path", ""); return; }
@@ -433,7 +443,14 @@
     }
     addGraph(g, a);
     refresh(true);
-    highlight(seq);
+    highlight(seq, types);
+    status("");
+    if (pub) {
+      var name = function (x) { var n = nodes.get(x); return n ? (n.raw.name || x) : x; };
+      for (var i = 0; i + 1 < seq.length; i++) {
+        panel.appendChild(WB.el("div", name(seq[i]) + " —" + WB.term(types[i]) + "→ " + name(seq[i + 1])));
+      }
+    }
   }
   async function ownership(id) {
     var o = await api("/api/v1/companies/" + q(id) + "/ownership");
