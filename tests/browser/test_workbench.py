@@ -47,37 +47,36 @@ def rm_b_key(server: tuple[str, str], settings: Settings, tmp_path: Path) -> str
     return UserStore(s).add("rm_b", "rm", "BB")
 
 
-def _body(browser, name: str) -> str | None:  # noqa: ANN001
-    return browser.find_element(By.TAG_NAME, "body").get_attribute(name)
+def _body(drv, name: str) -> str | None:  # noqa: ANN001
+    return drv.find_element(By.TAG_NAME, "body").get_attribute(name)
 
 
-def _shot(browser, name: str) -> None:  # noqa: ANN001
+def _shot(drv, name: str) -> None:  # noqa: ANN001
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    browser.save_screenshot(str(ARTEFACTS / f"{name}.png"))
+    drv.save_screenshot(str(ARTEFACTS / f"{name}.png"))
 
 
-def _click_node(browser, node_id: str) -> None:  # noqa: ANN001
+def _click_node(drv, node_id: str) -> None:  # noqa: ANN001
     """Click the node where the canvas draws it (the layout settles first)."""
-    WebDriverWait(browser, 20).until(lambda d: _body(d, "data-settled") == "1")
-    pos = browser.execute_script(
-        "var p = network.getPositions([arguments[0]])[arguments[0]];"
-        "return network.canvasToDOM(p);",
+    WebDriverWait(drv, 20).until(lambda d: _body(d, "data-settled") == "1")
+    pos = drv.execute_script(
+        "var p = network.getPositions([arguments[0]])[arguments[0]];return network.canvasToDOM(p);",
         node_id,
     )
-    canvas = browser.find_element(By.CSS_SELECTOR, "#wb-canvas canvas")
-    rect = browser.execute_script("return arguments[0].getBoundingClientRect();", canvas)
-    actions = ActionBuilder(browser)
+    canvas = drv.find_element(By.CSS_SELECTOR, "#wb-canvas canvas")
+    rect = drv.execute_script("return arguments[0].getBoundingClientRect();", canvas)
+    actions = ActionBuilder(drv)
     actions.pointer_action.move_to_location(
         int(rect["left"] + pos["x"]), int(rect["top"] + pos["y"])
     ).click()
     actions.perform()
 
 
-def _open_workbench(browser, base: str, key: str, query: str = "") -> WebDriverWait:  # noqa: ANN001
-    _sign_in(browser, base, key)
-    browser.set_window_size(1280, 800)
-    browser.get(base + "/ui/workbench" + query)
-    wait = WebDriverWait(browser, 30, ignored_exceptions=(StaleElementReferenceException,))
+def _open_workbench(drv, base: str, key: str, query: str = "") -> WebDriverWait:  # noqa: ANN001
+    _sign_in(drv, base, key)
+    drv.set_window_size(1280, 800)
+    drv.get(base + "/ui/workbench" + query)
+    wait = WebDriverWait(drv, 30, ignored_exceptions=(StaleElementReferenceException,))
     wait.until(lambda d: _body(d, "data-ready") == "1")
     return wait
 
@@ -157,7 +156,9 @@ def test_workbench_as_a_person_uses_it(
     # exports: a PNG of the canvas's size, a CSV row per visible node and relationship
     dl = tmp_path / "downloads"
     dl.mkdir()
-    browser.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(dl)})
+    browser.execute_cdp_cmd(
+        "Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(dl)}
+    )
     browser.find_element(By.ID, "wb-png").click()
     png = _download(dl, ".png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"

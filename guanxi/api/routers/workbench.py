@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from guanxi.api.deps import ClientDep, CurrentUser, ScopeDep
@@ -38,13 +38,16 @@ Direction = Annotated[str, Query(pattern="^(out|in|both)$")]
 
 @router.get("/search", response_model=list[SearchHitPublic], summary="Search parties")
 def search(
+    request: Request,
     client: ClientDep,
     scope: ScopeDep,
     q: Annotated[str, Query(min_length=1, max_length=100, description="name, USCC, stock code")],
     limit: Annotated[int, Query(ge=1, le=50)] = 12,
 ) -> list[dict[str, Any]]:
     """Companies and persons (public parties) by exact id or stock code, or a name fragment."""
-    return client.read("workbench.search", q=q.strip(), limit=limit)
+    rows = client.read("workbench.search", q=q.strip(), limit=limit)
+    request.state.audit_rows = len(rows)
+    return rows
 
 
 @router.get(
@@ -63,6 +66,7 @@ def counts(node_id: str, client: ClientDep, scope: ScopeDep) -> list[dict[str, A
     responses={400: {"model": ErrorPublic}},
 )
 def neighbours(
+    request: Request,
     node_id: str,
     client: ClientDep,
     scope: ScopeDep,
@@ -72,6 +76,7 @@ def neighbours(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> dict[str, Any]:
     page = neighbour_page(client, node_id, type, direction, scope, offset=offset, limit=limit)
+    request.state.audit_rows = len(page.nodes)
     return page.to_dict()
 
 
@@ -91,11 +96,14 @@ def card(node_id: str, client: ClientDep, scope: ScopeDep) -> dict[str, Any]:
     responses={400: {"model": ErrorPublic}},
 )
 def canvas_of(
+    request: Request,
     client: ClientDep,
     scope: ScopeDep,
     ids: Annotated[list[str], Body(embed=True, max_length=MAX_CANVAS)],
 ) -> dict[str, Any]:
-    return canvas(client, ids, scope).to_dict()
+    view = canvas(client, ids, scope)
+    request.state.audit_rows = len(view.nodes)
+    return view.to_dict()
 
 
 @router.get(
