@@ -62,16 +62,17 @@
                    WB.term(raw.label) + " " + raw.id};
   }
   // parallel relationships between the same two nodes curve apart, so each stays visible
+  var pairs = {};  // "a|b" (sorted) -> relationships drawn between a and b so far
   function visEdge(e) {
-    var k = edges.get({filter: function (x) {
-      return (x.from === e.source && x.to === e.target) || (x.from === e.target && x.to === e.source);
-    }}).length;
-    return {id: e.id, from: e.source, to: e.target, raw: e, label: WB.term(e.type),
+    var pk = e.source < e.target ? e.source + "|" + e.target : e.target + "|" + e.source;
+    var k = pairs[pk] || 0;
+    pairs[pk] = k + 1;
+    var look = edgeLook(e, e.id);
+    return Object.assign({id: e.id, from: e.source, to: e.target, raw: e, sig: JSON.stringify(look),
             smooth: k ? {enabled: true, type: k % 2 ? "curvedCW" : "curvedCCW", roundness: 0.2 * Math.ceil(k / 2)}
                       : false,
-            title: WB.term(e.type) + "\n" + Object.keys(e.properties || {}).map(function (k) {
-              return k + ": " + JSON.stringify(e.properties[k]); }).join("\n"),
-            width: WB.widthOf(e, rules.width)};
+            title: WB.term(e.type) + "\n" + Object.keys(e.properties || {}).map(function (p) {
+              return p + ": " + JSON.stringify(e.properties[p]); }).join("\n")}, look);
   }
 
   // ---- history -------------------------------------------------------------------------
@@ -85,6 +86,11 @@
   function record() { past.push(snapshot()); if (past.length > 60) past.shift(); redo = []; }
   function restore(s) {
     nodes.clear(); edges.clear(); nodes.add(s.n); edges.add(s.e);
+    pairs = {};
+    s.e.forEach(function (e) {
+      var pk = e.from < e.to ? e.from + "|" + e.to : e.to + "|" + e.from;
+      pairs[pk] = (pairs[pk] || 0) + 1;
+    });
     st.children = JSON.parse(s.children);
     refresh(false);
   }
@@ -100,18 +106,23 @@
       (add.length < room ? add : left).push(n);
     });
     var c = near && network.getPositions([near])[near];
-    var max = {};
+    var mx = Math.max(maxOf(rules.size), Math.max.apply(null, add.map(function (n) {
+      return typeof n[rules.size] === "number" ? n[rules.size] : 0; }).concat([0])));
     nodes.add(add.map(function (n, i) {
       var a = 2 * Math.PI * i / Math.max(1, add.length), r = 90 + 4 * Math.sqrt(add.length);
       var raw = Object.assign({}, n);
       var pos = c ? {x: c.x + r * Math.cos(a), y: c.y + r * Math.sin(a)} : {};
-      return Object.assign({id: n.id, raw: raw}, pos, styleNode(raw, max[rules.size]));
+      var look = nodeLook(raw, mx);
+      return Object.assign({id: n.id, raw: raw, sig: JSON.stringify(look)}, pos, look);
     }));
     var ids = {};
     nodes.getIds().forEach(function (id) { ids[id] = 1; });
-    g.edges.forEach(function (e) {
-      if (ids[e.source] && ids[e.target] && !edges.get(e.id)) edges.add(visEdge(e));
-    });
+    var seen = {};
+    edges.add(g.edges.filter(function (e) {
+      var ok = ids[e.source] && ids[e.target] && !seen[e.id] && !edges.get(e.id);
+      seen[e.id] = 1;
+      return ok;
+    }).map(visEdge));
     return {added: add.map(function (n) { return n.id; }), left: left};
   }
   function settled() {
@@ -134,20 +145,34 @@
   }
   network.on("stabilized", function () { if (body.getAttribute("data-settled") !== "1") settled(); });
   // restyle, filter, legend, counters; `layout`: let the nodes move again
+  // the style of a node and an edge under the rules, filters and path in force
+  function nodeLook(raw, mx) {
+    return Object.assign({hidden: !!st.hideLabels[raw.label]}, styleNode(raw, mx));
+  }
+  function edgeLook(raw, id) {
+    var s = Math.max(WB.strength(raw, "stake") || 0, WB.strength(raw, "intimacy") || 0);
+    var measured = WB.strength(raw, "stake") !== null || WB.strength(raw, "intimacy") !== null;
+    var onPath = st.path && st.path.edges[id];
+    return {label: edges.length > 300 ? "" : WB.term(raw.type),
+            width: onPath ? 6 : WB.widthOf(raw, rules.width),
+            color: onPath ? {color: WB.HIGHLIGHT, highlight: WB.HIGHLIGHT, hover: WB.HIGHLIGHT}
+                          : {color: "#9aa5b1", highlight: "#555", hover: "#555"},
+            hidden: !!st.hideTypes[raw.type] || (measured && s * 100 < st.min)};
+  }
+  // update only what changed (vis re-reads every option of an updated item)
+  function restyle(set, look) {
+    var changed = [];
+    set.forEach(function (x) {
+      var l = look(x), sig = JSON.stringify(l);
+      if (sig !== x.sig) changed.push(Object.assign({id: x.id, sig: sig}, l));
+    });
+    if (changed.length) set.update(changed);
+  }
+  // restyle, filter, legend, counters; `layout`: let the nodes move again
   function refresh(layout) {
     var mx = maxOf(rules.size);
-    nodes.update(nodes.get().map(function (n) {
-      return Object.assign({id: n.id, hidden: !!st.hideLabels[n.raw.label]}, styleNode(n.raw, mx));
-    }));
-    edges.update(edges.get().map(function (e) {
-      var s = Math.max(WB.strength(e.raw, "stake") || 0, WB.strength(e.raw, "intimacy") || 0);
-      var measured = WB.strength(e.raw, "stake") !== null || WB.strength(e.raw, "intimacy") !== null;
-      var onPath = st.path && st.path.edges[e.id];
-      return {id: e.id, label: WB.term(e.raw.type), width: onPath ? 6 : WB.widthOf(e.raw, rules.width),
-              color: onPath ? {color: WB.HIGHLIGHT, highlight: WB.HIGHLIGHT, hover: WB.HIGHLIGHT}
-                            : {color: "#9aa5b1", highlight: "#555", hover: "#555"},
-              hidden: !!st.hideTypes[e.raw.type] || (measured && s * 100 < st.min)};
-    }));
+    restyle(nodes, function (n) { return nodeLook(n.raw, mx); });
+    restyle(edges, function (e) { return edgeLook(e.raw, e.id); });
     var vis = visible();
     body.setAttribute("data-nodes", String(vis.nodes.length));
     body.setAttribute("data-edges", String(vis.edges.length));
