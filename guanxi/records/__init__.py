@@ -40,8 +40,22 @@ from guanxi.records.scores import (
     OwnerStake,
     ScorerInfo,
 )
+from guanxi.records.workbench import (
+    Canvas,
+    CanvasEdge,
+    CanvasNode,
+    NeighbourCount,
+    NeighbourPage,
+    NodeCard,
+)
 
 __all__ = [
+    "Canvas",
+    "CanvasEdge",
+    "CanvasNode",
+    "NeighbourCount",
+    "NeighbourPage",
+    "NodeCard",
     "ChangeEvent",
     "CHANGE_KINDS",
     "Reason",

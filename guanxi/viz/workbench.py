@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 STATIC: dict[str, tuple[str | None, str]] = {
     "workbench.js": ("workbench.js", "text/javascript; charset=utf-8"),
     "workbench-view.js": ("workbench-view.js", "text/javascript; charset=utf-8"),
+    "workbench-panel.js": ("workbench-panel.js", "text/javascript; charset=utf-8"),
     "workbench.css": ("workbench.css", "text/css; charset=utf-8"),
     "workbench.i18n.json": ("workbench.i18n.json", "application/json"),
     "vis-network.min.js": (None, "text/javascript; charset=utf-8"),

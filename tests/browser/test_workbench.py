@@ -22,7 +22,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from guanxi.access.users import UserStore
 from guanxi.config import Settings
@@ -195,6 +195,21 @@ def test_workbench_as_a_person_uses_it(
     wait.until(lambda d: d.find_element(By.ID, "wb-panel").get_attribute("data-node") == "CA")
     ActionChains(browser).send_keys(Keys.ESCAPE).perform()
     wait.until(lambda d: d.find_element(By.ID, "wb-panel").get_attribute("data-node") is None)
+
+    # style by rule: the legend follows the colour rule over what is shown
+    Select(browser.find_element(By.ID, "wb-colour")).select_by_value("risk")
+    wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#wb-legend [data-legend='none']"))
+    assert browser.find_element(By.ID, "wb-legend").get_attribute("data-entries") == "1"
+    Select(browser.find_element(By.ID, "wb-colour")).select_by_value("label")
+    wait.until(lambda d: d.find_element(By.ID, "wb-legend").get_attribute("data-entries") == "2")
+
+    # the ownership view on the same canvas: P-A's 90% makes it CA's actual controller
+    _click_node(browser, "CA")
+    wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "button[data-act='ownership']")).click()
+    wait.until(lambda d: _body(d, "data-controller") == "P-A")
+    assert browser.find_element(By.ID, "wb-layout").get_attribute("value") == "hier"
+    assert "张三" in browser.find_element(By.ID, "wb-status").text
+    _shot(browser, "06b-ownership")
 
     # English: every word of the interface in one language (the switch names the other one)
     browser.find_element(By.ID, "wb-lang").click()

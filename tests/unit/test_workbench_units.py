@@ -79,7 +79,7 @@ def test_dictionary_has_every_word_in_both_languages() -> None:
     d = dictionary()
     assert set(d["zh"]) == set(d["en"])
     used = set(re.findall(r'data-i18n(?:-ph|-title)?="(\w+)"', template("workbench.html")))
-    for name in ("workbench.js", "workbench-view.js"):
+    for name in ("workbench.js", "workbench-view.js", "workbench-panel.js"):
         used |= set(re.findall(r'(?:WB\.t|fmt)\("(\w+)"', template(name)))
     used.discard("T_")  # WB.term builds "T_" + code
     used |= {"risk_high", "risk_mid", "risk_low", "risk_none", "by_pagerank", "by_capital"}
