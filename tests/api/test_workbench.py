@@ -54,11 +54,11 @@ def test_neighbour_page_is_scoped_and_counts_what_it_left_out(api: TestClient, k
 def test_bad_input_is_refused(api: TestClient, keys) -> None:
     h = auth(keys["admin"])
     r = api.get(f"{W}/nodes/CA/neighbours", params={"type": "LIKES"}, headers=h)
-    assert r.status_code == 400 and "Unknown relationship type 'LIKES'" in r.json()["message"]
+    assert r.status_code == 422 and "HOLDS_SHARES" in r.text  # the known types are listed
     r = api.get(f"{W}/nodes/CA/neighbours", params={"type": "PAYS", "direction": "up"}, headers=h)
     assert r.status_code == 422
     assert api.get(f"{W}/nodes/NOPE/counts", headers=h).status_code == 404
-    assert api.get(f"{W}/path", params={"a": "CA", "b": "CA"}, headers=h).status_code == 400
+    assert api.get(f"{W}/path", params={"a": "CA", "b": "CA"}, headers=h).json()["nodes"] == []
     assert api.get(f"{W}/nodes/CA").status_code == 401
 
 

@@ -208,7 +208,7 @@ def test_workbench_as_a_person_uses_it(
     wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "button[data-act='ownership']")).click()
     wait.until(lambda d: _body(d, "data-controller") == "P-A")
     assert browser.find_element(By.ID, "wb-layout").get_attribute("value") == "hier"
-    assert "张三" in browser.find_element(By.ID, "wb-status").text
+    assert "张三（绝对控股）" in browser.find_element(By.ID, "wb-status").text
     _shot(browser, "06b-ownership")
 
     # English: every word of the interface in one language (the switch names the other one)
@@ -251,4 +251,8 @@ def test_rm_of_another_branch_sees_masked_items_masked(
     wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#wb-panel tr[data-masked='phone']"))
     panel = browser.find_element(By.ID, "wb-panel").text
     assert "13800000001" not in panel and "已屏蔽" in panel
+    # the intimacy evidence through RM-A (BA's RM) is counted, not shown
+    wait.until(lambda d: d.find_element(By.ID, "wb-panel").get_attribute("data-evidence"))
+    masked = browser.find_element(By.CSS_SELECTOR, "#wb-panel li[data-masked='evidence']")
+    assert masked.text.startswith("1 条证据") and "王经理" not in panel
     _shot(browser, "08-other-branch-masked")

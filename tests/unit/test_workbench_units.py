@@ -82,6 +82,8 @@ def test_dictionary_has_every_word_in_both_languages() -> None:
     for name in ("workbench.js", "workbench-view.js", "workbench-panel.js"):
         used |= set(re.findall(r'(?:WB\.t|fmt)\("(\w+)"', template(name)))
     used.discard("T_")  # WB.term builds "T_" + code
+    used.discard("K_")  # controller kinds: "K_" + kind
+    used |= {f"K_{k}" for k in ("absolute", "relative", "suspected", "none")}
     used |= {"risk_high", "risk_mid", "risk_low", "risk_none", "by_pagerank", "by_capital"}
     assert used and used <= set(d["zh"]), used - set(d["zh"])
     cjk = re.compile(r"[\u4e00-\u9fff]")

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from guanxi.api.deps import ClientDep, CurrentUser, ScopeDep
-from guanxi.api.models import ErrorPublic
+from guanxi.api.models import ErrorPublic, RelType
 from guanxi.api.models_workbench import (
     CanvasPublic,
     NeighbourCountPublic,
@@ -70,12 +70,12 @@ def neighbours(
     node_id: str,
     client: ClientDep,
     scope: ScopeDep,
-    type: Annotated[str, Query(description="relationship type, e.g. HOLDS_SHARES")],
+    type: Annotated[RelType, Query(description="relationship type, e.g. HOLDS_SHARES")],
     direction: Direction = "both",
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> dict[str, Any]:
-    page = neighbour_page(client, node_id, type, direction, scope, offset=offset, limit=limit)
+    page = neighbour_page(client, node_id, type.value, direction, scope, offset=offset, limit=limit)
     request.state.audit_rows = len(page.nodes)
     return page.to_dict()
 

@@ -200,7 +200,7 @@
       nodes.update({id: ctl, raw: n.raw, shape: "star"});
     }
     relayout();
-    status(ctl ? fmt("controller", {name: o.controller.name || ctl, kind: o.controller.kind})
+    status(ctl ? fmt("controller", {name: o.controller.name || ctl, kind: WB.t("K_" + o.controller.kind)})
                : WB.t("no_controller"));
     body.setAttribute("data-controller", ctl || "");
   }
