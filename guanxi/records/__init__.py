@@ -54,6 +54,14 @@ from guanxi.records.scores import (
     OwnerStake,
     ScorerInfo,
 )
+from guanxi.records.workbench import (
+    Canvas,
+    CanvasEdge,
+    CanvasNode,
+    NeighbourCount,
+    NeighbourPage,
+    NodeCard,
+)
 
 __all__ = [
     "BREAKDOWNS",
@@ -67,6 +75,12 @@ __all__ = [
     "Survival",
     "Transfer",
     "Uplift",
+    "Canvas",
+    "CanvasEdge",
+    "CanvasNode",
+    "NeighbourCount",
+    "NeighbourPage",
+    "NodeCard",
     "ChangeEvent",
     "CHANGE_KINDS",
     "Reason",

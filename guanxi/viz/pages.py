@@ -186,10 +186,11 @@ def render_index(*, signed_in: bool) -> str:
 
 
 def page_links(node_id: str, current: str, *, company: bool) -> list[tuple[str, str]]:
-    """The header links between the pages of one node (search, network, ownership, paths);
-    the ownership page only for a ``company``."""
+    """The header links between the pages of one node (the workbench opened on it, search,
+    network, ownership, paths); the ownership page only for a ``company``."""
     q = quote(node_id, safe="")
     pages = [
+        ("workbench", "workbench 工作台", f"/ui/workbench?n={q}"),
         ("search", "search", "/ui/"),
         ("network", "network", f"/ui/network/{q}"),
         ("ownership", "ownership 股权", f"/ui/ownership/{q}"),

@@ -20,6 +20,7 @@ from guanxi.api.routers import (
     queries,
     recommendations,
     risk,
+    workbench,
 )
 
 __all__ = ["ROUTERS"]
@@ -46,4 +47,6 @@ ROUTERS = [
     documents.page_router,
     effects.router,
     effects.pages,
+    workbench.router,
+    workbench.pages,
 ]
