@@ -32,10 +32,11 @@ $(NEO4J_STAMP): neo4j/pom.xml
 # Debian's chromium + chromedriver for the browser tests (never a tool's own download),
 # and a CJK font so the pages render Chinese names.
 $(BROWSER_STAMP): | $(STAMP)
-	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
+	     || ! command -v pdftoppm >/dev/null; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && \
-	  $$SUDO apt-get install -y -q --no-install-recommends chromium chromium-driver fonts-wqy-microhei; \
+	  $$SUDO apt-get install -y -q --no-install-recommends chromium chromium-driver fonts-wqy-microhei poppler-utils libpangoft2-1.0-0; \
 	fi
 	@touch $@
 

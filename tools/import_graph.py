@@ -40,6 +40,7 @@ LEVELS: dict[str, int] = {
     "psi": 5,
     "opportunities": 5,
     "campaigns": 5,
+    "reports": 5,
     "api": 6,
     "commands": 7,
     "cli": 8,
