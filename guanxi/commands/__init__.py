@@ -23,6 +23,7 @@ MODULES = (
     "guanxi.commands.risk",
     "guanxi.commands.opportunities",
     "guanxi.commands.campaigns",
+    "guanxi.commands.reports",
 )
 
 __all__ = ["MODULES"]

@@ -186,19 +186,20 @@ def render_index(*, signed_in: bool) -> str:
 
 
 def page_links(node_id: str, current: str, *, company: bool) -> list[tuple[str, str]]:
-    """The header links between the pages of one node (search, network, ownership, paths);
-    the ownership page only for a ``company``."""
+    """The header links between the pages of one node (search, network, ownership, paths,
+    reports); the ownership and report pages only for a ``company``."""
     q = quote(node_id, safe="")
     pages = [
         ("search", "search", "/ui/"),
         ("network", "network", f"/ui/network/{q}"),
         ("ownership", "ownership 股权", f"/ui/ownership/{q}"),
         ("paths", "contact paths 联络路径", f"/ui/paths/{q}"),
+        ("report", "report 报告", f"/ui/reports/onboarding/{q}"),
     ]
     return [
         (text, href)
         for key, text, href in pages
-        if key != current and (company or key != "ownership")
+        if key != current and (company or key not in ("ownership", "report"))
     ]
 
 

@@ -17,6 +17,7 @@ from guanxi.api.routers import (
     paths,
     queries,
     recommendations,
+    reports,
     risk,
 )
 
@@ -40,4 +41,5 @@ ROUTERS = [
     campaigns.router,
     pages.router,
     campaign_pages.router,
+    reports.router,
 ]
