@@ -29,8 +29,9 @@ from .conftest import auth
 EXTRA = """
 MATCH (ca:Company {id: 'CA'}), (cb:Company {id: 'CB'}), (pa:Person {id: 'P-A'}),
       (rma:RelationshipManager {id: 'RM-A'})
-SET rma.user = 'rm_a', ca.source = 'registry_2024.csv', ca.loaded_at = datetime('2024-05-01T08:00:00Z'),
-    ca.ingested_by = 'BA', ca.uscc = '91310000MA1K000001'
+SET rma.user = 'rm_a', ca.source = 'registry_2024.csv',
+    ca.loaded_at = datetime('2024-05-01T08:00:00Z'), ca.ingested_by = 'BA',
+    ca.uscc = '91310000MA1K000001'
 CREATE (pa)-[:HOLDS_SHARES {pct: 60.0, source: 'holders_2024.csv',
         loaded_at: datetime('2024-05-02T08:00:00Z'), ingested_by: 'BB'}]->(ca)
 CREATE (:Company {id: 'CN', name: '香港中央结算有限公司', nominee: true})
