@@ -46,7 +46,10 @@ def report(
     from guanxi.reports.service import render_report
 
     params = {"company": company, "scenario": scenario, "format": fmt}
-    day = date.fromisoformat(since) if since else None
+    try:
+        day = date.fromisoformat(since) if since else None
+    except ValueError as e:
+        raise typer.BadParameter(f"--since {since!r} is not a date (YYYY-MM-DD)") from e
     with connect() as c:
         try:
             r = render_report(c, _scope(c, user), company, scenario, fmt, since=day)

@@ -1,9 +1,11 @@
-"""Static pictures for printed reports, drawn server-side with matplotlib (Agg): the
+"""Static pictures for printed reports, drawn server-side with matplotlib: the
 ownership tree (holders above the company, stakes on the arrows) and the ego network.
 pyvis pages are interactive and cannot go into a PDF or a Word file; these PNGs can.
 
 Chinese labels use the first CJK font fontconfig knows of (Debian ``fonts-wqy-microhei``);
 the layout is deterministic (levels for the tree, a seeded spring layout for the network).
+Figures are made with :class:`matplotlib.figure.Figure`, not pyplot, whose global state
+is not safe in the API's worker threads.
 """
 
 from __future__ import annotations
@@ -14,14 +16,11 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-import matplotlib
+import networkx as nx
+from matplotlib import font_manager
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import networkx as nx  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-
-from guanxi.records.scores import OwnershipResult  # noqa: E402
+from guanxi.records.scores import OwnershipResult
 
 __all__ = ["ownership_png", "network_png", "cjk_font", "tree_levels"]
 
@@ -47,10 +46,9 @@ def cjk_font() -> str:
     return found or "DejaVu Sans"
 
 
-def _png(fig: Any) -> bytes:
+def _png(fig: Figure) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
-    plt.close(fig)
     return buf.getvalue()
 
 
@@ -76,7 +74,8 @@ def ownership_png(own: OwnershipResult, limit: int = 14) -> bytes:
     for n, lv in sorted(levels.items(), key=lambda x: (x[1], x[0])):
         rows.setdefault(lv, []).append(n)
     pos = {n: ((i + 1) / (len(ns) + 1), lv) for lv, ns in rows.items() for i, n in enumerate(ns)}
-    fig, ax = plt.subplots(figsize=(8, 1.2 + 1.3 * max(len(rows), 1)))
+    fig = Figure(figsize=(8, 1.2 + 1.3 * max(len(rows), 1)))  # no pyplot: API threads draw
+    ax = fig.subplots()
     for h in edges:
         if h.holder_id in pos and h.company_id in pos:
             (x1, y1), (x2, y2) = pos[h.holder_id], pos[h.company_id]
@@ -123,7 +122,8 @@ def network_png(net: Mapping[str, Any], center: str) -> bytes:
     g.add_edges_from(
         (e["source"], e["target"]) for e in net["edges"] if e["source"] in g and e["target"] in g
     )
-    fig, ax = plt.subplots(figsize=(8, 6))
+    fig = Figure(figsize=(8, 6))
+    ax = fig.subplots()
     if g.number_of_nodes():
         pos = nx.spring_layout(g, seed=7)
         nx.draw_networkx_edges(g, pos, ax=ax, edge_color="#bbb")
