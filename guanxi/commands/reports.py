@@ -40,7 +40,7 @@ def report(
     user: UserOpt = None,
 ) -> None:
     """Write a scenario report of COMPANY (facts with sources, summary, pictures in PDF and
-    Word; Word for onboarding and credit)."""
+    Word)."""
     from guanxi.commands.queries import _scope
     from guanxi.errors import GuanxiError
     from guanxi.reports.service import render_report

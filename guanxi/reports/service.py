@@ -56,19 +56,12 @@ def render_report(
     Raises
     ------
     InvalidData
-        For an unknown scenario or format, or a Word form of change or visit.
+        For an unknown scenario or format.
     NotFound
         When no company has that id.
     """
     check_scenario(scenario)
     check_format(fmt)
-    if fmt == "docx":  # refuse before the work
-        from guanxi.reports.word import WORD_SCENARIOS
-
-        if scenario not in WORD_SCENARIOS:
-            raise InvalidData(
-                f"No Word form for scenario {scenario!r}; one of {', '.join(WORD_SCENARIOS)}"
-            )
     report = build_report(client, scope, company_id, scenario, since=since)
     safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in company_id)
     name = f"{safe}-{scenario}.{fmt}"

@@ -1,6 +1,7 @@
-"""Word (.docx) reports for the scenarios banks annotate (onboarding and credit), with
-python-docx: the same sections, facts, footnote numbers and pictures as the PDF, a header
-with the reader, time and scope, and page numbers in the footer (a ``PAGE`` field)."""
+"""Word (.docx) reports with python-docx, made for the scenarios banks annotate
+(onboarding and credit) and available for every scenario: the same sections, facts,
+footnote numbers and pictures as the PDF, a header with the reader, time and scope, and
+page numbers in the footer (a ``PAGE`` field)."""
 
 from __future__ import annotations
 
@@ -13,15 +14,13 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from guanxi.errors import InvalidData
 from guanxi.records.reports import Report
 from guanxi.reports.render import CAPTIONS
 
-__all__ = ["render_docx", "WORD_SCENARIOS"]
+__all__ = ["render_docx"]
 
 log = logging.getLogger(__name__)
 
-WORD_SCENARIOS = ("onboarding", "credit")
 _FONT = "WenQuanYi Micro Hei"
 
 
@@ -40,17 +39,7 @@ def _page_field(paragraph) -> None:  # noqa: ANN001
 
 
 def render_docx(report: Report, images: dict[str, bytes] | None = None) -> bytes:
-    """The report as a Word document.
-
-    Raises
-    ------
-    InvalidData
-        For a scenario without a Word form (change and visit are read, not annotated).
-    """
-    if report.scenario not in WORD_SCENARIOS:
-        raise InvalidData(
-            f"No Word form for scenario {report.scenario!r}; one of {', '.join(WORD_SCENARIOS)}"
-        )
+    """The report as a Word document."""
     doc = Document()
     style = doc.styles["Normal"]
     style.font.name, style.font.size = _FONT, Pt(9.5)

@@ -90,8 +90,8 @@ def test_every_scenario_through_the_cli(real: GraphClient, tmp_path: Path) -> No
     assert res.exit_code == 0, res.output
     cells = [c.text for t in Document(str(docx)).tables for row in t.rows for c in row.cells]
     assert "49.56%" in cells and "中国平安保险(集团)股份有限公司" in cells
-    bad = runner.invoke(app, ["report", PING_AN, "-s", "visit", "-f", "docx", "-o", str(docx)])
-    assert bad.exit_code == 4 and "No Word form" in bad.output
+    bad = runner.invoke(app, ["report", PING_AN, "-s", "audit", "-o", str(docx)])
+    assert bad.exit_code == 4 and "Unknown scenario 'audit'" in bad.output
 
 
 def test_pack_of_a_campaign_through_the_cli(real: GraphClient, tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 from guanxi.api.deps import ClientDep, ScopeDep
 from guanxi.api.models import ErrorPublic
 from guanxi.records.reports import SCENARIOS
+from guanxi.reports.render import MEDIA_TYPES
 from guanxi.reports.service import campaign_pack, render_report
 from guanxi.viz.pages import page_links
 
@@ -56,7 +57,7 @@ def _audit(request: Request, what: str, params: dict, rows: int) -> None:
     "/api/v1/companies/{company_id}/reports/{scenario}",
     summary="A scenario report of a company (开户/投融资/变更/拜访) as HTML, PDF, Word or JSON",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}, "text/html": {}}}},
+    responses={200: {"content": {t.split(";")[0]: {} for t in MEDIA_TYPES.values()}}},
 )
 def company_report(
     request: Request,
@@ -135,8 +136,7 @@ def report_page(
     links = [(f"{k} 报告", f"/ui/reports/{k}/{q}") for k in SCENARIOS if k != scenario.value]
     api = f"/api/v1/companies/{q}/reports/{scenario.value}"
     links += [("PDF", f"{api}?format=pdf")]
-    if scenario.value in ("onboarding", "credit"):
-        links += [("Word", f"{api}?format=docx")]
+    links += [("Word", f"{api}?format=docx")]
     links += [(t, h) for t, h in page_links(company_id, "report", company=True)]
     r = render_report(client, scope, company_id, scenario.value, "html", since=since, links=links)
     _audit(request, f"report.{scenario.value}", {"company": company_id, "format": "html"}, r.facts)
