@@ -38,7 +38,7 @@ $(BROWSER_STAMP): | $(STAMP)
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && \
 	  $$SUDO apt-get install -y -q --no-install-recommends chromium chromium-driver fonts-wqy-microhei \
-	    poppler-utils; \
+	    poppler-utils libpangoft2-1.0-0; \
 	fi
 	@touch $@
 

@@ -184,6 +184,17 @@ class Settings(BaseSettings):
         "but each request then waits for the disk)",
     )
 
+    llm_url: str | None = Field(
+        default=None,
+        description="base URL of an OpenAI-compatible endpoint (the bank's own deployment) that "
+        "drafts report summaries from the report's facts; unset: template summaries only",
+    )
+    llm_model: str = Field(default="default", description="model name sent to llm_url")
+    llm_api_key: SecretStr | None = Field(default=None, description="bearer key of llm_url")
+    llm_timeout_s: float = Field(
+        default=20.0, gt=0, description="seconds to wait for a drafted summary"
+    )
+
     @property
     def external(self) -> bool:
         """True when ``NEO4J_URI`` points guanxi at a server it does not manage."""

@@ -42,6 +42,7 @@ LEVELS: dict[str, int] = {
     "campaigns": 5,
     "documents": 5,
     "effects": 5,
+    "reports": 5,
     "api": 6,
     "commands": 7,
     "cli": 8,

@@ -25,6 +25,7 @@ MODULES = (
     "guanxi.commands.campaigns",
     "guanxi.commands.documents",
     "guanxi.commands.effects",
+    "guanxi.commands.reports",
 )
 
 __all__ = ["MODULES"]

@@ -3,6 +3,6 @@ licences and statements read offline, validated, matched to their company and st
 ``Document`` nodes; ``document_flags`` says where they disagree with the registry."""
 
 from guanxi.documents.intake import add_document
-from guanxi.documents.store import document_flags, get_document, list_documents
+from guanxi.documents.store import document_flags, get_document, list_documents, report_documents
 
-__all__ = ["add_document", "document_flags", "get_document", "list_documents"]
+__all__ = ["report_documents", "add_document", "document_flags", "get_document", "list_documents"]

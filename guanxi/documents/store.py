@@ -17,7 +17,14 @@ from guanxi.errors import NotFound
 from guanxi.graph.gateway import Gateway
 from guanxi.records.documents import DocumentField, DocumentFlag, DocumentProblem, DocumentRecord
 
-__all__ = ["record_from_row", "list_documents", "get_document", "document_flags", "fields_json"]
+__all__ = [
+    "report_documents",
+    "record_from_row",
+    "list_documents",
+    "get_document",
+    "document_flags",
+    "fields_json",
+]
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +103,17 @@ def document_flags(client: Gateway, company_id: str, scope: Scope) -> list[Docum
     for r in rows:
         flags.extend(compare_registry(r["document_id"], _fields(r["fields"]), r["registry"]))
     return flags
+
+
+def report_documents(
+    client: Gateway, scope: Scope, company_id: str
+) -> tuple[list[DocumentRecord], list[DocumentFlag]]:
+    """What a report shows of document intake (guanxi.reports, ``documents`` section): the
+    company's 20 newest documents in ``scope`` and their disagreements with the registry.
+    The API and the CLI hand it to the reports, which sit on the same level."""
+    return list_documents(client, scope, company_id, limit=20), document_flags(
+        client, company_id, scope
+    )
 
 
 def _scope_params(scope: Scope) -> dict[str, Any]:

@@ -111,12 +111,22 @@ def list_groups(client: Gateway, scope: Scope, company_id: str | None = None) ->
     return out
 
 
+#: guarantee steps searched around one company for its circles (``list_circles``)
+AROUND = 10
+
+
 def list_circles(
     client: Gateway, scope: Scope, company_id: str | None = None, collapse: bool = False
 ) -> list[Circle]:
     """Guarantee circles computed now (of ``company_id``, or all), exposure in scope.
-    ``collapse``: group members count as one party (groups from the last groups run)."""
-    g = client.read_df("risk.guarantees")
+    ``collapse``: group members count as one party (groups from the last groups run).
+    One company's circles are found among the guarantees within :data:`AROUND` steps of
+    it (circles of up to 2·AROUND companies), not the whole graph's (33 s → well under a
+    second at 100k companies: reports ask for one company's circles)."""
+    if company_id and not collapse:
+        g = client.read_df("risk.guarantees_around", company_id=company_id, depth=AROUND)
+    else:
+        g = client.read_df("risk.guarantees")
     if g.empty:
         return []
     groups = None

@@ -187,7 +187,8 @@ def render_index(*, signed_in: bool) -> str:
 
 def page_links(node_id: str, current: str, *, company: bool) -> list[tuple[str, str]]:
     """The header links between the pages of one node (the workbench opened on it, search,
-    network, ownership, paths); the ownership page only for a ``company``."""
+    network, ownership, paths, reports); the ownership and report pages only for a
+    ``company``."""
     q = quote(node_id, safe="")
     pages = [
         ("workbench", "workbench 工作台", f"/ui/workbench?n={q}"),
@@ -195,11 +196,12 @@ def page_links(node_id: str, current: str, *, company: bool) -> list[tuple[str, 
         ("network", "network", f"/ui/network/{q}"),
         ("ownership", "ownership 股权", f"/ui/ownership/{q}"),
         ("paths", "contact paths 联络路径", f"/ui/paths/{q}"),
+        ("report", "report 报告", f"/ui/reports/onboarding/{q}"),
     ]
     return [
         (text, href)
         for key, text, href in pages
-        if key != current and (company or key != "ownership")
+        if key != current and (company or key not in ("ownership", "report"))
     ]
 
 

@@ -400,6 +400,7 @@ party = st.sampled_from(PARTY_IDS)
 node = st.sampled_from(NODE_IDS)
 origin = st.none() | st.sampled_from(ORIGINS)
 branch = st.none() | st.sampled_from(sorted(BRANCHES))
+scenario = st.sampled_from(["onboarding", "credit", "change", "visit"])
 requests = st.one_of(
     st.builds(lambda q: Req("GET", "/api/v1/companies", {"q": q}), st.sampled_from(SEARCHES)),
     st.builds(
@@ -472,6 +473,13 @@ requests = st.one_of(
     st.sampled_from([Req("GET", "/api/v1/documents"), Req("GET", "/ui/documents")]),
     st.builds(lambda d: Req("GET", f"/api/v1/documents/{d}"), st.sampled_from(DOCUMENT_IDS)),
     st.builds(lambda c: Req("GET", f"/api/v1/companies/{c}/documents"), company),
+    st.builds(
+        lambda c, s, f: Req("GET", f"/api/v1/companies/{c}/reports/{s}", {"format": f}),
+        company,
+        scenario,
+        st.sampled_from(["html", "json"]),
+    ),
+    st.builds(lambda c, s: Req("GET", f"/ui/reports/{s}/{c}"), company, scenario),
 )
 
 
@@ -533,7 +541,8 @@ def leaks(user: Caller, req: Req, body: str) -> list[str]:
         if marker in sent or (req.console and user.whole_bank) or user.sees(pairs):
             continue
         escaped = json.dumps(marker)[1:-1]  # pages' JSON writes \\uXXXX
-        if marker in body or escaped in body:
+        grouped = f"{int(marker):,}" if marker.isdigit() else marker  # reports: 7,309,011
+        if marker in body or escaped in body or grouped in body:
             out.append(marker)
     return out
 
@@ -577,6 +586,26 @@ def test_admin_sees_every_marker(app: TestClient, keys: dict[str, str]) -> None:
     assert leaks(BY_NAME["rm_a"], Req("GET", "/x"), json.dumps(own, ensure_ascii=False)) == []
     line = call(app, BY_NAME["an_a_corp"], Req("GET", "/api/v1/companies/CQ06"), keys).json()
     assert line["in_scope"] is False and line["products"] == []
+
+
+def test_reports_leak_nothing(app: TestClient, keys: dict[str, str]) -> None:
+    """Every scenario report of every company, for a branch RM, a sub-branch RM and a
+    line-restricted analyst: no marker outside their scope (amounts also as the reports
+    write them, 7,309,011); the admin's credit reports carry the product and payment
+    amounts, so the check can fail."""
+    admin = "".join(
+        call(app, BY_NAME["admin"], Req("GET", f"/api/v1/companies/{c}/reports/credit",
+                                        {"format": "json"}), keys).text
+        for c in COMPANY_IDS
+    )  # fmt: skip
+    assert f"{int(HOLDS_PRODUCT[0][2]):,}" in admin and f"{int(PAYS[0][2]):,}" in admin
+    for name in ("rm_a1", "mgr_b", "an_a_corp"):
+        for c in COMPANY_IDS:
+            for s in ("onboarding", "credit", "change", "visit"):
+                req = Req("GET", f"/api/v1/companies/{c}/reports/{s}", {"format": "json"})
+                r = call(app, BY_NAME[name], req, keys)
+                assert r.status_code == 200, (name, c, s, r.text[:300])
+                assert leaks(BY_NAME[name], req, r.text) == [], (name, c, s)
 
 
 def test_fenced_console_is_refused_or_clean(app: TestClient, keys: dict[str, str]) -> None:

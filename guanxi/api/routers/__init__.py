@@ -19,6 +19,7 @@ from guanxi.api.routers import (
     paths,
     queries,
     recommendations,
+    reports,
     risk,
     workbench,
 )
@@ -49,4 +50,5 @@ ROUTERS = [
     effects.pages,
     workbench.router,
     workbench.pages,
+    reports.router,
 ]

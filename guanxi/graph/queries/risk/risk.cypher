@@ -12,6 +12,20 @@ RETURN h.id AS holder_id, labels(h)[0] AS holder_label, h.name AS holder_name,
 MATCH (a:Company)-[r:GUARANTEES]->(b:Company)
 RETURN a.id AS guarantor_id, b.id AS borrower_id, coalesce(r.amount, 0.0) AS amount
 
+// name: risk.guarantees_around
+// The guarantees among the companies within $depth guarantee steps of one company (either
+// direction; APOC's breadth-first expansion, each node once): every circle through it of
+// up to 2·$depth companies, and the chains leading in, lie inside. Params: $company_id,
+// $depth. Returns: guarantor_id, borrower_id, amount.
+MATCH (c:Company {id: $company_id})
+CALL apoc.path.subgraphNodes(c, {relationshipFilter: 'GUARANTEES', maxLevel: $depth})
+YIELD node
+WITH collect(node) AS around
+UNWIND around AS a
+MATCH (a)-[r:GUARANTEES]->(b:Company)
+WHERE b IN around
+RETURN a.id AS guarantor_id, b.id AS borrower_id, coalesce(r.amount, 0.0) AS amount
+
 // name: risk.supply
 // Every supply link with the supplier's share of the buyer's purchases. Params: none.
 // Returns: supplier_id, buyer_id, share.
