@@ -21,6 +21,7 @@ __all__ = ["register", "documents_app"]
 log = logging.getLogger(__name__)
 
 documents_app = typer.Typer(
+    name="documents",
     help="Scanned licences and statements: OCR, validation, flags (证照与报表).",
     no_args_is_help=True,
 )

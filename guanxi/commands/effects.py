@@ -52,16 +52,21 @@ def _show_stats(d: dict[str, Any]) -> None:
 
 
 def stats(
-    campaign_id: Annotated[str, typer.Argument(help="Campaign id.")],
+    campaign_ids: Annotated[
+        list[str] | None,
+        typer.Argument(help="Campaign id; several (or --all) pool their treatment arms."),
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Pool every campaign you see.")] = False,
     by: Annotated[list[str] | None, typer.Option(help=f"Breakdown: {_BY} (repeatable).")] = None,
     excel: Annotated[Path | None, typer.Option(help="Also write an .xlsx workbook.")] = None,
     user: UserOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """A campaign's effects: funnel, conversion with Wilson intervals, uplift against
-    control, warm against cold, time to conversion, booked value (效果统计)."""
+    control, warm against cold, time to conversion, booked value (效果统计). Several
+    campaigns (or --all) are pooled, with a breakdown per campaign and no pooled uplift."""
     from guanxi.effects.export import stats_excel
-    from guanxi.effects.stats import campaign_stats
+    from guanxi.effects.stats import across_campaigns, campaign_stats
     from guanxi.records import BREAKDOWNS
 
     chosen = tuple(by) if by else BREAKDOWNS
@@ -71,8 +76,18 @@ def stats(
         from guanxi.errors import InvalidData
 
         raise fail(InvalidData(f"No breakdown {bad[0]!r}; one of {_BY}"), as_json)
-    res = _run("stats", user, {"id": campaign_id, "by": list(chosen)},
-               lambda c, ts: campaign_stats(c, ts, campaign_id, by=chosen))  # fmt: skip
+    ids = list(campaign_ids or [])
+    if bool(ids) == all_:
+        from guanxi.commands.output import fail
+        from guanxi.errors import InvalidData
+
+        raise fail(InvalidData("Name a campaign (or several), or give --all"), as_json)
+    if len(ids) == 1:
+        res = _run("stats", user, {"id": ids[0], "by": list(chosen)},
+                   lambda c, ts: campaign_stats(c, ts, ids[0], by=chosen))  # fmt: skip
+    else:
+        res = _run("stats", user, {"ids": ids or "all", "by": list(chosen)},
+                   lambda c, ts: across_campaigns(c, ts, ids or None, by=chosen))  # fmt: skip
     if excel is not None:
         excel.write_bytes(stats_excel(res))
     print_result(res.to_dict(), as_json, _show_stats)

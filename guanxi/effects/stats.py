@@ -25,13 +25,25 @@ from guanxi.graph.gateway import Gateway
 from guanxi.graph.version import watch_for
 from guanxi.records import BREAKDOWNS, OUTCOME_RANK, STATS_FUNNEL, CampaignStats, GroupStats
 
-__all__ = ["funnel", "breakdown", "compute_stats", "campaign_stats", "read_frame"]
+__all__ = [
+    "funnel",
+    "breakdown",
+    "compute_stats",
+    "campaign_stats",
+    "read_frame",
+    "across_campaigns",
+    "POOLED",
+]
+
+#: the id of the pooled statistics of several campaigns (:func:`across_campaigns`)
+POOLED = "ALL"
 
 log = logging.getLogger(__name__)
 _CACHE: OrderedDict[tuple, CampaignStats] = OrderedDict()
 _LOCK = threading.Lock()
 _COLUMN = {"channel": "channel", "path_type": "path_type", "branch": "branch", "rm": "rm",
-           "introducer_kind": "introducer_kind", "product": "product"}  # fmt: skip
+           "introducer_kind": "introducer_kind", "product": "product",
+           "campaign": "campaign"}  # fmt: skip
 
 
 def funnel(df: pd.DataFrame) -> dict[str, int]:
@@ -162,3 +174,35 @@ def campaign_stats(
         while len(_CACHE) > 256:
             _CACHE.popitem(last=False)
     return res
+
+
+def across_campaigns(
+    client: Gateway,
+    ts: TaskScope,
+    ids: list[str] | None = None,
+    today: date | None = None,
+    by: tuple[str, ...] = BREAKDOWNS,
+) -> CampaignStats:
+    """The statistics of several campaigns pooled — every campaign the caller sees when
+    ``ids`` is None: the funnel, rates with Wilson intervals, warm against cold, time to
+    conversion and booked value over their treatment arms as the caller may see them, with
+    each breakdown of ``by`` and one per campaign.
+
+    No pooled uplift: a campaign's control arm answers only for its own targets, and
+    pooling arms of campaigns with different control shares and base rates can reverse the
+    effect (Simpson's paradox); each campaign's uplift comes from :func:`campaign_stats`.
+
+    Raises
+    ------
+    NotFound
+        When one of ``ids`` is not a campaign the caller sees, or they see none.
+    """
+    today = today or date.today()
+    if ids is None:
+        ids = [r["c"]["id"] for r in client.read("campaigns.list", **ts.params())]
+    if not ids:
+        raise NotFound("No campaign in your scope")
+    frames = [read_frame(client, ts, cid, today)[1].assign(campaign=cid) for cid in ids]
+    df = pd.concat(frames, ignore_index=True)
+    name = f"{len(ids)} campaigns: {', '.join(ids[:5])}{' …' if len(ids) > 5 else ''}"
+    return compute_stats(df, POOLED, name, today, False, (*by, "campaign"))

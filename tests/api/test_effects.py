@@ -125,3 +125,24 @@ def test_settlement_scoped_per_branch(
     for q in ("MATCH (e:LedgerEntry) RETURN e.cents", "MATCH (x:SettlementTransfer) RETURN x"):
         r = api.post("/api/v1/cypher", json={"query": q}, headers=auth(k["analyst_b"]))
         assert r.status_code == 403, r.text
+
+
+def test_pooled_stats_across_campaigns_are_scoped(api: TestClient, converted: dict) -> None:
+    k = converted
+    one = api.get("/api/v1/campaigns/CMP-F/stats", headers=auth(k["analyst_a"])).json()
+    r = api.get("/api/v1/effects/stats", headers=auth(k["analyst_a"]))
+    assert r.status_code == 200, r.text
+    pooled = r.json()
+    # one campaign in scope: the pooled treatment arm is that campaign's, with no uplift
+    assert pooled["campaign_id"] == "ALL" and pooled["funnel"] == one["funnel"]
+    assert (pooled["treatment"]["k"], pooled["treatment"]["n"]) == (1, one["treatment"]["n"])
+    assert pooled["control"] is None and pooled["uplift"] is None
+    assert [(g["key"], g["converted"]) for g in pooled["breakdowns"]["campaign"]] == [("CMP-F", 1)]
+    named = api.get("/api/v1/effects/stats", params={"campaign": ["CMP-F"], "by": "channel"},
+                    headers=auth(k["analyst_a"])).json()  # fmt: skip
+    assert set(named["breakdowns"]) == {"channel", "campaign"}
+    # another branch's RM and manager: no campaign in scope, and not this one by name
+    for who in ("rm_b", "mgr_c"):
+        assert api.get("/api/v1/effects/stats", headers=auth(k[who])).status_code == 404
+        r = api.get("/api/v1/effects/stats", params={"campaign": "CMP-F"}, headers=auth(k[who]))
+        assert r.status_code == 404

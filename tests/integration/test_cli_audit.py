@@ -55,6 +55,13 @@ def test_every_command_is_audited_unless_listed() -> None:
     assert len(leaves) > 40
 
 
+def test_every_group_knows_its_name() -> None:
+    """A group's commands are audited as ``group command``: the group's Typer carries the
+    name it is registered under (``typer.Typer(name=...)``)."""
+    for g in app.registered_groups:
+        assert g.typer_instance.info.name == g.name, g.name
+
+
 @pytest.fixture
 def audit_dir(
     db: GraphClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

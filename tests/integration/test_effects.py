@@ -138,3 +138,25 @@ def test_settlement_splits_credits_and_stays_closed(db: GraphClient, tmp_path: P
     assert {e["corrects"] for e in dec["entries"]} == {"2026-11"}
     total = _n(db, "MATCH (e:LedgerEntry) RETURN sum(e.cents)")
     assert total == 3_000_000  # all entries of the conversion sum to its new income
+
+
+def test_stats_pool_several_campaigns_or_all(db: GraphClient, tmp_path: Path) -> None:
+    db.console(SEED, allow_write=True)
+    db.console(MORE, allow_write=True)
+    for cid, lo in (("CMP-P1", 0), ("CMP-P2", 5)):
+        ids = tmp_path / f"{cid}.csv"
+        ids.write_text("id,reason\n" + "".join(f"T{i},list\n" for i in range(lo, lo + 5)))
+        code, out = _cli("campaign", "create", "--name", cid, "--branch", "BA", "--ids",
+                         str(ids), "--id", cid, "--control", "0.2", "--json")  # fmt: skip
+        assert code == 0, out
+    singles = [json.loads(_cli("stats", c, "--json")[1]) for c in ("CMP-P1", "CMP-P2")]
+    code, out = _cli("stats", "--all", "--json")
+    assert code == 0, out
+    pooled = json.loads(out)
+    assert pooled["treatment"]["n"] == sum(s["treatment"]["n"] for s in singles)
+    assert pooled["uplift"] is None
+    by_campaign = {g["key"]: g["targets"] for g in pooled["breakdowns"]["campaign"]}
+    assert by_campaign == {s["campaign_id"]: s["treatment"]["n"] for s in singles}
+    assert json.loads(_cli("stats", "CMP-P1", "CMP-P2", "--json")[1])["funnel"] == pooled["funnel"]
+    code, out = _cli("stats", "--json")
+    assert code != 0 and "--all" in out

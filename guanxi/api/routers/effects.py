@@ -17,7 +17,7 @@ from guanxi.api.routers.campaigns import TaskScopeDep
 from guanxi.campaigns.views import list_campaigns
 from guanxi.effects import ledger
 from guanxi.effects.export import entries_csv, settlement_excel, stats_excel
-from guanxi.effects.stats import campaign_stats
+from guanxi.effects.stats import across_campaigns, campaign_stats
 from guanxi.errors import GuanxiError
 from guanxi.records import BREAKDOWNS
 from guanxi.viz.effects import render_overview, render_stats
@@ -58,6 +58,17 @@ def _by(by: list[str] | None) -> tuple[str, ...]:
             summary="A campaign's effects: funnel, rates, uplift, time to conversion")  # fmt: skip
 def stats(campaign_id: str, client: ClientDep, ts: TaskScopeDep, by: By = None) -> dict:
     return campaign_stats(client, ts, campaign_id, by=_by(by)).to_dict()
+
+
+@router.get("/effects/stats", response_model=CampaignStatsPublic,
+            summary="Several campaigns pooled (all you see by default), by breakdown")  # fmt: skip
+def pooled_stats(
+    client: ClientDep,
+    ts: TaskScopeDep,
+    campaign: Annotated[list[str] | None, Query(description="campaign ids (default: all)")] = None,
+    by: By = None,
+) -> dict:
+    return across_campaigns(client, ts, campaign or None, by=_by(by)).to_dict()
 
 
 @router.get("/campaigns/{campaign_id}/stats.xlsx", summary="The statistics as Excel",
