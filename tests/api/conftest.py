@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from guanxi.access.users import UserStore
 from guanxi.api.app import create_app
-from guanxi.config import Settings
+from guanxi.config import Settings, get_settings
 from guanxi.graph.client import GraphClient
 
 SEED = """
@@ -87,3 +87,21 @@ def api(api_settings: Settings, bank: GraphClient) -> Iterator[TestClient]:
 
 def auth(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
+
+
+@pytest.fixture
+def cli_settings(
+    bank: GraphClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Settings]:
+    """Settings for CLI tests (``--user NAME``) on :func:`bank`: their own users file and
+    audit folder, with analysts of BA and HO and RMs of BA and BB."""
+    monkeypatch.setenv("GUANXI_USERS_FILE", str(tmp_path / "users.json"))
+    monkeypatch.setenv("GUANXI_AUDIT_DIR", str(tmp_path / "audit"))
+    get_settings.cache_clear()
+    s = get_settings()
+    store = UserStore(s)
+    for name, role, branch in (("ana_ba", "analyst", "BA"), ("ana_ho", "analyst", "HO"),
+                               ("rm_ba", "rm", "BA"), ("rm_bb", "rm", "BB")):  # fmt: skip
+        store.add(name, role, branch)
+    yield s
+    get_settings.cache_clear()

@@ -6,35 +6,14 @@ The bank of tests/api/conftest.py: CA is BA1's customer, CB is BB's.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from guanxi.access.audit import AuditLog
-from guanxi.access.users import UserStore
 from guanxi.cli import app
-from guanxi.config import Settings, get_settings
-from guanxi.graph.client import GraphClient
+from guanxi.config import Settings
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def cli_settings(
-    bank: GraphClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Settings]:
-    monkeypatch.setenv("GUANXI_USERS_FILE", str(tmp_path / "users.json"))
-    monkeypatch.setenv("GUANXI_AUDIT_DIR", str(tmp_path / "audit"))
-    get_settings.cache_clear()
-    s = get_settings()
-    store = UserStore(s)
-    store.add("ana_ba", "analyst", "BA")
-    store.add("ana_ho", "analyst", "HO")
-    store.add("rm_ba", "rm", "BA")
-    yield s
-    get_settings.cache_clear()
 
 
 def _json(args: list[str]) -> tuple[int, dict]:

@@ -8,16 +8,13 @@ The bank of tests/api/conftest.py: CA is BA1's customer, CB is BB's."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from guanxi.access.audit import AuditLog
-from guanxi.access.users import UserStore
 from guanxi.cli import app
-from guanxi.config import Settings, get_settings
+from guanxi.config import Settings
 from guanxi.documents.samples import SampleStatement, render_statement
 from guanxi.graph.client import GraphClient
 
@@ -28,21 +25,6 @@ LINES = {
     "营业利润": 1_200_000.00, "利润总额": 1_180_000.00, "所得税费用": 295_000.00,
     "净利润": 885_000.00,
 }  # fmt: skip
-
-
-@pytest.fixture
-def cli_settings(
-    bank: GraphClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Settings]:
-    monkeypatch.setenv("GUANXI_USERS_FILE", str(tmp_path / "users.json"))
-    monkeypatch.setenv("GUANXI_AUDIT_DIR", str(tmp_path / "audit"))
-    get_settings.cache_clear()
-    s = get_settings()
-    store = UserStore(s)
-    store.add("rm_ba", "rm", "BA")
-    store.add("rm_bb", "rm", "BB")
-    yield s
-    get_settings.cache_clear()
 
 
 def _json(args: list[str]) -> tuple[int, object]:
