@@ -17,14 +17,18 @@ from guanxi.records import KeyContact, Reason
 from guanxi.scoring.centrality import compute_centrality, write_centrality
 from guanxi.scoring.contact_facts import RoleRow, assemble_facts, person_stakes
 from guanxi.scoring.controllers import actual_controllers
-from guanxi.scoring.intimacy import batch_intimacy
+from guanxi.scoring.intimacy_arrays import iter_intimacy
 from guanxi.scoring.key_contacts import rank_contacts, reach_of
 from guanxi.scoring.penetration import penetrated_stakes, stake_holdings
-from guanxi.scoring.projection import LocalGraph, clear_cache, fetch_graph
+from guanxi.scoring.projection import LocalGraph, clear_cache, fetch_frames
 
-__all__ = ["new_run_id", "graph_contacts", "run_scoring"]
+__all__ = ["CONTACT_TYPES", "new_run_id", "graph_contacts", "run_scoring"]
 
 log = logging.getLogger(__name__)
+
+#: the relationship types key contacts read (roles, stakes, who knows whom): the whole-graph
+#: LocalGraph of the contact step holds only these (at 1M companies the others are 5.7M more)
+CONTACT_TYPES = ("SERVES_AS", "HOLDS_SHARES", "KNOWS")
 
 
 def new_run_id() -> str:
@@ -160,21 +164,29 @@ def run_scoring(
     t = time.perf_counter()
     say(f"run {run_id}: centrality ({engine})…")
     cen, used = compute_centrality(client, engine=engine, run_id=run_id)
-    g = fetch_graph(client, run_id)
-    labels = {n.id: n.label for n in g.nodes.values()}
+    nodes, edges = fetch_frames(client, run_id)
+    labels = dict(zip(nodes["id"], nodes["label"], strict=True))
     n_cen = write_centrality(client, cen, labels, run_id)
     timings["centrality_s"] = time.perf_counter() - t
     t = time.perf_counter()
     say(f"centrality of {n_cen} nodes written ({used}); intimacy…")
-    pairs = batch_intimacy(g, hub_cap=hub_cap, min_score=min_score)
-    n_int = client.write_batches(
-        "scoring.write_intimacy", pairs.to_dict("records"), run_id=run_id, batch_size=2000
-    )
+    n_int = 0
+
+    def pairs_done(done: int, total: int) -> None:
+        say(f"intimacy: {done}/{total} pairs scored")
+
+    for part in iter_intimacy(
+        nodes, edges, hub_cap=hub_cap, min_score=min_score, progress=pairs_done
+    ):
+        n_int += client.write_batches(
+            "scoring.write_intimacy", part.to_dict("records"), run_id=run_id, batch_size=2000
+        )
     _delete_stale(client, "scoring.delete_stale_intimacy", run_id)
     timings["intimacy_s"] = time.perf_counter() - t
     t = time.perf_counter()
     say(f"{n_int} INTIMACY written; key contacts…")
     pr = dict(zip(cen["node_id"], cen["pagerank"], strict=True))
+    g = LocalGraph.from_frames(nodes, edges[edges["rel_type"].isin(CONTACT_TYPES)])
     contacts = graph_contacts(g, pr, k)
     rows = [
         {

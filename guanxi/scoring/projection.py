@@ -34,6 +34,7 @@ __all__ = [
     "Projection",
     "party_frames",
     "centrality_edges",
+    "fetch_frames",
     "fetch_graph",
     "fetch_projection",
     "clear_cache",
@@ -199,7 +200,8 @@ def clear_cache() -> None:
     _CACHE.clear()
 
 
-def _frames(client: Gateway, run_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def fetch_frames(client: Gateway, run_id: str = "adhoc") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`party_frames`, cached per ``run_id`` and graph version."""
     key = ("frames", run_id, graph_version(client))
     if key not in _CACHE:
         _CACHE[key] = party_frames(client)
@@ -244,7 +246,7 @@ def fetch_graph(client: Gateway, run_id: str = "adhoc") -> LocalGraph:
     relationships) as a :class:`LocalGraph`; two queries, cached per ``run_id``."""
     key = ("graph", run_id, graph_version(client))
     if key not in _CACHE:
-        _CACHE[key] = LocalGraph.from_frames(*_frames(client, run_id))
+        _CACHE[key] = LocalGraph.from_frames(*fetch_frames(client, run_id))
     return _CACHE[key]
 
 
@@ -276,7 +278,7 @@ def fetch_projection(
     key = ("csr", run_id + repr(sorted(type_weights.items())), graph_version(client))
     if key not in _CACHE:
         _CACHE[key] = Projection.from_edges(
-            centrality_edges(*_frames(client, run_id), type_weights)
+            centrality_edges(*fetch_frames(client, run_id), type_weights)
         )
     return _CACHE[key]
 

@@ -1,0 +1,150 @@
+"""The party graph as arrays: every company, person and RM by index (sorted ids), every
+party relationship deduplicated as :class:`~guanxi.scoring.projection.LocalGraph` does, its
+noisy-OR term, and the adjacent pairs with their edge intimacy — built once from
+:func:`~guanxi.scoring.projection.party_frames` frames for array scorers
+(:mod:`guanxi.scoring.intimacy_arrays`) that must not hold a LocalGraph of millions of
+relationships.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from guanxi.scoring.evidence import relationship_term
+from guanxi.scoring.nominees import NOMINEE_PATTERNS
+from guanxi.scoring.projection import EDGE_PROPS
+
+__all__ = ["PartyArrays", "party_arrays", "candidate_pairs"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PartyArrays:
+    """The party graph as arrays: ``ids`` sorted (index order is id order), per party
+    ``label``, ``name``, ``nominee``; per relationship (deduplicated like LocalGraph: one per
+    direction, type and role) ``src``, ``dst``, ``rel_type``, ``term`` (its noisy-OR term),
+    ``props``; per adjacent pair (``code = lo·n + hi``, sorted) ``q`` = Π(1 - term),
+    ``first`` (the position of its first relationship) and ``rels`` (its relationships in
+    order, as offsets ``rel_ptr`` into ``rel_order``); ``adj`` the undirected structure."""
+
+    ids: np.ndarray
+    label: np.ndarray
+    name: np.ndarray
+    nominee: np.ndarray
+    src: np.ndarray
+    dst: np.ndarray
+    rel_type: np.ndarray
+    props: list[dict]
+    term: np.ndarray
+    codes: np.ndarray
+    q: np.ndarray
+    first: np.ndarray
+    rel_ptr: np.ndarray
+    rel_order: np.ndarray
+    adj: sp.csr_matrix
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+    def pair_pos(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Positions of the pairs (a, b) in ``codes`` and whether they are adjacent."""
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        c = lo.astype(np.int64) * self.n + hi
+        pos = np.searchsorted(self.codes, c).clip(0, max(len(self.codes) - 1, 0))
+        hit = self.codes[pos] == c if len(self.codes) else np.zeros(len(c), bool)
+        return pos, hit
+
+
+def _props(edges: pd.DataFrame) -> list[dict]:
+    cols = [c for c in EDGE_PROPS if c in edges.columns]
+    vals = [edges[c].tolist() for c in cols]
+    return [
+        {c: v for c, v in zip(cols, row, strict=True) if v is not None and v == v}
+        for row in zip(*vals, strict=True)
+    ]
+
+
+def party_arrays(nodes: pd.DataFrame, edges: pd.DataFrame, today: date) -> PartyArrays:
+    """:class:`PartyArrays` from :func:`~guanxi.scoring.projection.party_frames` frames."""
+    nodes = nodes.drop_duplicates("id", keep="first")
+    ends = pd.unique(pd.concat([edges["source_id"], edges["target_id"]], ignore_index=True))
+    extra = np.setdiff1d(np.asarray(ends, dtype=object), nodes["id"].to_numpy(dtype=object))
+    ids = np.sort(np.concatenate([nodes["id"].to_numpy(dtype=object), extra]))
+    index = pd.Index(ids)
+    at = index.get_indexer(nodes["id"])
+    label = np.full(len(ids), "Unknown", dtype=object)
+    name = np.full(len(ids), None, dtype=object)
+    label[at] = nodes["label"].to_numpy(dtype=object)
+    name[at] = nodes["name"].to_numpy(dtype=object)
+    flag = nodes["nominee"] if "nominee" in nodes else pd.Series(False, index=nodes.index)
+    pattern = "|".join(re.escape(p) for p in NOMINEE_PATTERNS)
+    named = nodes["name"].fillna("").astype(str).str.lower().str.contains(pattern, regex=True)
+    nominee = np.zeros(len(ids), bool)
+    nominee[at] = (flag.fillna(False).astype(bool) | named).to_numpy()
+    s = index.get_indexer(edges["source_id"])
+    t = index.get_indexer(edges["target_id"])
+    role = edges["role"] if "role" in edges else pd.Series(None, index=edges.index)
+    key = pd.DataFrame(
+        {"s": s, "t": t, "r": edges["rel_type"].to_numpy(), "o": role.fillna("\0").to_numpy()}
+    )
+    keep = (s != t) & ~key.duplicated(keep="first").to_numpy()
+    e = edges[keep]
+    s, t = s[keep], t[keep]
+    props = _props(e)
+    types = e["rel_type"].to_numpy(dtype=object)
+    term = np.fromiter(
+        (relationship_term(ty, p, today) for ty, p in zip(types, props, strict=True)),
+        float,
+        len(props),
+    )
+    n = len(ids)
+    code = np.minimum(s, t).astype(np.int64) * n + np.maximum(s, t)
+    order = np.argsort(code, kind="stable")
+    codes, starts = np.unique(code[order], return_index=True)
+    q = np.multiply.reduceat(1.0 - term[order], starts) if len(order) else np.ones(0)
+    first = order[starts] if len(order) else np.zeros(0, int)
+    lo, hi = codes // n, codes % n
+    adj = sp.csr_matrix(
+        (np.ones(2 * len(codes), bool), (np.r_[lo, hi], np.r_[hi, lo])), shape=(n, n)
+    )
+    adj.sort_indices()
+    return PartyArrays(
+        ids,
+        label,
+        name,
+        nominee,
+        s,
+        t,
+        types,
+        props,
+        term,
+        codes,
+        q,
+        first,
+        np.r_[starts, len(order)],
+        order,
+        adj,
+    )
+
+
+def candidate_pairs(pa: PartyArrays, hub_cap: int) -> np.ndarray:
+    """Codes (sorted, unique) of adjacent pairs and of pairs sharing a neighbour that is not
+    nominee-like and has 2..``hub_cap`` neighbours."""
+    deg = np.diff(pa.adj.indptr)
+    ok = ~pa.nominee & (deg >= 2) & (deg <= hub_cap)
+    parts = [pa.codes]
+    for d in np.unique(deg[ok]):
+        us = np.flatnonzero(ok & (deg == d))
+        nb = pa.adj.indices[pa.adj.indptr[us][:, None] + np.arange(d)]
+        i, j = np.triu_indices(d, 1)
+        parts.append((nb[:, i].astype(np.int64) * pa.n + nb[:, j]).ravel())
+    return np.unique(np.concatenate(parts))

@@ -1,0 +1,127 @@
+"""The array batch intimacy gives the reference's pairs, scores and evidence."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from guanxi.scoring.intimacy import batch_intimacy
+from guanxi.scoring.intimacy_arrays import array_intimacy
+from guanxi.scoring.party_arrays import candidate_pairs, party_arrays
+from guanxi.scoring.projection import EDGE_PROPS, LocalGraph
+
+TODAY = date(2026, 6, 30)
+
+
+def _frames(seed: int, companies: int = 60, persons: int = 90):
+    rng = random.Random(seed)
+    nodes = [(f"C{i:03d}", "Company", f"公司{i}", None, False) for i in range(companies)]
+    nodes += [(f"P{i:03d}", "Person", f"人{i}", None, False) for i in range(persons)]
+    nodes += [("R1", "RelationshipManager", "经理", None, False)]
+    nodes += [("N1", "Company", "香港中央结算有限公司", None, False)]
+    nodes += [("P900", "Person", None, True, False)]  # flagged nominee without a name
+    cs = [n[0] for n in nodes if n[1] == "Company"]
+    ps = [n[0] for n in nodes if n[1] == "Person"]
+    rows = []
+
+    def add(s, t, ty, **p):
+        rows.append({"source_id": s, "target_id": t, "rel_type": ty, **p})
+
+    roles = ["chairman", "director", "cfo", "supervisor", "independent_director", None]
+    for _ in range(220):
+        p, c = rng.choice(ps), rng.choice(cs)
+        until = rng.choice([None, "2020-01-01", "2030-01-01"])
+        add(p, c, "SERVES_AS", role=rng.choice(roles), until=until)
+    for _ in range(140):
+        h = rng.choice(ps + cs)
+        add(
+            h, rng.choice(cs), "HOLDS_SHARES", pct=rng.choice([0.5, 5.0, 30.0, 60.0]), kind="direct"
+        )
+    for _ in range(80):
+        add(
+            rng.choice(cs),
+            rng.choice(cs),
+            "SUPPLIES",
+            amount=rng.random() * 1e8,
+            share=rng.choice([None, 0.2, 0.7]),
+        )
+    for _ in range(80):
+        add(
+            rng.choice(cs),
+            rng.choice(cs),
+            "PAYS",
+            amount=rng.random() * 2e8,
+            count=rng.randint(1, 40),
+            last=rng.choice([None, "2026-05-01", "2024-01-01"]),
+        )
+    for _ in range(30):
+        add(
+            rng.choice(cs),
+            rng.choice(cs),
+            "GUARANTEES",
+            amount=rng.random() * 9000,
+            end=rng.choice([None, "2025-01-01"]),
+        )
+    for _ in range(60):
+        add(
+            rng.choice(ps + ["R1"]),
+            rng.choice(ps),
+            "KNOWS",
+            strength=rng.random(),
+            last_contact=rng.choice([None, "2026-01-01"]),
+            since="2019-01-01",
+        )
+    for c in rng.sample(cs, 8):
+        add("R1", c, "MANAGES")
+    for c in rng.sample(cs, 30):  # a nominee holder and a nominee executive
+        add("N1", c, "HOLDS_SHARES", pct=1.0, kind="nominee")
+        add("P900", c, "SERVES_AS", role="director")
+    add(cs[0], cs[0], "PAYS", amount=5.0, count=1)  # a self loop is ignored
+    rows.append(dict(rows[0]))  # a duplicate relationship counts once
+    nf = pd.DataFrame(nodes, columns=["id", "label", "name", "nominee", "customer"])
+    ef = pd.DataFrame(rows).reindex(columns=["source_id", "target_id", "rel_type", *EDGE_PROPS])
+    ef = ef.astype(object).where(ef.notna(), None)
+    return nf, ef
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_same_pairs_scores_and_evidence_as_the_reference(seed):
+    nodes, edges = _frames(seed)
+    ref = batch_intimacy(LocalGraph.from_frames(nodes, edges), TODAY, hub_cap=12)
+    got = array_intimacy(nodes, edges, TODAY, hub_cap=12, chunk=97)
+    key = ["source_id", "target_id"]
+    ref, got = ref.sort_values(key, ignore_index=True), got.sort_values(key, ignore_index=True)
+    assert len(ref) > 200
+    assert list(got["source_id"]) == list(ref["source_id"])
+    assert list(got["target_id"]) == list(ref["target_id"])
+    assert list(got["source_label"]) == list(ref["source_label"])
+    assert (got["score"] - ref["score"]).abs().max() <= 2e-6
+    assert list(got["text"]) == list(ref["text"])
+    for g, r in zip(got["evidence"], ref["evidence"], strict=True):
+        assert json.loads(g) == json.loads(r)
+    kinds = {e["kind"] for ev in ref["evidence"] for e in json.loads(ev)}
+    assert {"indirect", "shared_executives", "colleagues", "role", "payment"} <= kinds
+
+
+def test_candidates_skip_hubs_and_nominees():
+    nodes, edges = _frames(4)
+    pa = party_arrays(nodes, edges, TODAY)
+    with_hubs = candidate_pairs(pa, hub_cap=1000)
+    capped = candidate_pairs(pa, hub_cap=3)
+    assert set(pa.codes) <= set(capped) < set(with_hubs)
+    n1 = int(pa.ids.searchsorted("N1"))
+    c = [int(pa.ids.searchsorted(x)) for x in ("C000", "C001")]
+    assert pa.nominee[n1] and pa.nominee[int(pa.ids.searchsorted("P900"))]
+    assert not pa.nominee[c].any()
+
+
+def test_min_score_drops_weak_pairs():
+    nodes, edges = _frames(5)
+    all_pairs = array_intimacy(nodes, edges, TODAY, min_score=0.0)
+    kept = array_intimacy(nodes, edges, TODAY, min_score=0.3)
+    assert len(kept) < len(all_pairs)
+    assert kept["score"].min() >= 0.3
