@@ -17,7 +17,6 @@ import logging
 import time
 import uuid
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -25,6 +24,7 @@ from scipy.linalg.blas import dasum, daxpy, dscal
 
 from guanxi.graph.gateway import Gateway
 from guanxi.records import ScorerInfo
+from guanxi.scoring.betweenness import betweenness_arrays
 from guanxi.scoring.nominees import NOMINEE_PATTERNS
 from guanxi.scoring.projection import Projection, fetch_projection
 
@@ -174,20 +174,17 @@ def betweenness(
     matrix: sp.csr_matrix, *, exact_limit: int = 2000, pivots: int = 256, seed: int = 7
 ) -> np.ndarray:
     """Normalised (unweighted, hop-count) betweenness; exact when ``n <= exact_limit``,
-    otherwise estimated from ``pivots`` sampled sources (Brandes, networkx).
+    otherwise estimated from ``pivots`` sampled sources — networkx's figures and samples,
+    computed on arrays (:func:`~guanxi.scoring.betweenness.betweenness_arrays`).
 
     Notes
     -----
     ``c_B(v) = sum_{s != v != t} sigma_st(v) / sigma_st`` normalised by ``(n-1)(n-2)``
-    (undirected: divided by 2 as well); sampling scales the pivot sum by ``n / k``.
+    (undirected: divided by 2 as well); sampling scales the pivot sum by the pivots used.
     """
     n = matrix.shape[0]
-    if n < 3:
-        return np.zeros(n)
-    g = nx.from_scipy_sparse_array(sp.csr_matrix((matrix + matrix.T) > 0, dtype=float))
-    k = None if n <= exact_limit else min(pivots, n)
-    bc = nx.betweenness_centrality(g, k=k, normalized=True, seed=seed, weight=None)
-    return np.array([bc[i] for i in range(n)])
+    sym = sp.csr_matrix((matrix + matrix.T) > 0, dtype=float)
+    return betweenness_arrays(sym, k=None if n <= exact_limit else min(pivots, n), seed=seed)
 
 
 def centrality_frame(proj: Projection, **kw: float) -> pd.DataFrame:

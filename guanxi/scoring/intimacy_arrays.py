@@ -208,7 +208,7 @@ def _assemble(
     items: list[Evidence] = []
     if pos >= 0:
         for r in pa.rel_order[pa.rel_ptr[pos] : pa.rel_ptr[pos + 1]]:
-            if (e := edge_evidence(pa.rel_type[r], pa.props[r], today)) is not None:
+            if (e := edge_evidence(pa.rel_type[r], pa.props(r), today)) is not None:
                 items.append(e)
     found = []
     for rank, (kind, cnt, s) in enumerate(shared):

@@ -31,9 +31,10 @@ class PartyArrays:
     """The party graph as arrays: ``ids`` sorted (index order is id order), per party
     ``label``, ``name``, ``nominee``; per relationship (deduplicated like LocalGraph: one per
     direction, type and role) ``src``, ``dst``, ``rel_type``, ``term`` (its noisy-OR term),
-    ``props``; per adjacent pair (``code = lo·n + hi``, sorted) ``q`` = Π(1 - term),
-    ``first`` (the position of its first relationship) and ``rels`` (its relationships in
-    order, as offsets ``rel_ptr`` into ``rel_order``); ``adj`` the undirected structure."""
+    ``columns`` (their properties; :meth:`props`); per adjacent pair (``code = lo·n + hi``,
+    sorted) ``q`` = Π(1 - term), ``first`` (the position of its first relationship) and its
+    relationships in order (offsets ``rel_ptr`` into ``rel_order``); ``adj`` the undirected
+    structure."""
 
     ids: np.ndarray
     label: np.ndarray
@@ -42,7 +43,7 @@ class PartyArrays:
     src: np.ndarray
     dst: np.ndarray
     rel_type: np.ndarray
-    props: list[dict]
+    columns: dict[str, np.ndarray]
     term: np.ndarray
     codes: np.ndarray
     q: np.ndarray
@@ -50,6 +51,11 @@ class PartyArrays:
     rel_ptr: np.ndarray
     rel_order: np.ndarray
     adj: sp.csr_matrix
+
+    def props(self, r: int) -> dict:
+        """The :data:`~guanxi.scoring.projection.EDGE_PROPS` of relationship ``r`` that have
+        a value (built on demand: a dict per relationship would cost ~250 B × 14M at 1M)."""
+        return {c: v for c, col in self.columns.items() if (v := col[r]) is not None and v == v}
 
     @property
     def n(self) -> int:
@@ -62,15 +68,6 @@ class PartyArrays:
         pos = np.searchsorted(self.codes, c).clip(0, max(len(self.codes) - 1, 0))
         hit = self.codes[pos] == c if len(self.codes) else np.zeros(len(c), bool)
         return pos, hit
-
-
-def _props(edges: pd.DataFrame) -> list[dict]:
-    cols = [c for c in EDGE_PROPS if c in edges.columns]
-    vals = [edges[c].tolist() for c in cols]
-    return [
-        {c: v for c, v in zip(cols, row, strict=True) if v is not None and v == v}
-        for row in zip(*vals, strict=True)
-    ]
 
 
 def party_arrays(nodes: pd.DataFrame, edges: pd.DataFrame, today: date) -> PartyArrays:
@@ -99,12 +96,16 @@ def party_arrays(nodes: pd.DataFrame, edges: pd.DataFrame, today: date) -> Party
     keep = (s != t) & ~key.duplicated(keep="first").to_numpy()
     e = edges[keep]
     s, t = s[keep], t[keep]
-    props = _props(e)
+    columns = {c: e[c].to_numpy(dtype=object) for c in EDGE_PROPS if c in e.columns}
     types = e["rel_type"].to_numpy(dtype=object)
+    props = (
+        {c: v for c, v in zip(columns, row, strict=True) if v is not None and v == v}
+        for row in zip(*columns.values(), strict=True)
+    )
     term = np.fromiter(
         (relationship_term(ty, p, today) for ty, p in zip(types, props, strict=True)),
         float,
-        len(props),
+        len(types),
     )
     n = len(ids)
     code = np.minimum(s, t).astype(np.int64) * n + np.maximum(s, t)
@@ -125,7 +126,7 @@ def party_arrays(nodes: pd.DataFrame, edges: pd.DataFrame, today: date) -> Party
         s,
         t,
         types,
-        props,
+        columns,
         term,
         codes,
         q,
