@@ -73,8 +73,8 @@ class PartyArrays:
 def party_arrays(nodes: pd.DataFrame, edges: pd.DataFrame, today: date) -> PartyArrays:
     """:class:`PartyArrays` from :func:`~guanxi.scoring.projection.party_frames` frames."""
     nodes = nodes.drop_duplicates("id", keep="first")
-    ends = pd.unique(pd.concat([edges["source_id"], edges["target_id"]], ignore_index=True))
-    extra = np.setdiff1d(np.asarray(ends, dtype=object), nodes["id"].to_numpy(dtype=object))
+    ends = pd.Index(pd.unique(pd.concat([edges["source_id"], edges["target_id"]])))
+    extra = ends.difference(pd.Index(nodes["id"]), sort=False).to_numpy(dtype=object)
     ids = np.sort(np.concatenate([nodes["id"].to_numpy(dtype=object), extra]))
     index = pd.Index(ids)
     at = index.get_indexer(nodes["id"])
