@@ -217,10 +217,11 @@ def compute_centrality(
     exact_limit: int = 2000,
     pivots: int = 256,
 ) -> tuple[pd.DataFrame, str]:
-    """Centrality of every projected party; ``engine`` is ``gds``, ``python`` or ``auto``
-    (GDS when available). Returns the frame and the engine used."""
+    """Centrality of every projected party; ``engine`` is ``gds`` (in the database),
+    ``python`` or ``auto`` (Python: on arrays it beats GDS's sampled betweenness on a small
+    server; docs/scoring.md). Returns the frame and the engine used."""
     tw = type_weights or TYPE_WEIGHTS
-    use_gds = engine == "gds" or (engine == "auto" and gds_available(client))
+    use_gds = engine == "gds"
     proj = fetch_projection(client, tw, run_id)
     wdeg = pd.Series(weighted_degree(proj.matrix), index=proj.ids)
     if not use_gds:
