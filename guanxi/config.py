@@ -52,6 +52,12 @@ class Settings(BaseSettings):
         default="neo4j",
         validation_alias=AliasChoices("NEO4J_DATABASE", "GUANXI_NEO4J_DATABASE"),
     )
+    gds_uri: str | None = Field(
+        default=None,
+        description="the server that runs GDS when it is not the one NEO4J_URI routes reads "
+        "to: on a cluster, a direct bolt:// URI of the secondary with GDS, so that a "
+        "projection and the algorithms on it meet in one in-memory catalog",
+    )
 
     # --- the local server started by `guanxi db start` ---
     home: Path = Field(default=Path(".guanxi"), description="data, logs, password")
@@ -202,17 +208,17 @@ class Settings(BaseSettings):
         default=20.0, gt=0, description="seconds to wait for a drafted summary"
     )
 
-    @field_validator("neo4j_uri")
+    @field_validator("neo4j_uri", "gds_uri")
     @classmethod
     def _check_uri(cls, value: str | None) -> str | None:
-        """An empty ``NEO4J_URI`` means none; otherwise a driver scheme and a host."""
+        """An empty URI means none; otherwise a driver scheme and a host."""
         if value is None or not value.strip():
             return None
         value = value.strip()
         parts = urlsplit(value)
         if parts.scheme not in URI_SCHEMES or not parts.hostname:
             raise ValueError(
-                f"NEO4J_URI {value!r} is not a Neo4j URI: expected one of "
+                f"{value!r} is not a Neo4j URI: expected one of "
                 f"{', '.join(s + '://host[:port]' for s in URI_SCHEMES)}"
             )
         return value

@@ -12,6 +12,8 @@ altogether (docs/scaling.md, "The GDS Python client"). It is an optional extra:
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from guanxi.config import Settings, get_settings
@@ -20,7 +22,9 @@ from guanxi.errors import ConfigError
 if TYPE_CHECKING:  # the client is an optional extra
     from graphdatascience import GraphDataScience
 
-__all__ = ["gds_client", "MIN_CLIENT"]
+    from guanxi.graph.gateway import Gateway
+
+__all__ = ["gds_client", "gds_gateway", "MIN_CLIENT"]
 
 log = logging.getLogger(__name__)
 
@@ -72,3 +76,22 @@ def gds_client(settings: Settings | None = None, *, arrow: bool | str = True) ->
         arrow=arrow,
         show_progress=False,
     )
+
+
+@contextmanager
+def gds_gateway(client: Gateway) -> Iterator[Gateway]:
+    """The gateway guanxi's own GDS calls go through: a client of ``GUANXI_GDS_URI`` when set,
+    else ``client`` itself.
+
+    GDS keeps projections in the memory of one server. Through a routing ``neo4j://`` URI
+    each read transaction may land on another secondary, so on a cluster the projection
+    and the algorithms must all go to the GDS server directly (a ``bolt://`` URI).
+    """
+    s = client.settings
+    if not s.gds_uri:
+        yield client
+        return
+    from guanxi.graph.client import GraphClient
+
+    with GraphClient(s.model_copy(update={"neo4j_uri": s.gds_uri}), client.library) as gds:
+        yield gds

@@ -28,8 +28,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def second_server(home: Path) -> Iterator[LocalServer]:
-    """A started local server with its data under ``home``; stopped on exit."""
+def second_server(home: Path, password: str | None = None) -> Iterator[LocalServer]:
+    """A started local server with its data under ``home``; stopped on exit. ``password``:
+    the one to set (like the members of a cluster, which share their users), else a new one."""
     fixed = os.environ.get("GUANXI_TEST_SECOND_PORTS")
     bolt, http = map(int, fixed.split(",")) if fixed else (free_port(), free_port())
     s = Settings(
@@ -42,6 +43,10 @@ def second_server(home: Path) -> Iterator[LocalServer]:
         pagecache="64m",
     )
     srv = LocalServer(s)
+    if password is not None:
+        srv.password_file.parent.mkdir(parents=True, exist_ok=True)
+        srv.password_file.write_text(password + "\n", encoding="utf-8")
+        srv.password_file.chmod(0o600)
     try:
         srv.start()
         yield srv

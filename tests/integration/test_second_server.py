@@ -5,7 +5,10 @@ for a remote server. With ``NEO4J_URI`` set to it, and the usual ``GUANXI_*`` va
 the test server still set, ``guanxi load`` writes a 200-company network there, the CLI
 and the API read it back there, through a routing ``neo4j://`` URI as well, and the test
 server keeps exactly the one marker node it had. Mirrored: the marker is not on the second.
-About a minute (a Neo4j start); ``GUANXI_TEST_SECOND_PORTS=bolt,http`` fixes its ports.
+The second server also stands in for a cluster's GDS secondary (``GUANXI_GDS_URI``): batch
+centrality projects and runs its GDS algorithms there while reading the Python-side
+projection from the main server. About a minute (a Neo4j start);
+``GUANXI_TEST_SECOND_PORTS=bolt,http`` fixes its ports.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from guanxi.cli import app
 from guanxi.config import get_settings
 from guanxi.graph.client import GraphClient
 from guanxi.graph.server import LocalServer
+from guanxi.scoring.centrality import compute_centrality
 from tests.integration.servers import second_server
 
 pytestmark = [pytest.mark.slow]
@@ -34,7 +38,8 @@ MARKER = "CREATE (:Company {id: 'ONLY-ON-THE-TEST-SERVER', name: '标记'})"
 
 @pytest.fixture(scope="module")
 def second(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
-    with second_server(tmp_path_factory.mktemp("second") / "gx") as srv:
+    pw = get_settings().password()  # shared, like a cluster's users
+    with second_server(tmp_path_factory.mktemp("second") / "gx", password=pw) as srv:
         yield srv
 
 
@@ -119,3 +124,30 @@ def test_neo4j_uri_uses_the_given_server(
     assert (after["nodes"], after["relationships"]) == (1, 0)
     with GraphClient(second.settings) as c:
         assert c.read("admin.counts")[0]["relationships"] == n_rels
+
+
+CHAIN = """
+CREATE (a:Company {id: 'A', name: 'A'})-[:SUPPLIES {amount: 1.0}]->(b:Company {id: 'B', name: 'B'})
+CREATE (b)-[:SUPPLIES {amount: 1.0}]->(:Company {id: 'C', name: 'C'})
+"""
+
+
+def test_gds_uri_sends_the_gds_calls_to_that_server(db: GraphClient, second: LocalServer) -> None:
+    """Both servers hold the chain A→B→C; only the "GDS secondary" also holds G→A. GDS's
+    answer includes G, so the projection and PageRank ran on the GDS server."""
+    db.console(CHAIN, allow_write=True)
+    with GraphClient(second.settings) as c:
+        c.console("MATCH (n) DETACH DELETE n", allow_write=True)
+        c.console(
+            CHAIN + "CREATE (:Company {id: 'G', name: 'G'})-[:SUPPLIES]->(a)", allow_write=True
+        )
+    uri = f"bolt://127.0.0.1:{second.settings.bolt_port}"
+    with GraphClient(db.settings.model_copy(update={"gds_uri": uri})) as client:
+        frame, engine = compute_centrality(client, engine="gds")
+    assert engine == "gds"
+    assert set(frame["node_id"]) == {"A", "B", "C", "G"}
+    local, engine = compute_centrality(db, engine="gds")
+    assert engine == "gds" and set(local["node_id"]) == {"A", "B", "C"}
+    with GraphClient(second.settings) as c:
+        assert c.read("admin.counts")[0]["nodes"] == 4  # the GDS server was only read
+        c.console("MATCH (n) DETACH DELETE n", allow_write=True)
