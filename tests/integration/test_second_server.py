@@ -96,9 +96,8 @@ def test_neo4j_uri_uses_the_given_server(
         status = _cli("db", "status")
         assert (status["uri"], status["routing"], status["relationships"]) == (uri, True, n_rels)
         rows = _cli("cypher", "MATCH (x) UNWIND labels(x) AS l RETURN l, count(*) AS n")
-        assert {lab: n for lab, n in rows["rows"]} | manifest["nodes"] == {
-            lab: n for lab, n in rows["rows"]
-        }
+        counts = dict(map(tuple, rows["rows"]))
+        assert {label: counts.get(label) for label in manifest["nodes"]} == manifest["nodes"]
         marker = _cli("cypher", "MATCH (c {id: 'ONLY-ON-THE-TEST-SERVER'}) RETURN count(c)")
         assert marker["rows"] == [[0]]
 
