@@ -11,13 +11,20 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["Settings", "get_settings", "PROJECT_ROOT"]
+__all__ = ["Settings", "get_settings", "PROJECT_ROOT", "URI_SCHEMES"]
 
 log = logging.getLogger(__name__)
+
+#: The URI schemes of the Neo4j driver: ``bolt`` talks to one server; ``neo4j`` asks the server
+#: for a routing table, so that a cluster (or Aura) sends read transactions to secondaries and
+#: writes to the primary. ``+s`` is TLS with a verified certificate, ``+ssc`` TLS with a
+#: self-signed one.
+URI_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 #: The repository root (where ``neo4j/pom.xml`` lives) for an editable install.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +51,12 @@ class Settings(BaseSettings):
     neo4j_database: str = Field(
         default="neo4j",
         validation_alias=AliasChoices("NEO4J_DATABASE", "GUANXI_NEO4J_DATABASE"),
+    )
+    gds_uri: str | None = Field(
+        default=None,
+        description="the server that runs GDS when it is not the one NEO4J_URI routes reads "
+        "to: on a cluster, a direct bolt:// URI of the secondary with GDS, so that a "
+        "projection and the algorithms on it meet in one in-memory catalog",
     )
 
     # --- the local server started by `guanxi db start` ---
@@ -194,6 +207,27 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(
         default=20.0, gt=0, description="seconds to wait for a drafted summary"
     )
+
+    @field_validator("neo4j_uri", "gds_uri")
+    @classmethod
+    def _check_uri(cls, value: str | None) -> str | None:
+        """An empty URI means none; otherwise a driver scheme and a host."""
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        parts = urlsplit(value)
+        if parts.scheme not in URI_SCHEMES or not parts.hostname:
+            raise ValueError(
+                f"{value!r} is not a Neo4j URI: expected one of "
+                f"{', '.join(s + '://host[:port]' for s in URI_SCHEMES)}"
+            )
+        return value
+
+    @property
+    def routing(self) -> bool:
+        """True for a ``neo4j://`` URI: the driver routes reads and writes by the server's
+        routing table (a cluster's secondaries and primary, Aura)."""
+        return urlsplit(self.uri).scheme.startswith("neo4j")
 
     @property
     def external(self) -> bool:

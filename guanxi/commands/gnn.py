@@ -24,13 +24,17 @@ def train(
     max_steps: Annotated[
         int, typer.Option(min=0, help="Cap on optimiser steps over all epochs (0: no cap).")
     ] = 1200,
-    device: Annotated[str, typer.Option(help="cpu, cuda or auto.")] = "auto",
+    device: Annotated[
+        str,
+        typer.Option(help="cpu, cuda, cuda:N or auto (a GPU when one is visible)."),
+    ] = "auto",
     as_json: JsonOpt = False,
 ) -> None:
     """Train the link-prediction GNN, save it with its card, write embeddings back."""
     from guanxi.gnn.runs import train_and_publish
-    from guanxi.gnn.train import TrainConfig
+    from guanxi.gnn.train import TrainConfig, pick_device
 
+    pick_device(device)  # a bad --device fails before the graph is read
     s = get_settings()
     cfg = TrainConfig(epochs=epochs, max_steps=max_steps or None, device=device)
     bar = Progress("{task.description:<11}", BarColumn(), MofNCompleteColumn(),

@@ -129,6 +129,6 @@ def train_and_publish(client: Gateway, home: Path, config: TrainConfig | None = 
         "train_seconds": round(result.seconds, 2),
         "steps": result.steps,
         "seconds": {k: round(v, 1) for k, v in seconds.items()},
-        "device": str(cfg.device),
+        "device": result.device,
         "written": written,
     }

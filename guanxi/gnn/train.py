@@ -28,6 +28,7 @@ import torch
 from torch_geometric.data import HeteroData
 from torch_geometric.loader import LinkNeighborLoader
 
+from guanxi.errors import ConfigError
 from guanxi.gnn.data import GraphData, message_graph, snapshot
 from guanxi.gnn.models import LinkModel
 from guanxi.gnn.pairs import PairFeatures
@@ -71,16 +72,35 @@ class TrainResult:
     seconds: float
     run_id: str
     steps: int = 0
+    device: str = "cpu"  # where the optimiser steps ran (sampling is on the CPU)
 
 
 def pick_device(requested: str | None = None) -> torch.device:
-    """``cuda`` when requested (or by default) and available, else ``cpu``."""
-    if requested in (None, "auto"):
+    """The training device: ``auto`` (or None) is ``cuda`` when a GPU is visible, else
+    ``cpu``; ``cpu``, ``cuda`` and ``cuda:N`` are taken as asked.
+
+    Raises :class:`ConfigError` for any other name and for CUDA without a usable GPU (no
+    silent fall-back: a job sized for a GPU should not quietly run for hours on CPU).
+    """
+    name = (requested or "auto").strip().lower()
+    if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if requested == "cuda" and not torch.cuda.is_available():
-        log.warning("CUDA requested but not available; training on CPU")
+    if name == "cpu":
         return torch.device("cpu")
-    return torch.device(requested)
+    if name == "cuda" or (name.startswith("cuda:") and name[5:].isdigit()):
+        if not torch.cuda.is_available():
+            build = f"CUDA {torch.version.cuda}" if torch.version.cuda else "no CUDA"
+            raise ConfigError(
+                f"--device {name}: no CUDA GPU is visible (torch {torch.__version__}, built "
+                f"with {build}); use --device cpu or auto"
+            )
+        index = int(name[5:]) if ":" in name else 0
+        if index >= torch.cuda.device_count():
+            raise ConfigError(
+                f"--device {name}: only {torch.cuda.device_count()} CUDA device(s) visible"
+            )
+        return torch.device(name)
+    raise ConfigError(f"--device {requested!r}: expected cpu, cuda, cuda:N or auto")
 
 
 def _seed(seed: int) -> None:
@@ -160,7 +180,7 @@ def train(graph: GraphData, config: TrainConfig | None = None,
             break
     seconds = time.perf_counter() - start
     run_id = "gnn-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    return TrainResult(model.cpu(), cfg, losses, pairs, seconds, run_id, done)
+    return TrainResult(model.cpu(), cfg, losses, pairs, seconds, run_id, done, str(device))
 
 
 def _step(model: LinkModel, opt: torch.optim.Optimizer, batch: HeteroData, et: tuple,

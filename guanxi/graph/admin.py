@@ -26,6 +26,7 @@ def server_status(settings: Settings, client: GraphClient | None = None) -> dict
     out: dict[str, Any] = {
         "uri": settings.uri,
         "external": settings.external,
+        "routing": settings.routing,
         "database": settings.neo4j_database,
         "running": False,
         "version": None,

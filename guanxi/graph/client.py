@@ -288,9 +288,12 @@ class GraphClient:
                 rows.append(row)
             return ConsoleResult(columns=columns, rows=rows, truncated=truncated)
 
+        bookmarks = self.driver.execute_query_bookmark_manager  # a cluster: see our own writes
         with (
             translate_errors("console"),
-            self.driver.session(database=self.database, default_access_mode=mode) as session,
+            self.driver.session(
+                database=self.database, default_access_mode=mode, bookmark_manager=bookmarks
+            ) as session,
         ):
             if write:
                 return session.execute_write(work)

@@ -241,7 +241,9 @@ class LocalServer:
                 try:
                     with GraphDatabase.driver(uri, auth=(self.settings.neo4j_user, pw)) as d:
                         d.verify_connectivity()
-                        d.execute_query("RETURN 1", database_=self.settings.neo4j_database)
+                        d.execute_query(
+                            "RETURN 1", database_=self.settings.neo4j_database, routing_="r"
+                        )
                     return
                 except nex.AuthError as e:
                     raise GraphUnavailable(

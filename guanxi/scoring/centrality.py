@@ -23,6 +23,7 @@ import scipy.sparse as sp
 from scipy.linalg.blas import dasum, daxpy, dscal
 
 from guanxi.graph.gateway import Gateway
+from guanxi.graph.gds_client import gds_gateway
 from guanxi.records import ScorerInfo
 from guanxi.scoring.betweenness import betweenness_arrays
 from guanxi.scoring.nominees import NOMINEE_PATTERNS
@@ -221,39 +222,23 @@ def compute_centrality(
     ``python`` or ``auto`` (Python: on arrays it beats GDS's sampled betweenness on a small
     server; docs/scoring.md). Returns the frame and the engine used."""
     tw = type_weights or TYPE_WEIGHTS
-    use_gds = engine == "gds"
     proj = fetch_projection(client, tw, run_id)
     wdeg = pd.Series(weighted_degree(proj.matrix), index=proj.ids)
-    if not use_gds:
-        return centrality_frame(proj, exact_limit=exact_limit, pivots=pivots), "python"
-    name = f"guanxi-{uuid.uuid4().hex[:8]}"
-    pats = list(NOMINEE_PATTERNS)
-    try:
-        tmo = client.settings.batch_timeout_s  # whole-graph work
-        client.read(
-            "scoring.gds_project",
-            graph_name=name,
-            type_weights=tw,
-            nominee_patterns=pats,
-            timeout=tmo,
-        )
-        pr = client.read_df(
-            "scoring.gds_pagerank",
-            timeout=tmo,
-            graph_name=name,
-            damping=0.85,
-            max_iterations=200,
-            tolerance=1e-10,
-        )
-        n = len(proj.ids)
-        bt = client.read_df(
-            "scoring.gds_betweenness",
-            timeout=tmo,
-            graph_name=name,
-            sampling_size=None if n <= exact_limit else min(pivots, n),
-        )
-    finally:
-        client.read("scoring.gds_drop", graph_name=name)
+    n = len(proj.ids)
+    name, sample = f"guanxi-{uuid.uuid4().hex[:8]}", None if n <= exact_limit else min(pivots, n)
+    tmo = client.settings.batch_timeout_s  # whole-graph work
+    with gds_gateway(client) as gds:  # GUANXI_GDS_URI's server, else the client's
+        if engine != "gds":  # auto: arrays (docs/scoring.md, Engine)
+            return centrality_frame(proj, exact_limit=exact_limit, pivots=pivots), "python"
+        try:
+            gds.read("scoring.gds_project", graph_name=name, type_weights=tw,
+                     nominee_patterns=list(NOMINEE_PATTERNS), timeout=tmo)  # fmt: skip
+            pr = gds.read_df("scoring.gds_pagerank", timeout=tmo, graph_name=name,
+                             damping=0.85, max_iterations=200, tolerance=1e-10)  # fmt: skip
+            bt = gds.read_df("scoring.gds_betweenness", timeout=tmo, graph_name=name,
+                             sampling_size=sample)  # fmt: skip
+        finally:
+            gds.read("scoring.gds_drop", graph_name=name)
     df = pr.rename(columns={"score": "pagerank"})
     # GDS's PageRank has no dangling redistribution and sums to n·(mean); rescale to mean 1
     df["pagerank"] = df["pagerank"] * len(df) / max(df["pagerank"].sum(), 1e-12)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -27,10 +26,10 @@ import httpx
 import pytest
 
 from guanxi.access.users import UserStore
-from guanxi.config import Settings, get_settings
 from guanxi.graph.client import GraphClient
 from guanxi.graph.server import LocalServer
 from tests.api.conftest import SEED
+from tests.integration.servers import free_port, second_server
 
 pytestmark = [
     pytest.mark.fault,
@@ -44,12 +43,6 @@ CLIENTS = 20
 PAUSE_S = 0.2  # between one client's requests: 20 clients, ~100 requests/s
 FAST_S = 5.0  # the longest a request may take while the database is down
 RECOVERY_S = 30.0  # the longest the API may take to answer 200 after the start
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass(frozen=True)
@@ -66,24 +59,10 @@ class Call:
 
 @pytest.fixture
 def neo4j_server(tmp_path: Path) -> Iterator[LocalServer]:
-    base = get_settings()
-    s = Settings(
-        home=tmp_path / "gx",
-        neo4j_dist=base.neo4j_dist,
-        bolt_port=_free_port(),
-        http_port=_free_port(),
-        heap="512m",
-        pagecache="64m",
-    )
-    srv = LocalServer(s)
-    try:
-        srv.start()
-        with GraphClient(s) as c:
+    with second_server(tmp_path / "gx") as srv:
+        with GraphClient(srv.settings) as c:
             c.console(SEED, allow_write=True)
         yield srv
-    finally:
-        srv.stop(timeout=20)
-    assert srv.our_jvms() == []
 
 
 @pytest.fixture
@@ -92,7 +71,7 @@ def api(neo4j_server: LocalServer, tmp_path: Path) -> Iterator[tuple[str, str, P
     s = neo4j_server.settings
     users = tmp_path / "users.json"
     key = UserStore(s.model_copy(update={"users_file": users})).add("admin", "admin", "HO")
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GUANXI_", "NEO4J_"))}
     env.update(
         GUANXI_HOME=str(s.home_dir),
