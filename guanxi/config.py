@@ -126,6 +126,11 @@ class Settings(BaseSettings):
     api_warm_index: bool = Field(
         default=True, description="build the contact-path index when the API starts"
     )
+    api_warm_plans: bool = Field(
+        default=True,
+        description="have Neo4j plan the workbench's queries when the API starts, so that "
+        "the first expansion of each relationship type does not wait for the planner",
+    )
     key_ttl_days: float = Field(
         default=90.0,
         gt=0,

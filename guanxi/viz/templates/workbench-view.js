@@ -66,7 +66,8 @@ WB.sizeOf = function (raw, rule, max) {
   if (v === null || v === undefined || !max) return 14;
   return 10 + 26 * Math.sqrt(Math.max(0, v) / max);
 };
-// an edge's strength in [0, 1] for the width rule and the threshold filter
+// an edge's strength in [0, 1] for the width rule and the threshold filter: a stake, or the
+// scored intimacy of its two ends (their INTIMACY score), else a recorded strength
 WB.strength = function (e, rule) {
   var p = e.properties || {};
   if (rule === "stake") {
@@ -74,6 +75,7 @@ WB.strength = function (e, rule) {
     if (typeof p.share === "number") return p.share;
     return null;
   }
+  if (typeof e.intimacy === "number") return e.intimacy;
   if (typeof p.intimacy === "number") return p.intimacy;
   if (typeof p.strength === "number") return p.strength;
   if (typeof p.score === "number") return p.score;
@@ -86,7 +88,12 @@ WB.widthOf = function (e, rule) {
 };
 
 // the legend of the rules in force, over what is on the canvas: it always matches
-WB.legend = function (raws, rules) {
+// which source the intimacy width of each edge comes from: "scored", "recorded" or null
+WB.intimacySource = function (e) {
+  if (typeof e.intimacy === "number") return "scored";
+  return WB.strength(e, "intimacy") === null ? null : "recorded";
+};
+WB.legend = function (raws, rules, edges) {
   var box = document.getElementById("wb-legend");
   box.innerHTML = "";
   var seen = {};
@@ -110,8 +117,18 @@ WB.legend = function (raws, rules) {
   });
   box.appendChild(WB.el("div", WB.t("size_by") + ": " + WB.t(WB.SIZE_WORDS[rules.size]),
                         "wb-muted"));
-  box.appendChild(WB.el("div", WB.t("width_by") + ": " + WB.t(WB.WIDTH_WORDS[rules.width]),
-                        "wb-muted"));
+  var width = WB.el("div", WB.t("width_by") + ": " + WB.t(WB.WIDTH_WORDS[rules.width]),
+                    "wb-muted");
+  if (rules.width === "intimacy") {  // say where the widths come from
+    var n = {scored: 0, recorded: 0};
+    (edges || []).forEach(function (e) { var k = WB.intimacySource(e); if (k) n[k]++; });
+    width.textContent += " (" + WB.t("width_scored").replace("{n}", n.scored) + ", " +
+                         WB.t("width_recorded").replace("{n}", n.recorded) + ")";
+    width.setAttribute("data-scored", String(n.scored));
+    width.setAttribute("data-recorded", String(n.recorded));
+  }
+  width.id = "wb-legend-width";
+  box.appendChild(width);
   box.setAttribute("data-entries", String(Object.keys(seen).length));
 };
 WB.SIZE_WORDS = {pagerank: "by_pagerank", registered_capital: "by_capital", none: "by_none"};

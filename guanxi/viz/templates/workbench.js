@@ -179,7 +179,8 @@
     var vis = visible();
     body.setAttribute("data-nodes", String(vis.nodes.length));
     body.setAttribute("data-edges", String(vis.edges.length));
-    WB.legend(vis.nodes.map(function (n) { return n.raw; }), rules);
+    WB.legend(vis.nodes.map(function (n) { return n.raw; }), rules,
+              vis.edges.map(function (e) { return e.raw; }));
     filters();
     if (layout) relayout();
   }
@@ -252,32 +253,45 @@
     network.selectNodes([id]);
     WB.panel.showCard(id);
   }
+  // `data-expanded` says that an expansion ended (drawn or not); `data-expand-drawn` whether
+  // it drew (0: the node cap left no room, or the request failed)
   async function expand(id, type, dir, count) {
     var room = Math.max(0, st.cap - nodes.length);
     var what = WB.term(type) + " " + WB.arrow(dir);
+    var done = function (drawn) {
+      body.setAttribute("data-expand-drawn", drawn ? "1" : "0");
+      body.setAttribute("data-expanded", id + ":" + type + ":" + dir);
+    };
     if (!room) {
       status(fmt("cap_reached", {cap: st.cap, n: count || "?", names: what}));
       body.setAttribute("data-left-out", String(count || 0));
+      done(false);
       return;
     }
     performance.mark("wb-expand-start");
-    var page = await api("/api/v1/workbench/nodes/" + q(id) + "/neighbours?type=" + q(type) +
-                         "&direction=" + dir + "&limit=" + Math.min(500, room));
+    var page;
+    try {
+      page = await api("/api/v1/workbench/nodes/" + q(id) + "/neighbours?type=" + q(type) +
+                       "&direction=" + dir + "&limit=" + Math.min(500, room));
+    } catch (e) { status(e.message); done(false); return; }
     performance.mark("wb-expand-fetched");
     record();
     var res = addGraph(page, id);
     st.children[id] = (st.children[id] || []).concat(res.added);
     var parts = [];
-    var left = res.left.length + (page.next_offset !== null ? Math.max(0, (count || 0) - page.edges.length - page.hidden) : 0);
+    var more = page.next_offset !== null ?
+      Math.max(0, (count || 0) - page.edges.length - page.hidden - page.folded) : 0;
+    var left = res.left.length + more;
     if (left) {
       parts.push(fmt("cap_reached", {cap: st.cap, n: left, names: what}));
       body.setAttribute("data-left-out", String(left));
     } else body.removeAttribute("data-left-out");
     if (page.hidden) parts.push(fmt("scope_hidden", {n: page.hidden}));
+    if (page.folded) parts.push(fmt("folded", {n: page.folded}));
     status(parts.join(" · "));
     refresh(true);
     firstDraw("wb-expand");
-    body.setAttribute("data-expanded", id + ":" + type + ":" + dir);
+    done(true);
   }
   function collapse(id) {
     var kids = st.children[id] || [];
