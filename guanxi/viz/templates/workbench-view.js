@@ -1,10 +1,7 @@
-// The workbench's view helpers: words (one language at a time, from workbench.i18n.json),
-// styling by rule with its legend, the side panel's pieces, and the exports (PNG, CSV).
-// Everything data-driven is written with textContent, never as HTML.
+// The workbench's styling by rule with its legend, the side panel's pieces and the exports
+// (PNG, CSV). Everything data-driven is written with textContent, never as HTML.
 "use strict";
-var WB = window.WB = {
-  dict: {zh: {}, en: {}},
-  lang: "zh",
+Object.assign(WB, {
   LABEL_COLOURS: {Company: "#4e79a7", Person: "#f28e2b", Branch: "#59a14f",
                   RelationshipManager: "#e15759", Product: "#b07aa1", Group: "#76b7b2",
                   Masked: "#bab0ac"},
@@ -13,36 +10,7 @@ var WB = window.WB = {
   RISK_BINS: [[0.5, "#d62728", "risk_high"], [0.2, "#ff7f0e", "risk_mid"],
               [0, "#2ca02c", "risk_low"]],
   HIGHLIGHT: "#d62728",
-};
-
-WB.t = function (key) {
-  var d = WB.dict[WB.lang] || {};
-  return d[key] !== undefined ? d[key] : key;
-};
-// a relationship type or label in the current language (the code itself when unknown)
-WB.term = function (code) { return WB.t("T_" + code) === "T_" + code ? code : WB.t("T_" + code); };
-WB.arrow = function (dir) { return dir === "out" ? "→" : dir === "in" ? "←" : "↔"; };
-
-WB.applyLang = function () {
-  document.documentElement.lang = WB.lang;
-  document.querySelectorAll("[data-i18n]").forEach(function (el) {
-    el.textContent = WB.t(el.getAttribute("data-i18n"));
-  });
-  document.querySelectorAll("[data-i18n-ph]").forEach(function (el) {
-    el.placeholder = WB.t(el.getAttribute("data-i18n-ph"));
-  });
-  document.querySelectorAll("[data-i18n-title]").forEach(function (el) {
-    el.title = WB.t(el.getAttribute("data-i18n-title"));
-  });
-  document.title = "guanxi " + WB.t("title");
-};
-
-WB.el = function (tag, text, cls) {
-  var e = document.createElement(tag);
-  if (text !== undefined && text !== null) e.textContent = String(text);
-  if (cls) e.className = cls;
-  return e;
-};
+});
 
 // ---- style by rule -------------------------------------------------------------------
 WB.hashColour = function (s) {
