@@ -128,8 +128,8 @@ class Settings(BaseSettings):
     )
     api_warm_plans: bool = Field(
         default=True,
-        description="have Neo4j plan the workbench's queries when the API starts, so that "
-        "the first expansion of each relationship type does not wait for the planner",
+        description="run the workbench's queries once on real rows when the API starts, so "
+        "that the first expansion of each relationship type after a Neo4j restart is not slow",
     )
     key_ttl_days: float = Field(
         default=90.0,

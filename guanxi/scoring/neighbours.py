@@ -157,12 +157,12 @@ def _nodes(client: Gateway, scope: Scope | None, rows: list[tuple]) -> list[Canv
     ]
 
 
-def neighbours_query(client: Gateway, rel_type: str) -> str:
-    """The text of ``workbench.neighbours`` for ``rel_type`` (a schema type, backtick-quoted),
-    so that Neo4j expands only that type of a node's relationships."""
+def neighbours_query(client: Gateway, rel_type: str, name: str = "workbench.neighbours") -> str:
+    """The text of ``name`` (``workbench.neighbours`` by default) for ``rel_type`` (a schema
+    type, backtick-quoted), so that Neo4j expands only that type of a node's relationships."""
     if rel_type not in get_schema().relationships:
         raise QueryError(f"Unknown relationship type {rel_type!r}")
-    return client.library["workbench.neighbours"].text.replace("__REL_TYPE__", quote(rel_type))
+    return client.library[name].text.replace("__REL_TYPE__", quote(rel_type))
 
 
 def _score(value: Any) -> float | None:

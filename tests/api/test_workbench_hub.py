@@ -83,3 +83,11 @@ def test_an_unknown_type_is_refused_before_any_query(bank) -> None:
         from guanxi.graph.schema import quote
 
         quote("PAYS]-() DETACH DELETE (a")
+
+
+def test_warming_runs_every_type_once_and_writes_nothing(bank) -> None:
+    from guanxi.scoring.workbench_plans import warm_plans
+
+    before = bank.console("MATCH (n) RETURN count(n), COUNT { ()-->() }")["rows"]
+    assert warm_plans(bank) > 10
+    assert bank.console("MATCH (n) RETURN count(n), COUNT { ()-->() }")["rows"] == before

@@ -183,3 +183,11 @@ CALL () { MATCH (b:Company {id: $b}) RETURN b UNION MATCH (b:Person {id: $b}) RE
 MATCH p = shortestPath((a)-[*..6]-(b))
 WHERE all(r IN relationships(p) WHERE type(r) IN $types)
 RETURN [n IN nodes(p) | n.id] AS keys, [r IN relationships(p) | type(r)] AS types
+
+// name: workbench.sample_start
+// The keys of the two ends of one relationship of one type (`__REL_TYPE__`, replaced like in
+// workbench.neighbours), to run that type's page of neighbours once on real rows.
+// Params: none. Returns: start, end.
+MATCH (a)-[:__REL_TYPE__]->(b)
+RETURN coalesce(a.id, a.code) AS start, coalesce(b.id, b.code) AS end
+LIMIT 1
