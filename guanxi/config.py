@@ -139,6 +139,11 @@ class Settings(BaseSettings):
     api_warm_index: bool = Field(
         default=True, description="build the contact-path index when the API starts"
     )
+    api_warm_plans: bool = Field(
+        default=True,
+        description="run the workbench's queries once on real rows when the API starts, so "
+        "that the first expansion of each relationship type after a Neo4j restart is not slow",
+    )
     key_ttl_days: float = Field(
         default=90.0,
         gt=0,

@@ -41,7 +41,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def settings() -> Settings:
     get_settings.cache_clear()
     # tests that want the contact-path index warmed at API start turn it on themselves
-    return get_settings().model_copy(update={"api_warm_index": False})
+    return get_settings().model_copy(update={"api_warm_index": False, "api_warm_plans": False})
 
 
 @pytest.fixture(scope="session")

@@ -25,6 +25,7 @@ from guanxi.config import Settings, get_settings
 from guanxi.errors import GraphUnavailable, GuanxiError, QueryTimeout
 from guanxi.graph.client import GraphClient
 from guanxi.scoring.path_index_cache import get_index
+from guanxi.scoring.workbench_plans import warm_plans
 from guanxi.viz.pages import render_error
 
 __all__ = ["create_app"]
@@ -39,6 +40,16 @@ def _warm_index(client: GraphClient) -> None:
         log.info("contact-path index ready: %d parties", len(ix))
     except Exception as e:  # noqa: BLE001 - a cold index is built on first use instead
         log.warning("contact-path index not built at start (%s); built on first use", e)
+
+
+def _warm_plans(client: GraphClient, done: threading.Event) -> None:
+    """Plan the workbench's queries now (guanxi.scoring.workbench_plans)."""
+    try:
+        warm_plans(client)
+    except Exception as e:  # noqa: BLE001 - unplanned queries are planned on first use
+        log.warning("workbench queries not planned at start (%s); planned on first use", e)
+    finally:
+        done.set()
 
 
 def _public_message(exc: BaseException, request_id: str | None) -> str:
@@ -92,11 +103,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     register_rule_source()  # campaigns from opportunity rules (source: rule)
     # the API fails fast: short retries, and the client's circuit breaker (see GraphClient)
     client = GraphClient(settings, retry_s=settings.neo4j_retry_s)
+    planned = threading.Event()  # set once the workbench's queries are planned (or skipped)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if settings.api_warm_index:
             threading.Thread(target=_warm_index, args=(client,), daemon=True).start()
+        if settings.api_warm_plans:
+            threading.Thread(target=_warm_plans, args=(client, planned), daemon=True).start()
+        else:
+            planned.set()
         yield
         client.close()
 
@@ -116,6 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.client = client
+    app.state.plans_warm = planned
     app.state.users = UserStore(settings)
     app.state.limits = ApiLimits.from_settings(settings)
     app.state.scope_cache = {}

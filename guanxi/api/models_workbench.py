@@ -53,6 +53,9 @@ class CanvasEdgePublic(BaseModel):
     target: str
     type: str
     properties: dict[str, Any]
+    intimacy: float | None = Field(
+        None, description="the INTIMACY score of the two ends (null: not scored)"
+    )
 
 
 class NeighbourPagePublic(BaseModel):
@@ -62,7 +65,10 @@ class NeighbourPagePublic(BaseModel):
     offset: int
     nodes: list[CanvasNodePublic]
     edges: list[CanvasEdgePublic]
-    hidden: int = Field(description="rows of this page outside your scope, left out")
+    hidden: int = Field(description="relationships of this page outside your scope, left out")
+    folded: int = Field(
+        0, description="parallel relationships to a neighbour beyond the first 10, not sent"
+    )
     next_offset: int | None = Field(description="where the next page starts (null: last)")
 
 

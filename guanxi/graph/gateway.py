@@ -66,3 +66,16 @@ class Gateway(Protocol):
     ) -> ConsoleResult:
         """Run an ad-hoc query (``EXPLAIN`` first; see ``GraphClient.console``)."""
         ...
+
+    def run_text(
+        self,
+        name: str,
+        text: str,
+        params: dict[str, Any] | None = None,
+        *,
+        write: bool = False,
+        timeout: float | None = None,
+    ) -> list[dict]:
+        """Run Cypher text from a schema-driven builder (labels and types from the schema,
+        values as parameters) under ``name`` for the query log."""
+        ...

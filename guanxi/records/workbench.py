@@ -54,12 +54,15 @@ class CanvasNode:
 
 @dataclass(frozen=True)
 class CanvasEdge:
-    """A relationship: ``source`` → ``target`` of ``type`` with its (plain) properties."""
+    """A relationship: ``source`` → ``target`` of ``type`` with its (plain) properties;
+    ``intimacy``: the scored intimacy of the two ends (their ``INTIMACY`` score,
+    docs/scoring.md), None when they have none."""
 
     source: str
     target: str
     type: str
     properties: dict[str, Any] = field(default_factory=dict)
+    intimacy: float | None = None
 
     @property
     def id(self) -> str:
@@ -68,14 +71,16 @@ class CanvasEdge:
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "source": self.source, "target": self.target, "type": self.type,
-                "properties": dict(self.properties)}  # fmt: skip
+                "properties": dict(self.properties), "intimacy": self.intimacy}  # fmt: skip
 
 
 @dataclass(frozen=True)
 class NeighbourPage:
     """Neighbours of ``center`` over ``type`` in ``direction``, from ``offset``: the visible
-    ``nodes`` and ``edges``; ``hidden``: rows of the page left out by the caller's scope;
-    ``next_offset``: where the next page starts (None: this was the last)."""
+    ``nodes`` and ``edges``; ``hidden``: relationships of the page left out by the caller's
+    scope; ``folded``: visible parallel relationships to a neighbour that were not sent (at
+    most ``PER_PAIR`` per neighbour are); ``next_offset``: where the next page starts (None:
+    this was the last). A page counts neighbours, not relationships."""
 
     center: str
     type: str
@@ -85,6 +90,7 @@ class NeighbourPage:
     edges: tuple[CanvasEdge, ...] = ()
     hidden: int = 0
     next_offset: int | None = None
+    folded: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -95,6 +101,7 @@ class NeighbourPage:
             "nodes": [n.to_dict() for n in self.nodes],
             "edges": [e.to_dict() for e in self.edges],
             "hidden": self.hidden,
+            "folded": self.folded,
             "next_offset": self.next_offset,
         }
 

@@ -18,7 +18,7 @@ from guanxi.access.visibility import node_visible, rel_visible
 from guanxi.errors import NotFound, QueryError
 from guanxi.graph.gateway import Gateway
 from guanxi.graph.history import history_types
-from guanxi.graph.schema import get_schema
+from guanxi.graph.schema import get_schema, quote
 from guanxi.graph.values import to_plain
 from guanxi.records.workbench import (
     Canvas,
@@ -29,13 +29,24 @@ from guanxi.records.workbench import (
 )
 from guanxi.scoring.risk_graph import inherited
 
-__all__ = ["tally_counts", "neighbour_counts", "neighbour_page", "canvas", "DIRECTIONS"]
+__all__ = [
+    "tally_counts",
+    "neighbour_counts",
+    "neighbour_page",
+    "neighbours_query",
+    "canvas",
+    "DIRECTIONS",
+    "PER_PAIR",
+]
 
 log = logging.getLogger(__name__)
 
 DIRECTIONS = ("out", "in", "both")
 HIDDEN_PROPS = ("source", "load_id", "loaded_at", "embedding", "ingested_by", "evidence")
 MAX_CANVAS = 2000
+#: parallel relationships of one type sent per neighbour (the rest are counted as folded;
+#: the canvas draws one edge per type and pair, or per role of a position)
+PER_PAIR = 10
 
 
 def main_label(labels: Iterable[str]) -> str:
@@ -146,6 +157,31 @@ def _nodes(client: Gateway, scope: Scope | None, rows: list[tuple]) -> list[Canv
     ]
 
 
+def neighbours_query(client: Gateway, rel_type: str, name: str = "workbench.neighbours") -> str:
+    """The text of ``name`` (``workbench.neighbours`` by default) for ``rel_type`` (a schema
+    type, backtick-quoted), so that Neo4j expands only that type of a node's relationships."""
+    if rel_type not in get_schema().relationships:
+        raise QueryError(f"Unknown relationship type {rel_type!r}")
+    return client.library[name].text.replace("__REL_TYPE__", quote(rel_type))
+
+
+def _score(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _folded(scope: Scope | None, rel_type: str, groups: list[dict], a: tuple, b: tuple) -> tuple:
+    """(visible, hidden) parallel relationships not sent, from ``folded`` groups."""
+    seen = hid = 0
+    for g in groups:
+        props = {"business_line": g["line"], "ingested_by": g["ingested_by"]}
+        start, end = (a, b) if g["out"] else (b, a)
+        if rel_visible(scope, rel_type, props, start, end):
+            seen += int(g["n"])
+        else:
+            hid += int(g["n"])
+    return seen, hid
+
+
 def neighbour_page(
     client: Gateway,
     key: str,
@@ -156,8 +192,10 @@ def neighbour_page(
     offset: int = 0,
     limit: int = 50,
 ) -> NeighbourPage:
-    """One page of ``key``'s neighbours over ``rel_type`` in ``direction`` (``out``, ``in``,
-    ``both``), best-connected first; rows ``scope`` may not see are left out and counted.
+    """One page of ``key``'s neighbours (``limit`` of them from ``offset``) over ``rel_type``
+    in ``direction`` (``out``, ``in``, ``both``), best-connected first; relationships
+    ``scope`` may not see are left out and counted in ``hidden``, visible parallel ones
+    beyond :data:`PER_PAIR` per neighbour are counted in ``folded``.
 
     Raises
     ------
@@ -166,27 +204,38 @@ def neighbour_page(
     NotFound
         When the node does not exist or ``scope`` may not see it.
     """
-    if rel_type not in get_schema().relationships:
-        raise QueryError(f"Unknown relationship type {rel_type!r}")
     if direction not in DIRECTIONS:
         raise QueryError(f"direction must be one of {DIRECTIONS}, got {direction!r}")
     if not 1 <= limit <= 500 or offset < 0:
         raise QueryError(f"limit must be 1-500 and offset >= 0, got {limit} and {offset}")
+    text = neighbours_query(client, rel_type)
     ls = _lists(scope)
-    rows = client.read(
-        "workbench.neighbours", key=key, type=rel_type, direction=direction, skip=offset,
-        limit=limit, hidden=list(HIDDEN_PROPS), with_branches=ls["with_branches"],
-        past=ls["past"],
+    rows = (
+        []
+        if rel_type in ls["past"]
+        else client.run_text(
+            "workbench.neighbours", text,
+            {"key": key, "direction": direction, "skip": offset, "limit": limit,
+             "per_pair": PER_PAIR, "hidden": list(HIDDEN_PROPS),
+             "with_branches": ls["with_branches"]},
+        )
     )  # fmt: skip
     if not rows:  # no neighbours this way: does the node exist (for this caller)?
         neighbour_counts(client, key, scope)
         return NeighbourPage(center=key, type=rel_type, direction=direction, offset=offset)
     if not node_visible(scope, rows[0]["a_labels"], rows[0]["a_branches"]):
         raise NotFound(f"No node with id {key!r}")
-    kept, edges, hidden = {}, [], 0
+    kept, edges, hidden, folded, done = {}, [], 0, 0, set()
     for r in rows:
         a = (r["a_labels"], r["a_branches"])
         b = (r["b_labels"], r["b_branches"])
+        if r["b_key"] not in done:  # the relationships not sent, once per neighbour
+            done.add(r["b_key"])
+            seen, hid = _folded(scope, rel_type, r["folded"], a, b)
+            if node_visible(scope, *b):
+                folded, hidden = folded + seen, hidden + hid
+            else:
+                hidden += seen + hid
         props = {k: to_plain(v) for k, v in r["props"]}
         start, end = (a, b) if r["a_is_start"] else (b, a)
         if not node_visible(scope, *b) or not rel_visible(scope, r["type"], props, start, end):
@@ -194,11 +243,12 @@ def neighbour_page(
             continue
         kept.setdefault(r["b_key"], (r["b_key"], r["b_labels"], r["b_name"], r["b_attrs"]))
         s, t = (key, r["b_key"]) if r["a_is_start"] else (r["b_key"], key)
-        edges.append(CanvasEdge(source=s, target=t, type=r["type"], properties=props))
+        edges.append(CanvasEdge(s, t, r["type"], props, _score(r["intimacy"])))
     return NeighbourPage(
         center=key, type=rel_type, direction=direction, offset=offset,
         nodes=tuple(_nodes(client, scope, list(kept.values()))), edges=tuple(edges),
-        hidden=hidden, next_offset=offset + limit if len(rows) == limit else None,
+        hidden=hidden, folded=folded,
+        next_offset=offset + limit if len(done) == limit else None,
     )  # fmt: skip
 
 
@@ -229,6 +279,8 @@ def canvas(client: Gateway, keys: list[str], scope: Scope | None) -> Canvas:
         props = {k: to_plain(v) for k, v in r["props"]}
         s, t = (r["s_labels"], r["s_branches"]), (r["t_labels"], r["t_branches"])
         if rel_visible(scope, r["type"], props, s, t):
-            edges.append(CanvasEdge(r["s_key"], r["t_key"], r["type"], props))
+            edges.append(
+                CanvasEdge(r["s_key"], r["t_key"], r["type"], props, _score(r["intimacy"]))
+            )
     missing = tuple(k for k in keys if k not in seen)
     return Canvas(nodes=tuple(nodes), edges=tuple(edges), missing=missing)

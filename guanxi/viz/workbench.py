@@ -15,15 +15,24 @@ from importlib.resources import files
 
 from guanxi.viz.templates import fill, template
 
-__all__ = ["render_workbench", "static_asset", "STATIC", "dictionary"]
+__all__ = ["render_workbench", "static_asset", "STATIC", "SCRIPTS", "dictionary"]
 
 log = logging.getLogger(__name__)
 
+#: the page's scripts in load order, one job each: words (creates ``WB``), styling and
+#: exports, API calls, state (rules, history, the shared view), drawing, actions, side panel
+SCRIPTS = (
+    "workbench-i18n.js",
+    "workbench-view.js",
+    "workbench-api.js",
+    "workbench-state.js",
+    "workbench-draw.js",
+    "workbench.js",
+    "workbench-panel.js",
+)
 #: name under /ui/static/ -> (template file or None for vis-network, media type)
 STATIC: dict[str, tuple[str | None, str]] = {
-    "workbench.js": ("workbench.js", "text/javascript; charset=utf-8"),
-    "workbench-view.js": ("workbench-view.js", "text/javascript; charset=utf-8"),
-    "workbench-panel.js": ("workbench-panel.js", "text/javascript; charset=utf-8"),
+    **{name: (name, "text/javascript; charset=utf-8") for name in SCRIPTS},
     "workbench.css": ("workbench.css", "text/css; charset=utf-8"),
     "workbench.i18n.json": ("workbench.i18n.json", "application/json"),
     "vis-network.min.js": (None, "text/javascript; charset=utf-8"),

@@ -26,7 +26,12 @@ def test_a_callers_request_id_is_echoed_in_the_header_and_errors(settings: Setti
 
 
 def test_health_is_503_when_neo4j_is_down_and_names_no_internals(caplog) -> None:
-    s = Settings(neo4j_uri="bolt://127.0.0.1:1", neo4j_password="x", api_warm_index=False)
+    s = Settings(
+        neo4j_uri="bolt://127.0.0.1:1",
+        neo4j_password="x",
+        api_warm_index=False,
+        api_warm_plans=False,
+    )
     with TestClient(create_app(s)) as tc:
         t0 = time.monotonic()
         r = tc.get("/api/v1/health", headers={"X-Request-ID": "rq-down"})
@@ -50,6 +55,7 @@ def test_a_request_while_neo4j_is_down_is_a_plain_503(tmp_path, caplog) -> None:
         neo4j_uri="bolt://127.0.0.1:1",
         neo4j_password="x",
         api_warm_index=False,
+        api_warm_plans=False,
         users_file=tmp_path / "users.json",
     )
     key = UserStore(s).add("admin", "admin", "HO")
@@ -68,7 +74,12 @@ def test_a_request_while_neo4j_is_down_is_a_plain_503(tmp_path, caplog) -> None:
 
 
 def test_an_unexpected_error_is_a_500_without_its_traceback(caplog) -> None:
-    s = Settings(neo4j_uri="bolt://127.0.0.1:1", neo4j_password="x", api_warm_index=False)
+    s = Settings(
+        neo4j_uri="bolt://127.0.0.1:1",
+        neo4j_password="x",
+        api_warm_index=False,
+        api_warm_plans=False,
+    )
     app = create_app(s)
 
     @app.get("/api/v1/boom")

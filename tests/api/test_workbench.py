@@ -40,7 +40,7 @@ def test_neighbour_page_is_scoped_and_counts_what_it_left_out(api: TestClient, k
     page = r.json()
     assert [n["id"] for n in page["nodes"]] == ["CB"] and page["hidden"] == 1
     edge = {"id": "CB>PAYS>CP", "source": "CB", "target": "CP", "type": "PAYS",
-            "properties": {"amount": 7.0e6, "count": 20}}  # fmt: skip
+            "properties": {"amount": 7.0e6, "count": 20}, "intimacy": None}  # fmt: skip
     assert page["edges"][0] == edge
     assert page["next_offset"] is None
     r = api.get(f"{W}/nodes/CP/neighbours", params={"type": "HOLDS_SHARES", "direction": "in",

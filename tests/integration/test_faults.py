@@ -82,6 +82,7 @@ def api(neo4j_server: LocalServer, tmp_path: Path) -> Iterator[tuple[str, str, P
         GUANXI_API_PORT=str(port),
         GUANXI_API_WORKERS="1",
         GUANXI_API_WARM_INDEX="false",
+        GUANXI_API_WARM_PLANS="false",  # no start-up reads racing the kill
         GUANXI_API_RATE_PER_MIN="0",  # 20 clients on one key: no rate limit here
         GUANXI_API_RATE_BURST="0",
     )

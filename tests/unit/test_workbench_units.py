@@ -14,7 +14,7 @@ from guanxi.access.users import User
 from guanxi.scoring.neighbours import tally_counts
 from guanxi.scoring.node_card import card_parts
 from guanxi.viz.templates import template
-from guanxi.viz.workbench import dictionary, static_asset
+from guanxi.viz.workbench import SCRIPTS, dictionary, static_asset
 
 
 def _scope(role: str = "rm", branches: tuple[str, ...] = ("BB",)) -> Scope:
@@ -79,7 +79,7 @@ def test_dictionary_has_every_word_in_both_languages() -> None:
     d = dictionary()
     assert set(d["zh"]) == set(d["en"])
     used = set(re.findall(r'data-i18n(?:-ph|-title)?="(\w+)"', template("workbench.html")))
-    for name in ("workbench.js", "workbench-view.js", "workbench-panel.js"):
+    for name in SCRIPTS:
         used |= set(re.findall(r'(?:WB\.t|fmt)\("(\w+)"', template(name)))
     used.discard("T_")  # WB.term builds "T_" + code
     used.discard("K_")  # controller kinds: "K_" + kind
@@ -97,3 +97,13 @@ def test_static_assets_are_local(name: str) -> None:
     assert body and media.startswith(("text/", "application/"))
     assert b"cdn." not in body[:2000]
     assert static_asset("../users.json") is None
+
+
+def test_page_loads_each_script_module_once_in_order() -> None:
+    page = template("workbench.html")
+    srcs = re.findall(r'<script src="/ui/static/(workbench[\w.-]*\.js)"', page)
+    assert tuple(srcs) == SCRIPTS  # words first (it creates WB), the panel last
+    for name in SCRIPTS:
+        body, media = static_asset(name)
+        assert media.startswith("text/javascript") and body.startswith(b"//")
+        assert body.count(b"\n") <= 250, name  # one job each, none the old 420-line file

@@ -1,10 +1,7 @@
-// The workbench's view helpers: words (one language at a time, from workbench.i18n.json),
-// styling by rule with its legend, the side panel's pieces, and the exports (PNG, CSV).
-// Everything data-driven is written with textContent, never as HTML.
+// The workbench's styling by rule with its legend, the side panel's pieces and the exports
+// (PNG, CSV). Everything data-driven is written with textContent, never as HTML.
 "use strict";
-var WB = window.WB = {
-  dict: {zh: {}, en: {}},
-  lang: "zh",
+Object.assign(WB, {
   LABEL_COLOURS: {Company: "#4e79a7", Person: "#f28e2b", Branch: "#59a14f",
                   RelationshipManager: "#e15759", Product: "#b07aa1", Group: "#76b7b2",
                   Masked: "#bab0ac"},
@@ -13,36 +10,7 @@ var WB = window.WB = {
   RISK_BINS: [[0.5, "#d62728", "risk_high"], [0.2, "#ff7f0e", "risk_mid"],
               [0, "#2ca02c", "risk_low"]],
   HIGHLIGHT: "#d62728",
-};
-
-WB.t = function (key) {
-  var d = WB.dict[WB.lang] || {};
-  return d[key] !== undefined ? d[key] : key;
-};
-// a relationship type or label in the current language (the code itself when unknown)
-WB.term = function (code) { return WB.t("T_" + code) === "T_" + code ? code : WB.t("T_" + code); };
-WB.arrow = function (dir) { return dir === "out" ? "→" : dir === "in" ? "←" : "↔"; };
-
-WB.applyLang = function () {
-  document.documentElement.lang = WB.lang;
-  document.querySelectorAll("[data-i18n]").forEach(function (el) {
-    el.textContent = WB.t(el.getAttribute("data-i18n"));
-  });
-  document.querySelectorAll("[data-i18n-ph]").forEach(function (el) {
-    el.placeholder = WB.t(el.getAttribute("data-i18n-ph"));
-  });
-  document.querySelectorAll("[data-i18n-title]").forEach(function (el) {
-    el.title = WB.t(el.getAttribute("data-i18n-title"));
-  });
-  document.title = "guanxi " + WB.t("title");
-};
-
-WB.el = function (tag, text, cls) {
-  var e = document.createElement(tag);
-  if (text !== undefined && text !== null) e.textContent = String(text);
-  if (cls) e.className = cls;
-  return e;
-};
+});
 
 // ---- style by rule -------------------------------------------------------------------
 WB.hashColour = function (s) {
@@ -66,7 +34,8 @@ WB.sizeOf = function (raw, rule, max) {
   if (v === null || v === undefined || !max) return 14;
   return 10 + 26 * Math.sqrt(Math.max(0, v) / max);
 };
-// an edge's strength in [0, 1] for the width rule and the threshold filter
+// an edge's strength in [0, 1] for the width rule and the threshold filter: a stake, or the
+// scored intimacy of its two ends (their INTIMACY score), else a recorded strength
 WB.strength = function (e, rule) {
   var p = e.properties || {};
   if (rule === "stake") {
@@ -74,6 +43,7 @@ WB.strength = function (e, rule) {
     if (typeof p.share === "number") return p.share;
     return null;
   }
+  if (typeof e.intimacy === "number") return e.intimacy;
   if (typeof p.intimacy === "number") return p.intimacy;
   if (typeof p.strength === "number") return p.strength;
   if (typeof p.score === "number") return p.score;
@@ -86,7 +56,12 @@ WB.widthOf = function (e, rule) {
 };
 
 // the legend of the rules in force, over what is on the canvas: it always matches
-WB.legend = function (raws, rules) {
+// which source the intimacy width of each edge comes from: "scored", "recorded" or null
+WB.intimacySource = function (e) {
+  if (typeof e.intimacy === "number") return "scored";
+  return WB.strength(e, "intimacy") === null ? null : "recorded";
+};
+WB.legend = function (raws, rules, edges) {
   var box = document.getElementById("wb-legend");
   box.innerHTML = "";
   var seen = {};
@@ -110,8 +85,18 @@ WB.legend = function (raws, rules) {
   });
   box.appendChild(WB.el("div", WB.t("size_by") + ": " + WB.t(WB.SIZE_WORDS[rules.size]),
                         "wb-muted"));
-  box.appendChild(WB.el("div", WB.t("width_by") + ": " + WB.t(WB.WIDTH_WORDS[rules.width]),
-                        "wb-muted"));
+  var width = WB.el("div", WB.t("width_by") + ": " + WB.t(WB.WIDTH_WORDS[rules.width]),
+                    "wb-muted");
+  if (rules.width === "intimacy") {  // say where the widths come from
+    var n = {scored: 0, recorded: 0};
+    (edges || []).forEach(function (e) { var k = WB.intimacySource(e); if (k) n[k]++; });
+    width.textContent += " (" + WB.t("width_scored").replace("{n}", n.scored) + ", " +
+                         WB.t("width_recorded").replace("{n}", n.recorded) + ")";
+    width.setAttribute("data-scored", String(n.scored));
+    width.setAttribute("data-recorded", String(n.recorded));
+  }
+  width.id = "wb-legend-width";
+  box.appendChild(width);
   box.setAttribute("data-entries", String(Object.keys(seen).length));
 };
 WB.SIZE_WORDS = {pagerank: "by_pagerank", registered_capital: "by_capital", none: "by_none"};
