@@ -143,7 +143,8 @@ class BulkFiles:
         for a in arrays:
             if pa.types.is_string(a.type) and pc.any(pc.match_substring_regex(a, "[\r\n]")).as_py():
                 self.multiline = True
-        path = self.folder / f"{kind}-{snake(name)}-{len(self.inputs):04d}.csv"
+        stem = snake(name) if kind == "nodes" else name.lower()
+        path = self.folder / f"{kind}-{stem}-{len(self.inputs):04d}.csv"
         with path.open("wb") as f:
             f.write((",".join(header) + "\n").encode("utf-8"))
             table = pa.table(arrays, names=[f"c{i}" for i in range(len(arrays))])

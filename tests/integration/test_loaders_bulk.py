@@ -30,9 +30,7 @@ DUMP_RELS = (
     "AS type, labels(b) AS b_labels, coalesce(b.id, b.code) AS b, properties(r) AS props"
 )
 #: extra rows: quoting, a line break inside a value, whole-number floats (Bolt writes ints)
-EXTRA = (
-    'C-EXTRA-1,"甲, ""引号"" 公司\n第二行",active,,,,1000,a;b,true,,12,,,\n'
-)
+EXTRA = 'C-EXTRA-1,"甲, ""引号"" 公司\n第二行",active,,,,1000,a;b,true,,12,,,\n'
 
 
 def _cell(v: Any) -> Any:
