@@ -65,8 +65,10 @@ def test_companies_become_one_node_file_with_typed_header(tmp_path: Path) -> Non
     head = lines[0].split(",")
     assert head[0] == "id:ID(Company)"
     # registered_capital: "100" and "2.5" in one column are floats (pd.to_numeric)
-    expected = {"name:string", "founded:date", "registered_capital:double", "tags:string[]",
-                "listed:boolean", "employees:long", "source:string", "loaded_at:datetime"}  # fmt: skip
+    expected = {
+        "name:string", "founded:date", "registered_capital:double", "tags:string[]",
+        "listed:boolean", "employees:long", "source:string", "loaded_at:datetime",
+    }  # fmt: skip
     assert expected <= set(head)
     row1, row2 = cells(inp.path)
     assert row1["founded:date"] == "2020-01-31"
