@@ -63,7 +63,8 @@ def _typed(col: Column, s: pd.Series) -> tuple[pd.Series, pd.Series, str]:
     if col.type == "date":
         dt = pd.to_datetime(s, format="%Y-%m-%d", errors="coerce")
         bad = present & dt.isna()
-        vals = pd.Series([d.date() if not pd.isna(d) else None for d in dt], index=s.index)
+        # .dt.date converts in one pass; a Python loop with pd.isna took 2 s at 10k companies
+        vals = pd.Series(dt.dt.date, dtype=object, index=s.index).where(dt.notna(), None)
         return vals, bad, "not a date (expected YYYY-MM-DD)"
     if col.type == "boolean":
         low = s.map(lambda v: v.lower() if isinstance(v, str) else None)
