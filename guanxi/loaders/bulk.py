@@ -42,6 +42,7 @@ from guanxi.loaders.families import FAMILIES
 from guanxi.loaders.load import check
 from guanxi.loaders.mapping import Mapping, load_mapping
 from guanxi.loaders.report import LoadReport
+from guanxi.loaders.validation import BAD
 from guanxi.loaders.writer import Provenance
 
 __all__ = ["BulkReport", "bulk_load", "ensure_empty"]
@@ -150,6 +151,7 @@ def bulk_load(
         skip_bad_rows=skip_bad_rows, reject_file=reject_file,
     )  # fmt: skip
     del frames
+    _refuse_double_pays(typed)
     report.phases["validate"] = time.perf_counter() - t0 - report.phases["check_empty"]
     work = settings.home_dir / f"bulk-{report.load_id}"
     work.mkdir(parents=True, exist_ok=True)
@@ -168,6 +170,21 @@ def bulk_load(
     log.info("bulk load %s: %d nodes, %d relationships in %.1fs", report.load_id,
              report.nodes, report.relationships, report.elapsed_s)  # fmt: skip
     return report
+
+
+def _refuse_double_pays(typed: dict) -> None:
+    """``payments`` and ``flows`` both write ``PAYS``; through Bolt a pair in both is one
+    relationship (MERGE, the later family's values SET over), the importer would make two."""
+    if "payments" not in typed or "flows" not in typed:
+        return
+    pairs = [set(zip(df.loc[~df[BAD], "payer_id"], df.loc[~df[BAD], "payee_id"], strict=True))
+             for df in (typed["payments"], typed["flows"])]  # fmt: skip
+    both = sorted(pairs[0] & pairs[1])
+    if both:
+        raise Conflict(
+            f"--bulk: {len(both)} payer-payee pairs are in both payments and flows (first: "
+            f"{both[0][0]} → {both[0][1]}); bulk-load one family, then the other without --bulk"
+        )
 
 
 def _convert_import(

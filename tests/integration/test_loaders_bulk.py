@@ -149,3 +149,18 @@ def test_bulk_refuses_an_external_server(settings: Settings, network: Path) -> N
     ext = settings.model_copy(update={"neo4j_uri": "bolt://db.example:7687"})
     with pytest.raises(ConfigError, match="NEO4J_URI is set"):
         bulk_load([network], settings=ext)
+
+
+def test_bulk_refuses_a_pair_in_payments_and_flows(
+    db: GraphClient, local: Settings, tmp_path: Path
+) -> None:
+    (tmp_path / "companies.csv").write_text("id,name\nC1,甲\nC2,乙\n", encoding="utf-8")
+    (tmp_path / "payments.csv").write_text(
+        "payer_id,payee_id,amount,date\nC1,C2,5,2024-01-01\n", encoding="utf-8"
+    )
+    (tmp_path / "flows.csv").write_text(
+        "payer_id,payee_id,amount,count\nC1,C2,9,3\n", encoding="utf-8"
+    )
+    with pytest.raises(Conflict, match="C1 → C2"):
+        bulk_load([tmp_path], settings=local)
+    assert db.read("admin.counts")[0]["nodes"] == 0
