@@ -164,3 +164,18 @@ def test_bulk_refuses_a_pair_in_payments_and_flows(
     with pytest.raises(Conflict, match="C1 → C2"):
         bulk_load([tmp_path], settings=local)
     assert db.read("admin.counts")[0]["nodes"] == 0
+
+
+def test_cli_bulk_refuses_with_exit_codes(db: GraphClient, local: Settings, network: Path):
+    import pandas as pd
+    from typer.testing import CliRunner
+
+    from guanxi.cli import app
+
+    runner = CliRunner()
+    res = runner.invoke(app, ["load", "--bulk", "--snapshot", "2024-01-01", str(network)])
+    assert res.exit_code == 2 and "first load" in res.output
+    load_frames(db, {"companies": pd.DataFrame({"id": ["C1"], "name": ["甲"]})})
+    res = runner.invoke(app, ["load", "--bulk", str(network)])
+    assert res.exit_code == 4 and "only into an empty database" in res.output
+    assert db.read("admin.counts")[0]["nodes"] == 1

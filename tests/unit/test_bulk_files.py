@@ -128,3 +128,14 @@ def test_import_command_names_database_before_files(tmp_path: Path) -> None:
     assert cmd[cmd.index("full") + 1] == s.neo4j_database
     assert "--max-off-heap-memory=6g" in cmd and "--threads=2" in cmd and "-Xmx2g" in cmd
     assert cmd[-1] == f"--nodes=Company={tmp_path / 'c.csv'}"
+
+
+def test_stubs_are_nodes_named_by_their_id(tmp_path: Path) -> None:
+    files = BulkFiles(tmp_path, PROV)
+    assert files.stubs({"Company": {"X2", "X1"}, "Branch": {"B9"}}, "cn_ashare") == 2
+    [inp] = files.inputs  # Branch is not a stub label
+    assert (inp.kind, inp.name) == ("nodes", "Company")
+    rows = cells(inp.path)
+    assert [r["id:ID(Company)"] for r in rows] == ["X1", "X2"]
+    assert rows[0]["name:string"] == "X1" and rows[0]["stub:boolean"] == "true"
+    assert rows[0]["source:string"] == "cn_ashare"
