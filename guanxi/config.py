@@ -70,6 +70,18 @@ class Settings(BaseSettings):
     heap: str = "1g"
     pagecache: str = "512m"
     start_timeout_s: float = 180.0
+    import_heap: str = Field(
+        default="2g", description="JVM heap of the offline importer (`guanxi load --bulk`)"
+    )
+    import_off_heap: str = Field(
+        default="6g",
+        description="the importer's --max-off-heap-memory (id mapping, caches); the server "
+        "is stopped meanwhile, so its heap and page cache are free",
+    )
+    import_threads: int = Field(default=2, ge=1, description="the importer's --threads")
+    import_chunk_rows: int = Field(
+        default=500_000, ge=1000, description="rows per importer CSV file written by --bulk"
+    )
     java_home: Path | None = None
 
     # --- the connection to Neo4j (fail fast when it is down) ---

@@ -67,6 +67,14 @@ def load_command(
             "on, on that date (history and change events, docs/time.md).",
         ),
     ] = None,
+    bulk: Annotated[
+        bool,
+        typer.Option(
+            "--bulk",
+            help="First load into an EMPTY local database with Neo4j's offline importer "
+            "(stops and restarts the server; docs/loading.md).",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Validate everything, then load it (nothing is written if any row is invalid,
@@ -78,6 +86,11 @@ def load_command(
 
     if skip_bad_rows and reject_file is None:
         reject_file = Path("rejects.csv")
+    if bulk:
+        if on is not None:
+            raise typer.BadParameter("--bulk is a first load; load snapshots without --bulk")
+        _bulk(paths, mapping, skip_bad_rows, reject_file, org, as_json)
+        return
     bar = Progress(
         TextColumn("{task.description:<18}"), BarColumn(), MofNCompleteColumn(),
         TimeElapsedColumn(), console=err, disable=as_json, transient=False,
@@ -108,6 +121,33 @@ def load_command(
         print_json(report.to_dict())
         return
     _show_report(report)
+
+
+def _bulk(
+    paths: list[Path], mapping: Path | None, skip_bad_rows: bool, reject_file: Path | None,
+    org: str, as_json: bool,
+) -> None:  # fmt: skip
+    """``guanxi load --bulk``: the offline importer (guanxi.loaders.bulk)."""
+    from guanxi.loaders.bulk import bulk_load
+
+    try:
+        report = bulk_load(
+            paths, mapping=mapping, skip_bad_rows=skip_bad_rows, reject_file=reject_file,
+            ingested_by=org, progress=lambda m: None if as_json else err.print(m),
+        )  # fmt: skip
+    except InvalidData as e:
+        if not as_json:
+            err.print(error_table(e.errors))
+        raise
+    if as_json:
+        print_json(report.to_dict())
+        return
+    _show_report(report)
+    phases = ", ".join(f"{k} {v:.1f}s" for k, v in report.phases.items())
+    out.print(
+        f"bulk: {report.nodes:,} nodes, {report.relationships:,} relationships in the database "
+        f"({report.relationships_per_s:,.0f} relationships/s overall); {phases}"
+    )
 
 
 def _controller_changes(client: GraphClient, report: LoadReport) -> None:

@@ -7,15 +7,12 @@ good rows are written and the rejected ones saved, with their reasons, to a reje
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -27,78 +24,19 @@ from guanxi.loaders.collect import collect_frames
 from guanxi.loaders.families import FAMILIES, ORDER
 from guanxi.loaders.mapping import Mapping, load_mapping
 from guanxi.loaders.merge import merge_node_rows
-from guanxi.loaders.readers import ROW, frame_to_strings
+from guanxi.loaders.readers import frame_to_strings
 from guanxi.loaders.references import check_references, check_share_totals
-from guanxi.loaders.snapshot import SnapshotResult, apply_snapshot
+from guanxi.loaders.report import FamilyReport, LoadReport, write_rejects
+from guanxi.loaders.snapshot import apply_snapshot
 from guanxi.loaders.validation import BAD, FILE, validate_family
 from guanxi.loaders.writer import Provenance, write_family, write_stubs
 
-__all__ = ["FamilyReport", "LoadReport", "load", "load_frames", "prepare", "Progress"]
+__all__ = ["FamilyReport", "LoadReport", "check", "load", "load_frames", "prepare", "Progress"]
 
 log = logging.getLogger(__name__)
 
 #: ``progress(family, rows_done_now, rows_total_of_family)``
 Progress = Callable[[str, int, int], None]
-
-
-@dataclass
-class FamilyReport:
-    """Rows read, written and rejected for one family, and how long writing took."""
-
-    read: int = 0
-    written: int = 0
-    rejected: int = 0
-    elapsed_s: float = 0.0
-
-    @property
-    def rows_per_s(self) -> float:
-        return self.written / self.elapsed_s if self.elapsed_s > 0 else 0.0
-
-
-@dataclass
-class LoadReport:
-    """What a load did: per-family counts, elapsed time, errors, warnings, stubs."""
-
-    load_id: str
-    families: dict[str, FamilyReport] = field(default_factory=dict)
-    elapsed_s: float = 0.0
-    validate_s: float = 0.0
-    errors: list[RowError] = field(default_factory=list)
-    warnings: list[RowError] = field(default_factory=list)
-    stubs: dict[str, int] = field(default_factory=dict)
-    reject_file: str | None = None
-    #: the snapshot date of a ``--snapshot`` load, and what it did per versioned family
-    snapshot: date | None = None
-    snapshots: dict[str, SnapshotResult] = field(default_factory=dict)
-
-    @property
-    def written(self) -> int:
-        return sum(f.written for f in self.families.values())
-
-    @property
-    def rows_per_s(self) -> float:
-        return self.written / self.elapsed_s if self.elapsed_s > 0 else 0.0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "load_id": self.load_id,
-            "elapsed_s": round(self.elapsed_s, 3),
-            "validate_s": round(self.validate_s, 3),
-            "written": self.written,
-            "rows_per_s": round(self.rows_per_s, 1),
-            "families": {
-                k: {**asdict(v), "rows_per_s": round(v.rows_per_s, 1)}
-                for k, v in self.families.items()
-            },
-            "stubs": self.stubs,
-            "reject_file": self.reject_file,
-            "snapshot": self.snapshot.isoformat() if self.snapshot else None,
-            "changes": {
-                k: {"rewritten": v.rewritten, "events": v.events} for k, v in self.snapshots.items()
-            },  # fmt: skip
-            "errors": [e.to_dict() for e in self.errors],
-            "warnings": [e.to_dict() for e in self.warnings],
-        }
 
 
 def prepare(
@@ -131,21 +69,44 @@ def prepare(
     return typed, problems, stub_ids
 
 
-def _write_rejects(path: Path, errors: list[RowError], raw: dict[str, pd.DataFrame]) -> None:
-    records: dict[tuple[str, int], str] = {}
-    for df in raw.values():
-        cols = [c for c in df.columns if c not in (FILE, ROW)]
-        for rec in df.to_dict("records"):
-            records[(rec[FILE], rec[ROW])] = json.dumps(
-                {c: rec[c] for c in cols if isinstance(rec[c], str)}, ensure_ascii=False
-            )
-    rows = [
-        {**e.to_dict(), "record": records.get((e.file, e.row or -1))}
-        for e in errors
-        if e.severity == "error"
-    ]
-    pd.DataFrame(rows, columns=["file", "row", "column", "value", "reason", "severity", "record"]
-                 ).to_csv(path, index=False, encoding="utf-8")  # fmt: skip
+def check(
+    report: LoadReport,
+    frames: dict[str, list[pd.DataFrame]],
+    read_errors: list[RowError],
+    client: Gateway | None,
+    *,
+    stubs: frozenset[str],
+    skip_bad_rows: bool,
+    reject_file: Path | str | None,
+) -> tuple[dict[str, pd.DataFrame], dict[str, set[str]]]:
+    """Validate the frames of one load into ``report`` (errors, warnings, rows read and
+    rejected per family, ``validate_s``); the typed frames and stub ids per label.
+
+    Raises
+    ------
+    InvalidData
+        When a row has an error and ``skip_bad_rows`` is false (with ``skip_bad_rows`` the
+        errors go to ``reject_file``). The Bolt and the bulk loader both validate here.
+    """
+    t0 = time.perf_counter()
+    typed, problems, stub_ids = prepare(frames, client, stubs)
+    problems = read_errors + sorted(problems, key=lambda e: (e.file, e.row or 0))
+    report.errors = [e for e in problems if e.severity == "error"]
+    report.warnings = [e for e in problems if e.severity != "error"]
+    for name, df in typed.items():
+        report.families[name] = FamilyReport(read=len(df), rejected=int(df[BAD].sum()))
+    report.validate_s = time.perf_counter() - t0
+    if report.errors and not skip_bad_rows:
+        files = sorted({e.file for e in report.errors})
+        raise InvalidData(
+            f"{len(report.errors)} errors in {', '.join(files)}; nothing was written",
+            report.errors + report.warnings,
+        )
+    if report.errors and reject_file:
+        raw = {k: pd.concat(v, ignore_index=True) for k, v in frames.items()}
+        write_rejects(Path(reject_file), report.errors, raw)
+        report.reject_file = str(reject_file)
+    return typed, stub_ids
 
 
 def _run(
@@ -164,23 +125,10 @@ def _run(
 ) -> LoadReport:
     t0 = time.perf_counter()
     report = LoadReport(load_id=uuid.uuid4().hex[:12], snapshot=snapshot)
-    typed, problems, stub_ids = prepare(frames, client, stubs)
-    problems = read_errors + sorted(problems, key=lambda e: (e.file, e.row or 0))
-    report.errors = [e for e in problems if e.severity == "error"]
-    report.warnings = [e for e in problems if e.severity != "error"]
-    for name, df in typed.items():
-        report.families[name] = FamilyReport(read=len(df), rejected=int(df[BAD].sum()))
-    report.validate_s = time.perf_counter() - t0
-    if report.errors and not skip_bad_rows:
-        files = sorted({e.file for e in report.errors})
-        raise InvalidData(
-            f"{len(report.errors)} errors in {', '.join(files)}; nothing was written",
-            report.errors + report.warnings,
-        )
-    if report.errors and reject_file:
-        raw = {k: pd.concat(v, ignore_index=True) for k, v in frames.items()}
-        _write_rejects(Path(reject_file), report.errors, raw)
-        report.reject_file = str(reject_file)
+    typed, stub_ids = check(
+        report, frames, read_errors, client, stubs=stubs, skip_bad_rows=skip_bad_rows,
+        reject_file=reject_file,
+    )  # fmt: skip
     prov = Provenance(report.load_id, datetime.now(UTC), ingested_by)
     size = batch_size or client.settings.batch_size
     report.stubs = {k: write_stubs(client, {k: v}, prov, stub_source) for k, v in stub_ids.items()}

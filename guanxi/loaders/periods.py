@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["PERIOD_HOWS", "period_lists"]
@@ -43,5 +44,11 @@ def period_lists(df: pd.DataFrame, keys: list[str], date: str, amount: str) -> p
         df.assign(_q=q.to_numpy(), _a=pd.to_numeric(df[amount]).astype(float))
         .groupby([*keys, "_q"], sort=True)["_a"].sum().round(2).reset_index()
     )  # fmt: skip
-    out = per.groupby(keys, sort=True).agg(periods=("_q", list), period_amounts=("_a", list))
-    return out.reset_index()
+    # the lists cut from the sorted rows (a Python list per group through pandas' agg took
+    # 10 s of a 10k network's 23,000 pairs)
+    sizes = per.groupby(keys, sort=True).size()
+    bounds = np.cumsum(sizes.to_numpy())[:-1]
+    out = sizes.index.to_frame(index=False)
+    out["periods"] = [a.tolist() for a in np.split(per["_q"].to_numpy(dtype=object), bounds)]
+    out["period_amounts"] = [a.tolist() for a in np.split(per["_a"].to_numpy(), bounds)]
+    return out

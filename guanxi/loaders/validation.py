@@ -35,13 +35,15 @@ def check_uscc(values: pd.Series) -> pd.Series:
     """Boolean mask: the value has the shape of a unified social credit code (18 characters
     of the GB 32100-2015 alphabet: digits and capitals without I, O, S, V, Z) but its check
     character is wrong."""
-    s = values.dropna().astype(str)
-    shaped = s[s.str.fullmatch(_USCC)]
-    bad = pd.Series(False, index=values.index)
-    if len(shaped):
-        # vectorised: the per-code Python check took 13 s of a 57 s load at 10k companies
-        bad.loc[shaped.index] = ~uscc_valid_many(shaped.tolist())
-    return bad
+    # each distinct value once: a reference column repeats its ids (62 s of a 100k
+    # network's validation went to checking the same codes again)
+    s = pd.Series(pd.unique(values.dropna().astype(str)), dtype=object)
+    shaped = s[s.str.fullmatch(_USCC).astype(bool)] if len(s) else s
+    if not len(shaped):
+        return pd.Series(False, index=values.index)
+    # vectorised: the per-code Python check took 13 s of a 57 s load at 10k companies
+    wrong = set(shaped[~uscc_valid_many(shaped.tolist())])
+    return values.isin(wrong) if wrong else pd.Series(False, index=values.index)
 
 
 def _typed(col: Column, s: pd.Series) -> tuple[pd.Series, pd.Series, str]:
@@ -63,7 +65,8 @@ def _typed(col: Column, s: pd.Series) -> tuple[pd.Series, pd.Series, str]:
     if col.type == "date":
         dt = pd.to_datetime(s, format="%Y-%m-%d", errors="coerce")
         bad = present & dt.isna()
-        vals = pd.Series([d.date() if not pd.isna(d) else None for d in dt], index=s.index)
+        # .dt.date converts in one pass; a Python loop with pd.isna took 2 s at 10k companies
+        vals = pd.Series(dt.dt.date, dtype=object, index=s.index).where(dt.notna(), None)
         return vals, bad, "not a date (expected YYYY-MM-DD)"
     if col.type == "boolean":
         low = s.map(lambda v: v.lower() if isinstance(v, str) else None)

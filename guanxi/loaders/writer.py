@@ -147,11 +147,18 @@ def aggregate(fam: Family, df: pd.DataFrame) -> pd.DataFrame:
     floats = {c.name for c in fam.columns if c.type == "float"}
     df = df.assign(**{c: pd.to_numeric(df[c]).astype(float) for c in floats if c in df})
     keys = [r.column for r in fam.refs]
-    g = df.groupby(keys, sort=True)
+    # dates as datetime64 for min/max: on date objects pandas aggregates group by group
+    dates = {col for _, col, how in spec.into if how in ("min", "max")
+             and col in fam.col_index and fam.col_index[col].type == "date"}  # fmt: skip
+    g = df.assign(**{c: pd.to_datetime(df[c]) for c in dates if c in df}).groupby(keys, sort=True)
     out = g.agg(
         **{prop: (col, how) for prop, col, how in spec.into if how not in PERIOD_HOWS},
         **{FILE: (FILE, "first"), ROW: (ROW, "first")},
     ).reset_index()
+    for prop, col, how in spec.into:
+        if col in dates and how in ("min", "max"):  # back to dates, None where none
+            out[prop] = pd.Series([None if pd.isna(d) else d.date() for d in out[prop]],
+                                  dtype=object, index=out.index)  # fmt: skip
     hows = {how: (prop, col) for prop, col, how in spec.into if how in PERIOD_HOWS}
     if hows:  # payments by quarter (guanxi.loaders.periods)
         per = period_lists(df, keys, hows["quarters"][1], hows["quarter_sums"][1])
