@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 import pandas as pd
 
 from guanxi.graph.gateway import Gateway
+from guanxi.graph.schema import quote
 from guanxi.records import KeyContact, Reason
 from guanxi.scoring.centrality import compute_centrality, write_centrality
 from guanxi.scoring.contact_facts import RoleRow, assemble_facts, person_stakes
@@ -22,13 +23,22 @@ from guanxi.scoring.key_contacts import rank_contacts, reach_of
 from guanxi.scoring.penetration import penetrated_stakes, stake_holdings
 from guanxi.scoring.projection import LocalGraph, clear_cache, fetch_frames
 
-__all__ = ["CONTACT_TYPES", "new_run_id", "graph_contacts", "run_scoring"]
+__all__ = [
+    "CONTACT_TYPES",
+    "PARTY_LABELS",
+    "new_run_id",
+    "graph_contacts",
+    "write_intimacy",
+    "run_scoring",
+]
 
 log = logging.getLogger(__name__)
 
 #: the relationship types key contacts read (roles, stakes, who knows whom): the whole-graph
 #: LocalGraph of the contact step holds only these (at 1M companies the others are 5.7M more)
 CONTACT_TYPES = ("SERVES_AS", "HOLDS_SHARES", "KNOWS")
+#: the labels of parties that carry INTIMACY
+PARTY_LABELS = ("Company", "Person", "RelationshipManager")
 
 
 def new_run_id() -> str:
@@ -140,6 +150,28 @@ def graph_contacts(
     return out
 
 
+def write_intimacy(client: Gateway, pairs: pd.DataFrame, run_id: str) -> int:
+    """Write intimacy rows (:func:`~guanxi.scoring.intimacy_arrays.iter_intimacy`'s frame),
+    one labelled ``scoring.write_intimacy`` per pair of end labels; rows whose ends are no
+    party (label ``Unknown``) are left out, as a lookup by label would find nothing."""
+    text = client.library["scoring.write_intimacy"].text
+    cols = ["source_id", "target_id", "score", "evidence", "text"]
+    written = 0
+    for (sl, tl), rows in pairs.groupby(["source_label", "target_label"], sort=False):
+        if sl not in PARTY_LABELS or tl not in PARTY_LABELS:
+            log.warning("%d intimacy rows between %s and %s left out", len(rows), sl, tl)
+            continue
+        q = text.replace("__SOURCE__", quote(sl)).replace("__TARGET__", quote(tl))
+        written += client.write_batches(
+            "scoring.write_intimacy",
+            rows[cols].to_dict("records"),
+            text=q,
+            run_id=run_id,
+            batch_size=2000,
+        )
+    return written
+
+
 def _delete_stale(client: Gateway, query: str, run_id: str, limit: int = 20000) -> None:
     """Run a ``delete … of other runs`` query in batches of ``limit`` until none is left."""
     while client.write(query, run_id=run_id, limit=limit)[0]["deleted"]:
@@ -178,9 +210,7 @@ def run_scoring(
     for part in iter_intimacy(
         nodes, edges, hub_cap=hub_cap, min_score=min_score, progress=pairs_done
     ):
-        n_int += client.write_batches(
-            "scoring.write_intimacy", part.to_dict("records"), run_id=run_id, batch_size=2000
-        )
+        n_int += write_intimacy(client, part, run_id)
     _delete_stale(client, "scoring.delete_stale_intimacy", run_id)
     timings["intimacy_s"] = time.perf_counter() - t
     t = time.perf_counter()
