@@ -120,10 +120,15 @@ def step(name: str, n: int, data: Path, a: argparse.Namespace) -> dict:
     if name == "load":
         run(["db", "reset", "-y"])
         if a.loader == "bulk":
-            r = run(["load", "--bulk", str(data)])
+            r = run(["load", "--bulk", str(data), "--json"])
         else:
             run(["db", "start"])
-            r = run(["load", str(data)])
+            r = run(["load", str(data), "--json"])
+        try:
+            rep = json.loads(r["_stdout"])
+        except json.JSONDecodeError:
+            rep = {}
+        r["phases_s"] = {k: round(v, 1) for k, v in (rep.get("phases") or {}).items()}
         m = _manifest(data)
         rels = sum(m["relationships"].values())
         return {

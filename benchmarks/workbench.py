@@ -40,6 +40,7 @@ from urllib.parse import quote
 
 import uvicorn
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -266,7 +267,9 @@ def main() -> None:
             drv.get(base + "/ui/")
             drv.find_element(By.NAME, "key").send_keys(key)
             drv.find_element(By.CSS_SELECTOR, "#login button").click()
-            WebDriverWait(drv, 30).until(lambda x: x.find_element(By.ID, "app").is_displayed())
+            WebDriverWait(drv, 30, ignored_exceptions=(StaleElementReferenceException,)).until(
+                lambda x: x.find_element(By.ID, "app").is_displayed()
+            )
             first_canvas = _first_canvas(drv, base, first, runs=5)
             expand = _expands(drv, args.repeats, args.seed)
             large = _large(drv, base, big, args.shot)

@@ -11,7 +11,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from guanxi.graph.client import GraphClient
 from tests.api.test_campaigns import MORE
-from tests.browser.test_pages import browser, rm_a_key, server  # noqa: F401 - fixtures
+from tests.browser.test_pages import app_shown, browser, rm_a_key, server  # noqa: F401 - fixtures
 
 
 def test_task_page_logs_a_touch_seen_on_the_campaign_page(
@@ -34,7 +34,7 @@ def test_task_page_logs_a_touch_seen_on_the_campaign_page(
     browser.get(base + "/ui/")
     browser.find_element(By.NAME, "key").send_keys(rm_a_key)
     browser.find_element(By.CSS_SELECTOR, "#login button").click()
-    wait.until(lambda d: d.find_element(By.ID, "app").is_displayed())
+    wait.until(app_shown)
     browser.get(base + "/ui/tasks")
     shown = [e.get_attribute("data-task") for e in browser.find_elements(By.CSS_SELECTOR, ".task")]
     assert sorted(shown) == sorted(t["id"] for t in mine)  # RM-A's tasks, only theirs

@@ -11,7 +11,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from guanxi.graph.client import GraphClient
 from tests.api.test_campaigns import MORE
-from tests.browser.test_pages import browser, server  # noqa: F401 - fixtures
+from tests.browser.test_pages import app_shown, browser, server  # noqa: F401 - fixtures
 
 
 def test_stats_and_overview_pages_render_offline(
@@ -41,7 +41,7 @@ def test_stats_and_overview_pages_render_offline(
     browser.get(base + "/ui/")
     browser.find_element(By.NAME, "key").send_keys(admin)
     browser.find_element(By.CSS_SELECTOR, "#login button").click()
-    wait.until(lambda d: d.find_element(By.ID, "app").is_displayed())
+    wait.until(app_shown)
     browser.get(base + "/ui/campaigns/CMP-P/stats")
     stage = browser.find_element(By.CSS_SELECTOR, "g.gx-stage[data-stage='touched']")
     assert stage.get_attribute("data-count") == "3"

@@ -31,6 +31,15 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 
 
+def app_shown(driver) -> bool:
+    """``#app`` is displayed; False while the sign-in re-renders the page (the element first
+    found can go stale before it is asked, a flake under load)."""
+    try:
+        return driver.find_element(By.ID, "app").is_displayed()
+    except StaleElementReferenceException:
+        return False
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -101,7 +110,7 @@ def test_search_open_network_and_expand(server: tuple[str, str], browser) -> Non
     browser.get(base + "/ui/")
     browser.find_element(By.NAME, "key").send_keys(key)
     browser.find_element(By.CSS_SELECTOR, "#login button").click()
-    wait.until(lambda d: d.find_element(By.ID, "app").is_displayed())
+    wait.until(app_shown)
     browser.find_element(By.ID, "q").send_keys("有限公司")
     browser.find_element(By.ID, "go").click()
     wait.until(lambda d: body_attr("data-results") == "3")
@@ -148,7 +157,7 @@ def _sign_in(browser, base: str, key: str) -> None:
     browser.find_element(By.CSS_SELECTOR, "#login button").click()
     # the page swaps the login form for the app: an element may go stale while we look
     WebDriverWait(browser, 30, ignored_exceptions=(StaleElementReferenceException,)).until(
-        lambda d: d.find_element(By.ID, "app").is_displayed()
+        app_shown
     )
 
 
