@@ -20,6 +20,7 @@ __all__ = [
     "ROLE_SENIORITY",
     "ROLE_ZH",
     "edge_evidence",
+    "shared_strength",
     "shared_evidence",
     "noisy_or",
     "relationship_term",
@@ -213,13 +214,18 @@ def edge_evidence(rel_type: str, props: dict[str, Any], today: date) -> Evidence
     return None
 
 
+def shared_strength(kind: str, n: Any) -> Any:
+    """``s = 1 - base^n`` for ``n`` shared neighbours (co-holders base 0.7, others 0.5); ``n``
+    an int or an integer array (the array scorer)."""
+    return 1.0 - (0.7 if kind == "co_holders" else 0.5) ** n
+
+
 def shared_evidence(kind: str, names: list[str], ids: list[str] | None = None) -> Evidence | None:
     """Evidence from ``n = len(names)`` shared neighbours: s = 1 - 0.5^n (co-holders 0.7^n)."""
     n = len(names)
     if n == 0:
         return None
-    base = 0.7 if kind == "co_holders" else 0.5
-    s = 1.0 - base**n
+    s = shared_strength(kind, n)
     who = "、".join(str(x) for x in names[:2]) + ("等" if n > 2 else "")
     text = {
         "shared_executives": f"共同高管{n}人({who})",

@@ -22,7 +22,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from guanxi.records import Evidence
-from guanxi.scoring.evidence import WEIGHTS, edge_evidence, shared_evidence
+from guanxi.scoring.evidence import WEIGHTS, edge_evidence, shared_evidence, shared_strength
 from guanxi.scoring.intimacy import HOP_DISCOUNT, summary_text
 from guanxi.scoring.party_arrays import PartyArrays, candidate_pairs, party_arrays
 
@@ -154,7 +154,7 @@ def _score_chunk(
             s.sort_indices()
             s.eliminate_zeros()
             cnt = np.diff(s.indptr)
-            term = np.clip(shared_weight(kind) * (1.0 - shared_base(kind) ** cnt), 0, 1)
+            term = np.clip(WEIGHTS[kind] * shared_strength(kind, cnt), 0, 1)
             p = p * np.where(cnt > 0, 1.0 - term, 1.0)
             shared.append((kind, cnt, s))
             via = via + _first_k(s, 50)
@@ -181,16 +181,6 @@ def _score_chunk(
         for i in keep
     ]
     return pd.DataFrame(rows, columns=_COLS)
-
-
-def shared_weight(kind: str) -> float:
-    """The weight ``w`` of a shared-neighbour kind (evidence.WEIGHTS)."""
-    return WEIGHTS[kind]
-
-
-def shared_base(kind: str) -> float:
-    """``s = 1 - base^n`` for ``n`` shared neighbours (co-holders 0.7, others 0.5)."""
-    return 0.7 if kind == "co_holders" else 0.5
 
 
 def _assemble(

@@ -12,8 +12,12 @@ nominee-like when its node has ``nominee = true`` or its name contains one of
 from __future__ import annotations
 
 import logging
+import re
 
-__all__ = ["NOMINEE_PATTERNS", "is_nominee"]
+import numpy as np
+import pandas as pd
+
+__all__ = ["NOMINEE_PATTERNS", "is_nominee", "nominee_mask"]
 
 log = logging.getLogger(__name__)
 
@@ -94,3 +98,12 @@ def is_nominee(name: str | None, flag: bool | None = None) -> bool:
         return False
     low = str(name).lower()
     return any(p in low for p in NOMINEE_PATTERNS)
+
+
+def nominee_mask(names: pd.Series, flags: pd.Series | None = None) -> np.ndarray:
+    """:func:`is_nominee` over a column of names (and flags) at once, for frames of millions
+    of parties: True where the flag is set or the lower-cased name contains a pattern."""
+    pattern = "|".join(re.escape(p) for p in NOMINEE_PATTERNS)
+    named = names.fillna("").astype(str).str.lower().str.contains(pattern, regex=True)
+    flagged = flags.fillna(False).astype(bool) if flags is not None else False
+    return (named | flagged).to_numpy(dtype=bool)

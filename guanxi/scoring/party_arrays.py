@@ -9,7 +9,6 @@ relationships.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,7 +17,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from guanxi.scoring.evidence import relationship_term
-from guanxi.scoring.nominees import NOMINEE_PATTERNS
+from guanxi.scoring.nominees import nominee_mask
 from guanxi.scoring.projection import EDGE_PROPS
 
 __all__ = ["PartyArrays", "party_arrays", "candidate_pairs"]
@@ -82,11 +81,8 @@ def party_arrays(nodes: pd.DataFrame, edges: pd.DataFrame, today: date) -> Party
     name = np.full(len(ids), None, dtype=object)
     label[at] = nodes["label"].to_numpy(dtype=object)
     name[at] = nodes["name"].to_numpy(dtype=object)
-    flag = nodes["nominee"] if "nominee" in nodes else pd.Series(False, index=nodes.index)
-    pattern = "|".join(re.escape(p) for p in NOMINEE_PATTERNS)
-    named = nodes["name"].fillna("").astype(str).str.lower().str.contains(pattern, regex=True)
     nominee = np.zeros(len(ids), bool)
-    nominee[at] = (flag.fillna(False).astype(bool) | named).to_numpy()
+    nominee[at] = nominee_mask(nodes["name"], nodes.get("nominee"))
     s = index.get_indexer(edges["source_id"])
     t = index.get_indexer(edges["target_id"])
     role = edges["role"] if "role" in edges else pd.Series(None, index=edges.index)

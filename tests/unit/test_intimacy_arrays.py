@@ -125,3 +125,13 @@ def test_min_score_drops_weak_pairs():
     kept = array_intimacy(nodes, edges, TODAY, min_score=0.3)
     assert len(kept) < len(all_pairs)
     assert kept["score"].min() >= 0.3
+
+
+def test_nominee_mask_agrees_with_is_nominee():
+    from guanxi.scoring.nominees import is_nominee, nominee_mask
+
+    names = pd.Series(["香港中央结算有限公司", "张三", None, "", "HKSCC Nominees Ltd", "某某公司"])
+    flags = pd.Series([None, None, True, False, None, False], dtype=object)
+    want = [is_nominee(n, f) for n, f in zip(names, flags, strict=True)]
+    assert list(nominee_mask(names, flags)) == want
+    assert list(nominee_mask(names)) == [is_nominee(n) for n in names]
