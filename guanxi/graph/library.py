@@ -85,6 +85,9 @@ def _split(path: Path, area: str) -> list[NamedQuery]:
     return out
 
 
+_PLACEHOLDER = re.compile(r"\b__[A-Z][A-Z_]*__\b")
+
+
 class QueryLibrary:
     """All named queries, loaded once from a folder tree of ``.cypher`` files."""
 
@@ -116,6 +119,29 @@ class QueryLibrary:
     def names(self, prefix: str = "") -> list[str]:
         """Query names, sorted, optionally those starting with ``prefix``."""
         return sorted(n for n in self._queries if n.startswith(prefix))
+
+    def text_for(self, name: str, **names: str) -> str:
+        """The text of ``name`` with each ``__KEY__`` placeholder replaced by the schema label
+        or relationship type given as ``KEY=name``, backtick-quoted (Cypher takes no label or
+        type as a parameter; a query that names one lets the planner use its index or expand
+        only that type).
+
+        Raises
+        ------
+        QueryError
+            When a name is not in the schema, or a placeholder is left without a name.
+        """
+        from guanxi.graph.schema import get_schema, quote
+
+        schema = get_schema()
+        text = self[name].text
+        for key, value in names.items():
+            if value not in schema.nodes and value not in schema.relationships:
+                raise QueryError(f"{value!r} is neither a label nor a relationship type")
+            text = text.replace(f"__{key}__", quote(value))
+        if left := _PLACEHOLDER.search(text):
+            raise QueryError(f"Query {name!r} needs a name for {left.group(0)}")
+        return text
 
     def all(self) -> list[NamedQuery]:
         """Every query, sorted by name."""

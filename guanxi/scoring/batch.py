@@ -13,13 +13,13 @@ from datetime import UTC, date, datetime
 import pandas as pd
 
 from guanxi.graph.gateway import Gateway
-from guanxi.graph.schema import quote
 from guanxi.records import KeyContact, Reason
 from guanxi.scoring.centrality import compute_centrality, write_centrality
 from guanxi.scoring.contact_facts import RoleRow, assemble_facts, person_stakes
 from guanxi.scoring.controllers import actual_controllers
 from guanxi.scoring.intimacy_arrays import iter_intimacy
 from guanxi.scoring.key_contacts import rank_contacts, reach_of
+from guanxi.scoring.party_read import PARTY_LABELS
 from guanxi.scoring.penetration import penetrated_stakes, stake_holdings
 from guanxi.scoring.projection import LocalGraph, clear_cache, fetch_frames
 
@@ -38,7 +38,6 @@ log = logging.getLogger(__name__)
 #: LocalGraph of the contact step holds only these (at 1M companies the others are 5.7M more)
 CONTACT_TYPES = ("SERVES_AS", "HOLDS_SHARES", "KNOWS")
 #: the labels of parties that carry INTIMACY
-PARTY_LABELS = ("Company", "Person", "RelationshipManager")
 
 
 def new_run_id() -> str:
@@ -154,14 +153,13 @@ def write_intimacy(client: Gateway, pairs: pd.DataFrame, run_id: str) -> int:
     """Write intimacy rows (:func:`~guanxi.scoring.intimacy_arrays.iter_intimacy`'s frame),
     one labelled ``scoring.write_intimacy`` per pair of end labels; rows whose ends are no
     party (label ``Unknown``) are left out, as a lookup by label would find nothing."""
-    text = client.library["scoring.write_intimacy"].text
     cols = ["source_id", "target_id", "score", "evidence", "text"]
     written = 0
     for (sl, tl), rows in pairs.groupby(["source_label", "target_label"], sort=False):
         if sl not in PARTY_LABELS or tl not in PARTY_LABELS:
             log.warning("%d intimacy rows between %s and %s left out", len(rows), sl, tl)
             continue
-        q = text.replace("__SOURCE__", quote(sl)).replace("__TARGET__", quote(tl))
+        q = client.library.text_for("scoring.write_intimacy", SOURCE=sl, TARGET=tl)
         written += client.write_batches(
             "scoring.write_intimacy",
             rows[cols].to_dict("records"),

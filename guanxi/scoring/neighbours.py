@@ -18,7 +18,7 @@ from guanxi.access.visibility import node_visible, rel_visible
 from guanxi.errors import NotFound, QueryError
 from guanxi.graph.gateway import Gateway
 from guanxi.graph.history import history_types
-from guanxi.graph.schema import get_schema, quote
+from guanxi.graph.schema import get_schema
 from guanxi.graph.values import to_plain
 from guanxi.records.workbench import (
     Canvas,
@@ -162,7 +162,7 @@ def neighbours_query(client: Gateway, rel_type: str, name: str = "workbench.neig
     type, backtick-quoted), so that Neo4j expands only that type of a node's relationships."""
     if rel_type not in get_schema().relationships:
         raise QueryError(f"Unknown relationship type {rel_type!r}")
-    return client.library[name].text.replace("__REL_TYPE__", quote(rel_type))
+    return client.library.text_for(name, REL_TYPE=rel_type)
 
 
 def _score(value: Any) -> float | None:

@@ -24,6 +24,7 @@ from guanxi.errors import NotFound
 from guanxi.graph.admin import graph_version
 from guanxi.graph.gateway import Gateway
 from guanxi.scoring.nominees import NOMINEE_PATTERNS, is_nominee
+from guanxi.scoring.party_read import EDGE_PROPS, party_frames
 
 __all__ = [
     "PARTY_REL_TYPES",
@@ -53,22 +54,6 @@ PARTY_REL_TYPES = (
     "KNOWS",
     "MANAGES",
 )
-#: Relationship properties the scorers read.
-EDGE_PROPS = (
-    "pct",
-    "kind",
-    "role",
-    "until",
-    "amount",
-    "share",
-    "count",
-    "last",
-    "end",
-    "strength",
-    "last_contact",
-    "since",
-)
-
 #: memo of projections by (kind, run id, graph version): a run reuses them, a new graph
 #: version (a load, a wipe, a scoring run's write-back) never sees an old one
 _CACHE: dict[tuple[Any, ...], Any] = {}
@@ -206,39 +191,6 @@ def fetch_frames(client: Gateway, run_id: str = "adhoc") -> tuple[pd.DataFrame, 
     if key not in _CACHE:
         _CACHE[key] = party_frames(client)
     return _CACHE[key]
-
-
-def party_frames(client: Gateway, as_of: Any = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every party (id, label, name, nominee, customer) and every party relationship
-    (source_id, target_id, rel_type and :data:`EDGE_PROPS`) as DataFrames; two packed
-    queries (one row per label / type), under ``batch_timeout_s`` (minutes on large graphs,
-    where an interactive query gets ``query_timeout_s``). ``as_of``: the public
-    relationships valid on that date (docs/time.md)."""
-    parts = []
-    tmo = client.settings.batch_timeout_s
-    for r in client.read(
-        "scoring.party_nodes", nominee_patterns=list(NOMINEE_PATTERNS), timeout=tmo
-    ):
-        df = pd.DataFrame(r["rows"], columns=["id", "name", "nominee", "customer"], dtype=object)
-        parts.append(df.assign(label=r["label"]))
-    cols = ["id", "label", "name", "nominee", "customer"]
-    nodes = pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
-    parts = []
-    ecols = ["source_id", "target_id", *EDGE_PROPS]
-    query, params = ("time.party_edges_as_of", {"as_of": as_of}) if as_of else (
-        "scoring.party_edges", {})  # fmt: skip
-    for r in client.read(query, timeout=tmo, **params):
-        df = pd.DataFrame(r["rows"], columns=["source_id", "target_id", *r["cols"]], dtype=object)
-        parts.append(df.assign(rel_type=r["rel_type"]))
-    ecols.insert(2, "rel_type")
-    edges = (
-        pd.concat(parts, ignore_index=True).reindex(columns=ecols).astype(object)
-        if parts
-        else pd.DataFrame(columns=ecols)
-    )
-    edges = edges.where(edges.notna(), None)
-    log.info("fetched %d parties and %d relationships", len(nodes), len(edges))
-    return nodes, edges
 
 
 def fetch_graph(client: Gateway, run_id: str = "adhoc") -> LocalGraph:

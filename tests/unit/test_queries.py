@@ -70,3 +70,13 @@ def test_rows_convert_like_record_data() -> None:
     assert not gc._plain(with_node.values()[0]) and not gc._plain(with_node.values()[1])
     expected = {"n": {"id": "C1"}, "l": [{"m": {"id": "C1"}}]}
     assert gc.as_dict(with_node) == with_node.data() == expected
+
+
+def test_text_for_quotes_schema_names_and_refuses_others() -> None:
+    lib = get_library()
+    text = lib.text_for("scoring.party_page", LABEL="Company")
+    assert "MATCH (n:`Company`)" in text and "__LABEL__" not in text
+    with pytest.raises(QueryError, match="neither a label nor a relationship type"):
+        lib.text_for("scoring.party_page", LABEL="Company) DETACH DELETE (n")
+    with pytest.raises(QueryError, match="needs a name for __LABEL__"):
+        lib.text_for("scoring.party_page")

@@ -16,11 +16,20 @@ CALL () {
 RETURN id, label
 
 // name: scoring.key_contact_scores
-// Every stored key contact (batch scoring): the contact-path index uses their scores to prefer
-// decision makers on the last hop into a company. Packed into one row (see
-// scoring.party_edges). Returns: rows (lists [company_id, person_id, score]).
-MATCH (p:Person)-[k:KEY_CONTACT]->(c:Company)
-RETURN collect([c.id, p.id, k.score]) AS rows
+// The stored key contacts (batch scoring) of one keyset page of companies (id above $after,
+// up to $limit, in id order; see scoring.party_page): the contact-path index uses their
+// scores to prefer decision makers on the last hop into a company. Packed into one row.
+// Params: $after, $limit. Returns: last (the page's last company id; null when empty),
+// rows (lists [company_id, person_id, score]).
+MATCH (c:Company) WHERE c.id > $after
+WITH c ORDER BY c.id LIMIT $limit
+WITH collect(c) AS page
+CALL (page) {
+  UNWIND page AS c
+  MATCH (p:Person)-[k:KEY_CONTACT]->(c)
+  RETURN collect([c.id, p.id, k.score]) AS rows
+}
+RETURN page[-1].id AS last, rows
 
 // name: scoring.path_hops
 // The parties on found contact paths with how each relates to the bank (for an RM its

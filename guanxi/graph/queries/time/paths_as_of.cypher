@@ -1,40 +1,48 @@
-// name: time.party_edges_as_of
-// scoring.party_edges as of $as_of (the contact-path index of that date): the versioned
+// name: time.party_page_as_of
+// scoring.party_page as of $as_of (the contact-path index of that date): the versioned
 // types read current and closed versions valid on that date, under the current type's
-// name; bank-internal types as they are. Params: $as_of. Returns: rel_type, cols, rows.
-// (An as-of twin: a change to the query it is named after must be made here too.)
-CALL () {
-  MATCH (s)-[r:HOLDS_SHARES|HELD_SHARES]->(t)
-    WHERE coalesce(r.valid_from, date('0001-01-01')) <= $as_of AND (r.valid_to IS NULL OR r.valid_to > $as_of)
-  RETURN 'HOLDS_SHARES' AS rel_type, ['pct', 'kind'] AS cols, [s.id, t.id, r.pct, r.kind] AS row
-  UNION ALL
-  MATCH (s)-[r:SERVES_AS|SERVED_AS]->(t)
-    WHERE coalesce(r.valid_from, date('0001-01-01')) <= $as_of AND (r.valid_to IS NULL OR r.valid_to > $as_of)
-  RETURN 'SERVES_AS' AS rel_type, ['role', 'until'] AS cols,
-         [s.id, t.id, r.role, toString(r.until)] AS row
-  UNION ALL
-  MATCH (s)-[r:SUPPLIES|SUPPLIED]->(t)
-    WHERE coalesce(r.valid_from, date('0001-01-01')) <= $as_of AND (r.valid_to IS NULL OR r.valid_to > $as_of)
-  RETURN 'SUPPLIES' AS rel_type, ['amount', 'share'] AS cols,
-         [s.id, t.id, r.amount, r.share] AS row
-  UNION ALL
-  MATCH (s)-[r:PAYS]->(t)
-  RETURN 'PAYS' AS rel_type, ['amount', 'count', 'last'] AS cols,
-         [s.id, t.id, r.amount, r.count, toString(r.last)] AS row
-  UNION ALL
-  MATCH (s)-[r:GUARANTEES|GUARANTEED]->(t)
-    WHERE coalesce(r.valid_from, date('0001-01-01')) <= $as_of AND (r.valid_to IS NULL OR r.valid_to > $as_of)
-  RETURN 'GUARANTEES' AS rel_type, ['amount', 'end'] AS cols,
-         [s.id, t.id, r.amount, toString(r.end)] AS row
-  UNION ALL
-  MATCH (s)-[r:KNOWS]->(t)
-  RETURN 'KNOWS' AS rel_type, ['strength', 'last_contact', 'since'] AS cols,
-         [s.id, t.id, r.strength, toString(r.last_contact), toString(r.since)] AS row
-  UNION ALL
-  MATCH (s)-[r:MANAGES]->(t)
-  RETURN 'MANAGES' AS rel_type, ['since'] AS cols, [s.id, t.id, toString(r.since)] AS row
+// name; bank-internal types as they are. Params: $after, $limit, $nominee_patterns, $as_of.
+// Returns: last, nodes, edges. (An as-of twin: a change to the query it is named after must
+// be made here too.)
+MATCH (n:__LABEL__) WHERE n.id > $after
+WITH n ORDER BY n.id LIMIT $limit
+WITH collect(n) AS page
+CALL (page) {
+  UNWIND page AS n
+  RETURN collect([n.id, n.name,
+    coalesce(n.nominee, false)
+      OR any(p IN $nominee_patterns WHERE toLower(coalesce(n.name, '')) CONTAINS p),
+    (n:Company AND (EXISTS { (n)-[:CUSTOMER_OF]->() }
+                    OR EXISTS { (:RelationshipManager)-[:MANAGES]->(n) }))]) AS nodes
 }
-RETURN rel_type, cols, collect(row) AS rows
+CALL (page) {
+  UNWIND page AS s
+  MATCH (s)-[r:HOLDS_SHARES|HELD_SHARES|SERVES_AS|SERVED_AS|SUPPLIES|SUPPLIED|PAYS|GUARANTEES|GUARANTEED|KNOWS|MANAGES]->(t)
+  WHERE type(r) IN ['PAYS', 'KNOWS', 'MANAGES']
+    OR (coalesce(r.valid_from, date('0001-01-01')) <= $as_of AND (r.valid_to IS NULL OR r.valid_to > $as_of))
+  WITH s, r, t, CASE type(r)
+    WHEN 'HELD_SHARES' THEN 'HOLDS_SHARES' WHEN 'SERVED_AS' THEN 'SERVES_AS'
+    WHEN 'SUPPLIED' THEN 'SUPPLIES' WHEN 'GUARANTEED' THEN 'GUARANTEES'
+    ELSE type(r) END AS rel_type
+  WITH rel_type, [s.id, t.id] + CASE rel_type
+    WHEN 'HOLDS_SHARES' THEN [r.pct, r.kind]
+    WHEN 'SERVES_AS' THEN [r.role, toString(r.until)]
+    WHEN 'SUPPLIES' THEN [r.amount, r.share]
+    WHEN 'PAYS' THEN [r.amount, r.count, toString(r.last)]
+    WHEN 'GUARANTEES' THEN [r.amount, toString(r.end)]
+    WHEN 'KNOWS' THEN [r.strength, toString(r.last_contact), toString(r.since)]
+    ELSE [toString(r.since)] END AS row
+  WITH rel_type, collect(row) AS rows
+  RETURN collect({rel_type: rel_type, rows: rows, cols: CASE rel_type
+    WHEN 'HOLDS_SHARES' THEN ['pct', 'kind']
+    WHEN 'SERVES_AS' THEN ['role', 'until']
+    WHEN 'SUPPLIES' THEN ['amount', 'share']
+    WHEN 'PAYS' THEN ['amount', 'count', 'last']
+    WHEN 'GUARANTEES' THEN ['amount', 'end']
+    WHEN 'KNOWS' THEN ['strength', 'last_contact', 'since']
+    ELSE ['since'] END}) AS edges
+}
+RETURN page[-1].id AS last, nodes, edges
 
 // name: time.path_hops_as_of
 // scoring.path_hops as of $as_of: the hops' public relationships valid on that date
