@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import uuid
@@ -25,7 +26,7 @@ from guanxi.config import Settings, get_settings
 from guanxi.errors import GraphUnavailable, GuanxiError, QueryTimeout
 from guanxi.graph.client import GraphClient
 from guanxi.scoring.path_index_cache import get_index
-from guanxi.scoring.workbench_plans import warm_plans
+from guanxi.scoring.workbench_plans import warm_once
 from guanxi.viz.pages import render_error
 
 __all__ = ["create_app"]
@@ -43,9 +44,12 @@ def _warm_index(client: GraphClient) -> None:
 
 
 def _warm_plans(client: GraphClient, done: threading.Event) -> None:
-    """Plan the workbench's queries now (guanxi.scoring.workbench_plans)."""
+    """Plan the workbench's queries now, in one worker per server and database
+    (guanxi.scoring.workbench_plans)."""
+    s = client.settings
+    key = hashlib.sha256(f"{s.uri}/{s.neo4j_database}".encode()).hexdigest()[:16]
     try:
-        warm_plans(client)
+        warm_once(client, s.home_dir / "workbench-plans" / f"{key}.lock")
     except Exception as e:  # noqa: BLE001 - unplanned queries are planned on first use
         log.warning("workbench queries not planned at start (%s); planned on first use", e)
     finally:

@@ -22,6 +22,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.linalg.blas import dasum, daxpy, dscal
 
+from guanxi.errors import ConfigError
 from guanxi.graph.gateway import Gateway
 from guanxi.graph.gds_client import gds_gateway
 from guanxi.records import ScorerInfo
@@ -230,6 +231,11 @@ def compute_centrality(
     with gds_gateway(client) as gds:  # GUANXI_GDS_URI's server, else the client's
         if engine != "gds":  # auto: arrays (docs/scoring.md, Engine)
             return centrality_frame(proj, exact_limit=exact_limit, pivots=pivots), "python"
+        if not gds_available(gds):
+            raise ConfigError(
+                "--engine gds needs Graph Data Science on the server (GUANXI_GDS_URI names "
+                "one that has it); --engine python or auto computes the same on arrays"
+            )
         try:
             gds.read("scoring.gds_project", graph_name=name, type_weights=tw,
                      nominee_patterns=list(NOMINEE_PATTERNS), timeout=tmo)  # fmt: skip

@@ -4,17 +4,21 @@ help, and neither does running the query for a key that matches nothing), and a 
 neighbours has one text per relationship type
 (:func:`~guanxi.scoring.neighbours.neighbours_query`), so a person's first expansion of each
 type waited for it. :func:`warm_plans` runs each once on real rows; the API does it in the
-background when it starts (``GUANXI_API_WARM_PLANS``)."""
+background when it starts (``GUANXI_API_WARM_PLANS``), once per server: :func:`warm_once`
+lets one of the API workers that start together do it (the plans live in Neo4j, shared by
+every connection), the others skip."""
 
 from __future__ import annotations
 
+import fcntl
 import logging
+from pathlib import Path
 
 from guanxi.graph.gateway import Gateway
 from guanxi.graph.schema import get_schema
 from guanxi.scoring.neighbours import HIDDEN_PROPS, PER_PAIR, _lists, neighbours_query
 
-__all__ = ["warm_plans"]
+__all__ = ["warm_plans", "warm_once"]
 
 log = logging.getLogger(__name__)
 
@@ -48,3 +52,19 @@ def warm_plans(client: Gateway) -> int:
     client.read("scope.nodes_info", keys=keys)  # ... masked for a branch-scoped reader
     log.info("ran the workbench's queries for %d relationship types", len(types))
     return 3 * len(types) + 9
+
+
+def warm_once(client: Gateway, lock_path: Path) -> int | None:
+    """:func:`warm_plans` unless another process holds ``lock_path`` (an API worker started
+    with this one is warming the same server's plans): then skip and return None."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log.info("another worker is planning the workbench's queries; skipped")
+            return None
+        try:
+            return warm_plans(client)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

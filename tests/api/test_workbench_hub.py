@@ -91,3 +91,17 @@ def test_warming_runs_every_type_once_and_writes_nothing(bank) -> None:
     before = bank.console("MATCH (n) RETURN count(n), COUNT { ()-->() }")["rows"]
     assert warm_plans(bank) > 10
     assert bank.console("MATCH (n) RETURN count(n), COUNT { ()-->() }")["rows"] == before
+
+
+def test_workers_starting_together_warm_once(bank, tmp_path) -> None:
+    """API workers of one server: the one holding the lock warms, the others skip."""
+    import fcntl
+
+    from guanxi.scoring.workbench_plans import warm_once
+
+    lock = tmp_path / "plans" / "x.lock"
+    assert warm_once(bank, lock) > 10  # alone: it warms (and lets go of the lock)
+    with open(lock, "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # another worker is warming
+        assert warm_once(bank, lock) is None
+    assert warm_once(bank, lock) > 10

@@ -151,3 +151,17 @@ def test_gds_and_python_pagerank_agree(seeded: GraphClient) -> None:
     assert list(a.index) == list(b.index)
     assert b.pagerank.to_numpy() == pytest.approx(a.pagerank.to_numpy(), rel=1e-4)
     assert b.weighted_degree.to_numpy() == pytest.approx(a.weighted_degree.to_numpy())
+
+
+def test_engine_gds_without_gds_is_a_clear_error(
+    seeded: GraphClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server without Graph Data Science: ``--engine gds`` says so and how to go on,
+    instead of a ProcedureNotFound from the first gds.* call."""
+    import guanxi.scoring.centrality as centrality
+
+    monkeypatch.setattr(centrality, "gds_available", lambda client: False)
+    res = runner.invoke(app, ["score", "--engine", "gds", "--json"])
+    assert res.exit_code != 0
+    assert "--engine gds needs Graph Data Science" in res.output
+    assert seeded.console("MATCH ()-[i:INTIMACY]->() RETURN count(i)")["rows"][0][0] == 0
