@@ -37,7 +37,6 @@ log = logging.getLogger(__name__)
 #: the relationship types key contacts read (roles, stakes, who knows whom): the whole-graph
 #: LocalGraph of the contact step holds only these (at 1M companies the others are 5.7M more)
 CONTACT_TYPES = ("SERVES_AS", "HOLDS_SHARES", "KNOWS")
-#: the labels of parties that carry INTIMACY
 
 
 def new_run_id() -> str:
