@@ -12,7 +12,7 @@ node in total, i.e. 1M nodes in roughly 1 GB. Features follow
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +30,7 @@ from guanxi.gnn.features import (
     person_features,
 )
 from guanxi.graph.gateway import Gateway
+from guanxi.graph.paging import keyset_pages
 
 __all__ = ["EDGE_TYPES", "GraphData", "build_graph", "export_graph", "snapshot", "recount_degrees",
            "message_graph"]  # fmt: skip
@@ -48,6 +49,14 @@ EDGE_TYPES: dict[tuple[str, str, str], tuple[str, str, str]] = {
 }
 LABELS = {"company": "Company", "person": "Person"}
 EDGE_COLUMNS = ["source_id", "source_label", "target_id", "target_label", "rel_type"]
+#: the columns of the packed node lists of ``gnn.company_page`` and ``gnn.person_page``
+NODE_COLUMNS = {
+    "Company": ["id", "industry", "region", "tags", "registered_capital", "revenue", "employees",
+                "rd_intensity", "founded_year", "listed", "nominee", "pagerank", "betweenness",
+                "customer"],
+    "Person": ["id", "nominee", "birth_year"],
+}  # fmt: skip
+_PAGE_EDGES = ["source_id", "rel_type", "target_id", "pct", "amount", "share"]
 
 
 @dataclass
@@ -178,19 +187,7 @@ def message_graph(data: HeteroData, drop: dict[tuple, torch.Tensor] | None = Non
     return T.ToUndirected(merge=True)(out)
 
 
-def _pages(client: Gateway, name: str, batch_size: int) -> Iterator[list[dict]]:
-    after = ""
-    while True:
-        rows = client.read(name, after=after, limit=batch_size)
-        if not rows:
-            return
-        yield rows
-        after = rows[-1]["id"]
-        if len(rows) < batch_size:
-            return
-
-
-def export_graph(client: Gateway, batch_size: int = 5000, spec: FeatureSpec | None = None
+def export_graph(client: Gateway, batch_size: int = 50_000, spec: FeatureSpec | None = None
                  ) -> GraphData:  # fmt: skip
     """Stream companies and persons (with their outgoing relationships) out of Neo4j.
 
@@ -199,22 +196,15 @@ def export_graph(client: Gateway, batch_size: int = 5000, spec: FeatureSpec | No
     client : Gateway
         The gateway; queries ``gnn.company_page`` and ``gnn.person_page``.
     batch_size : int
-        Nodes per page (one read transaction each).
+        Nodes per page (one read transaction, one record each).
     """
     nodes: dict[str, list[pd.DataFrame]] = {"Company": [], "Person": []}
     edge_parts: list[pd.DataFrame] = []
     for label, name in (("Company", "gnn.company_page"), ("Person", "gnn.person_page")):
-        for rows in _pages(client, name, batch_size):
-            frame = pd.DataFrame(rows)
-            out = frame.pop("out")
-            nodes[label].append(frame)
-            flat = [
-                {**e, "source_id": src}
-                for src, es in zip(frame["id"], out, strict=True)
-                for e in es
-            ]
-            if flat:
-                ef = pd.DataFrame(flat).rename(columns={"t": "rel_type", "dst": "target_id"})
+        for page in keyset_pages(client, name, batch_size):
+            nodes[label].append(pd.DataFrame(page["nodes"], columns=NODE_COLUMNS[label]))
+            if page["edges"]:
+                ef = pd.DataFrame(page["edges"], columns=_PAGE_EDGES)
                 ef["source_label"] = label
                 ef["target_label"] = np.where(ef["rel_type"] == "KNOWS", "Person", "Company")
                 edge_parts.append(ef)

@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from guanxi.graph.gateway import Gateway
+from guanxi.graph.paging import keyset_pages
 from guanxi.scoring.nominees import NOMINEE_PATTERNS
 
 __all__ = [
@@ -56,19 +57,9 @@ EDGE_PROPS = (
 def party_pages(
     client: Gateway, name: str, label: str, page: int = PAGE, **params: Any
 ) -> Iterator[dict[str, Any]]:
-    """The rows of the keyset-paged query ``name`` over the parties of ``label`` (a query
-    taking ``$after`` and ``$limit`` and returning ``last``; ``__LABEL__`` in its text), one
-    transaction per page of ``page`` parties, each under ``batch_timeout_s``."""
-    text = client.library.text_for(name, LABEL=label)
-    after = ""
-    while after is not None:
-        row = client.run_text(
-            name, text, {**params, "after": after, "limit": page},
-            timeout=client.settings.batch_timeout_s,
-        )[0]  # fmt: skip
-        after = row["last"]
-        if after is not None:
-            yield row
+    """The rows of the keyset-paged query ``name`` over the parties of ``label``
+    (``__LABEL__`` in its text; :func:`~guanxi.graph.paging.keyset_pages`)."""
+    return keyset_pages(client, name, page, client.library.text_for(name, LABEL=label), **params)
 
 
 def party_frames(

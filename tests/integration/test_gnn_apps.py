@@ -46,6 +46,23 @@ def test_export_keeps_ids_and_counts(trained) -> None:
     first = graph.ids["company"][0]
     assert graph.index("company", [first])[0] == 0
     assert graph.customer is not None and graph.customer.any()
+    # pages of 37 nodes give what one page gives: every node, feature and edge once
+    whole = export_graph(client, batch_size=100_000)
+    for t in ("company", "person"):
+        assert list(graph.ids[t]) == list(whole.ids[t])
+        assert torch.equal(graph.data[t].x, whole.data[t].x)
+    assert set(graph.data.edge_types) == set(whole.data.edge_types)
+    for et in whole.data.edge_types:
+        assert torch.equal(graph.data[et].edge_index, whole.data[et].edge_index)
+        assert torch.equal(graph.data[et].edge_attr, whole.data[et].edge_attr)
+    for rel, et in (("SUPPLIES", ("company", "supplies", "company")),
+                    ("SERVES_AS", ("person", "serves_as", "company")),
+                    ("KNOWS", ("person", "knows", "person"))):  # fmt: skip
+        pairs = client.console(
+            f"MATCH (a)-[:{rel}]->(b) WHERE a:Company OR a:Person "
+            "RETURN count(DISTINCT [a.id, b.id])"
+        )["rows"][0][0]
+        assert pairs > 0 and graph.data[et].edge_index.shape[1] == pairs  # parallel ones once
 
 
 def test_train_saves_card_and_writes_embeddings(trained) -> None:

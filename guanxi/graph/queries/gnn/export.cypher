@@ -1,32 +1,47 @@
 // name: gnn.company_page
-// One page of companies in id order (keyset pagination, index-backed), with their
-// outgoing public relationships to companies and the bank's payment flows.
-// Params: $after (last id of the previous page, '' for the first), $limit.
-// Returns: id, industry, region, tags, registered_capital, revenue, employees,
-// rd_intensity, founded_year, listed, nominee, pagerank, betweenness, customer (bool),
-// out (list of {t, dst, pct, amount, share}).
+// One keyset page of companies in id order (index-backed; guanxi.graph.paging) with their
+// outgoing public relationships to companies and the bank's payment flows, packed (one
+// record per page: per-node records with a map per relationship took most of the export at
+// 1M companies). Params: $after (last id of the previous page, '' for the first), $limit.
+// Returns: last (the page's last id; null when empty), nodes (lists [id, industry, region,
+// tags, registered_capital, revenue, employees, rd_intensity, founded_year, listed, nominee,
+// pagerank, betweenness, customer]), edges (lists [source_id, type, target_id, pct, amount,
+// share]).
 MATCH (c:Company)
 WHERE c.id > $after
 WITH c ORDER BY c.id LIMIT $limit
-RETURN c.id AS id, c.industry AS industry, c.region AS region, c.tags AS tags,
-       c.registered_capital AS registered_capital, c.revenue AS revenue,
-       c.employees AS employees, c.rd_intensity AS rd_intensity,
-       CASE WHEN c.founded IS NULL THEN null
-            ELSE toInteger(left(toString(c.founded), 4)) END AS founded_year,
-       c.listed AS listed, c.nominee AS nominee,
-       c.pagerank AS pagerank, c.betweenness AS betweenness,
-       EXISTS { (c)-[:CUSTOMER_OF]->() } AS customer,
-       [(c)-[r:HOLDS_SHARES|SUPPLIES|GUARANTEES|PAYS]->(b:Company) |
-        {t: type(r), dst: b.id, pct: r.pct, amount: r.amount, share: r.share}] AS out
+WITH collect(c) AS page
+RETURN page[-1].id AS last,
+       [c IN page | [c.id, c.industry, c.region, c.tags, c.registered_capital, c.revenue,
+        c.employees, c.rd_intensity,
+        CASE WHEN c.founded IS NULL THEN null ELSE toInteger(left(toString(c.founded), 4)) END,
+        c.listed, c.nominee, c.pagerank, c.betweenness,
+        EXISTS { (c)-[:CUSTOMER_OF]->() }]] AS nodes,
+       COLLECT {
+         UNWIND page AS c
+         MATCH (c)-[r:HOLDS_SHARES|SUPPLIES|GUARANTEES|PAYS]->(b:Company)
+         RETURN [c.id, type(r), b.id, r.pct, r.amount, r.share]
+       } AS edges
 
 // name: gnn.person_page
-// One page of persons in id order with their outgoing public relationships and KNOWS.
-// Params: $after, $limit.
-// Returns: id, nominee, birth_year, out (list of {t, dst, label, pct, amount}).
+// One keyset page of persons in id order with their outgoing public relationships to
+// companies and KNOWS to persons, packed like gnn.company_page. Params: $after, $limit.
+// Returns: last, nodes (lists [id, nominee, birth_year]), edges (lists [source_id, type,
+// target_id, pct, amount, share]; share always null).
 MATCH (p:Person)
 WHERE p.id > $after
 WITH p ORDER BY p.id LIMIT $limit
-RETURN p.id AS id, p.nominee AS nominee, p.birth_year AS birth_year,
-       [(p)-[r:HOLDS_SHARES|SERVES_AS]->(b:Company) |
-        {t: type(r), dst: b.id, pct: r.pct, amount: r.amount}] +
-       [(p)-[r:KNOWS]->(q:Person) | {t: 'KNOWS', dst: q.id}] AS out
+WITH collect(p) AS page
+RETURN page[-1].id AS last,
+       [p IN page | [p.id, p.nominee, p.birth_year]] AS nodes,
+       COLLECT {
+         UNWIND page AS p
+         CALL (p) {
+           MATCH (p)-[r:HOLDS_SHARES|SERVES_AS]->(b:Company)
+           RETURN [p.id, type(r), b.id, r.pct, r.amount, null] AS e
+           UNION ALL
+           MATCH (p)-[:KNOWS]->(q:Person)
+           RETURN [p.id, 'KNOWS', q.id, null, null, null] AS e
+         }
+         RETURN e
+       } AS edges
