@@ -61,14 +61,13 @@ _PAGE_EDGES = ["source_id", "rel_type", "target_id", "pct", "amount", "share"]
 
 @dataclass
 class GraphData:
-    """A projection: the ``HeteroData``, the ids of each node type and the edge frame.
+    """A projection: the ``HeteroData`` and the ids of each node type.
 
     ``ids[t][i]`` is the graph id of node ``i`` of type ``t``; :meth:`index` maps back.
     """
 
     data: HeteroData
     ids: dict[str, np.ndarray]
-    edges: pd.DataFrame
     spec: FeatureSpec = field(default_factory=FeatureSpec)
     customer: np.ndarray | None = None
     _lookup: dict[str, pd.Index] = field(default_factory=dict, repr=False)
@@ -116,7 +115,6 @@ def build_graph(
     lookup = {t: pd.Index(v) for t, v in ids.items()}
     num = {t: len(v) for t, v in ids.items()}
     hd = HeteroData()
-    kept: list[pd.DataFrame] = []
     arrays: dict[tuple[str, str, str], np.ndarray] = {}
     dropped = 0
     for (rel, sl, tl), et in EDGE_TYPES.items():
@@ -134,7 +132,6 @@ def build_graph(
         arrays[et] = ei
         hd[et].edge_index = torch.from_numpy(ei.astype(np.int64))
         hd[et].edge_attr = torch.from_numpy(edge_features(part))
-        kept.append(part)
     if dropped:
         log.info("dropped %d edges with unknown endpoints or self-loops", dropped)
     deg = degree_features(num, arrays)
@@ -146,11 +143,10 @@ def build_graph(
     )
     for t in ids:
         hd[t].num_nodes = num[t]
-    frame = pd.concat(kept, ignore_index=True) if kept else pd.DataFrame(columns=EDGE_COLUMNS)
     customer = None
     if "customer" in companies:
         customer = companies["customer"].map(lambda v: str(v).lower() == "true").to_numpy()
-    return GraphData(hd, ids, frame, spec, customer)
+    return GraphData(hd, ids, spec, customer)
 
 
 def recount_degrees(data: HeteroData) -> HeteroData:

@@ -96,6 +96,10 @@ def train_and_publish(client: Gateway, home: Path, config: TrainConfig | None = 
     metrics = evaluate_links(_sample(val, val_cap, cfg.seed), num, scorers,
                              n_neg=min(10000, 20 * max(num.values())))  # fmt: skip
     folder = save(result, graph, home, metrics)
+    # the training projection, its embeddings and pair features are done with: the
+    # write-back builds those of the whole graph, and both at once did not fit at 1M companies
+    del scorers, base, z, train_graph
+    result.pairs = None  # type: ignore[assignment]
     seconds["validate"] = time.perf_counter() - t0
     say("validate", 1, 1)
     written = {"embeddings": 0, "intimacy": 0}
