@@ -138,8 +138,7 @@ def train(graph: GraphData, config: TrainConfig | None = None,
                          {et: data[et].edge_index.numpy() for et in data.edge_types})  # fmt: skip
     model = LinkModel(mp.metadata(), cfg.targets, cfg.hidden, cfg.out_dim, cfg.layers,
                       cfg.fused, pairs.dim).to(device)  # fmt: skip
-    with torch.no_grad():  # initialise the lazy layers
-        model.encoder(mp.x_dict, mp.edge_index_dict)
+    _init_lazy(model, mp)
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -224,3 +223,16 @@ def save(result: TrainResult, graph: GraphData, home: Path,
     (folder / "card.json").write_text(json.dumps(card, indent=2, default=str), "utf-8")
     log.info("saved model %s to %s", result.run_id, folder)
     return folder
+
+
+@torch.no_grad()
+def _init_lazy(model: LinkModel, mp: HeteroData, k: int = 256) -> None:
+    """Initialise the lazy layers (their input widths) on the first ``k`` nodes of each type
+    and the edges among them (every edge type passed, empty or not): a forward pass over the
+    whole graph did the same at 1M companies with ~12 GB of messages."""
+    x = {t: mp[t].x[:k] for t in mp.node_types}
+    edges = {}
+    for et in mp.edge_types:
+        ei = mp[et].edge_index
+        edges[et] = ei[:, (ei[0] < len(x[et[0]])) & (ei[1] < len(x[et[2]]))]
+    model.encoder(x, edges)
