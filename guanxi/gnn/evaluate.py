@@ -127,10 +127,11 @@ def heuristic_scorers(pairs: PairFeatures, fastrp_emb: np.ndarray | None = None
 
 @torch.no_grad()
 def embed(model: LinkModel, data: HeteroData) -> dict[str, torch.Tensor]:
-    """Full-graph node embeddings (message passing over all observed edges)."""
+    """Full-graph node embeddings (message passing over all observed edges), computed
+    layer by layer in chunks of destination nodes (``Encoder.layerwise``)."""
     model.eval()
     mp = message_graph(data)
-    return model.encoder(mp.x_dict, mp.edge_index_dict)
+    return model.encoder.layerwise(mp.x_dict, mp.edge_index_dict)
 
 
 def gnn_scorer(model: LinkModel, z: dict[str, torch.Tensor], pairs: PairFeatures,

@@ -225,3 +225,26 @@ def test_propensity_ranks_lookalikes_of_customers_first() -> None:
     # the 100 best-scored non-customers have a much higher latent propensity than the rest
     assert latent[top].mean() > latent[pool].mean() + 1.5
     assert (fit_propensity(x, np.zeros(2000, dtype=bool)) == 0).all()
+
+
+def test_layerwise_embeddings_equal_the_whole_graph_forward() -> None:
+    """``embed`` runs the encoder a layer and a chunk of destination nodes at a time (so 1M
+    companies fit in memory); it must give what one forward pass over the whole graph
+    gives, whatever the chunk (7: many chunks, some without edges; 10**6: one)."""
+    from guanxi.gnn.data import message_graph
+
+    torch.manual_seed(0)
+    comps, persons, edges = _community_graph()
+    graph = build_graph(comps, persons, edges)
+    result = train(graph, TrainConfig(epochs=1, batch_size=64, hidden=16, out_dim=16))
+    model = result.model.eval()
+    mp = message_graph(graph.data)
+    with torch.no_grad():
+        whole = model.encoder(mp.x_dict, mp.edge_index_dict)
+    for chunk in (7, 10**6):
+        part = model.encoder.layerwise(mp.x_dict, mp.edge_index_dict, chunk=chunk)
+        assert set(part) == set(whole)
+        for t in whole:
+            assert torch.allclose(part[t], whole[t], atol=1e-5), (t, chunk)
+    z = embed(model, graph.data)
+    assert all(torch.allclose(z[t], whole[t], atol=1e-5) for t in whole)
