@@ -167,9 +167,26 @@ class PairFeatures:
                 out[sl, col] = self._three(self._walk[name], ub, vb, av, cb)
         return out
 
+    @classmethod
+    def _three(cls, b: sp.csr_matrix, u: np.ndarray, v: np.ndarray, av: sp.csr_matrix,
+               cut: np.ndarray, budget: int = 20_000_000) -> np.ndarray:  # fmt: skip
+        """:meth:`_three_rows` over groups of pairs whose 2-hop products hold at most about
+        ``budget`` entries together (a hub's row alone can hold millions: 4,096 pairs at once
+        took the training process past the machine's memory at 1M companies)."""
+        first = b[u]
+        first.data = np.ones_like(first.data)  # at most this many entries per row of b[u] @ b
+        cost = first @ np.diff(b.indptr).astype(np.float64)
+        out = np.zeros(len(u))
+        lo = 0
+        while lo < len(u):
+            hi = lo + 1 + int(np.searchsorted(np.cumsum(cost[lo + 1 :]), budget))
+            out[lo:hi] = cls._three_rows(b, u[lo:hi], v[lo:hi], av[lo:hi], cut[lo:hi])
+            lo = hi
+        return out
+
     @staticmethod
-    def _three(b: sp.csr_matrix, u: np.ndarray, v: np.ndarray, av: sp.csr_matrix,
-               cut: np.ndarray) -> np.ndarray:  # fmt: skip
+    def _three_rows(b: sp.csr_matrix, u: np.ndarray, v: np.ndarray, av: sp.csr_matrix,
+                    cut: np.ndarray) -> np.ndarray:  # fmt: skip
         first = b[u]
         k = np.flatnonzero(cut)
         if len(k):

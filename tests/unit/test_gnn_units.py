@@ -248,3 +248,28 @@ def test_layerwise_embeddings_equal_the_whole_graph_forward() -> None:
             assert torch.allclose(part[t], whole[t], atol=1e-5), (t, chunk)
     z = embed(model, graph.data)
     assert all(torch.allclose(z[t], whole[t], atol=1e-5) for t in whole)
+
+
+def test_three_path_features_do_not_depend_on_the_memory_budget() -> None:
+    """``PairFeatures._three`` splits pairs by the size of their 2-hop products (hubs at 1M
+    companies); the split must not change a value: a budget of 1 (one pair per product)
+    against one product for all, on a graph with a hub and left-out direct links."""
+    import scipy.sparse as sp
+
+    from guanxi.gnn.pairs import PairFeatures
+
+    rng = np.random.default_rng(5)
+    n = 300
+    r = np.r_[rng.integers(0, n, 1500), np.zeros(150, dtype=int)]  # node 0: a hub
+    c = np.r_[rng.integers(0, n, 1500), rng.integers(1, n, 150)]
+    pf = PairFeatures({"company": n}, {("company", "x", "company"): np.stack([r, c])})
+    u, v = rng.integers(0, n, 400), rng.integers(0, n, 400)
+    u[:20] = 0
+    cut = rng.random(400) < 0.3
+    av = pf.adj[v]
+    for name in ("p3", "ra3"):
+        b = pf._walk[name]
+        whole = pf._three(b, u, v, av, cut, budget=10**12)
+        assert np.allclose(pf._three(b, u, v, av, cut, budget=1), whole)
+        assert np.allclose(pf._three(b, u, v, av, cut, budget=500), whole)
+        assert whole.sum() > 0 and isinstance(b, sp.csr_matrix)
