@@ -112,8 +112,8 @@ def heuristic_scorers(pairs: PairFeatures, fastrp_emb: np.ndarray | None = None
     """The baselines: ``common_neighbours``, ``adamic_adar``, ``resource_allocation``,
     ``personalised_pagerank`` and ``fastrp`` (numpy FastRP unless ``fastrp_emb`` given)."""
 
-    def col(i: int) -> Scorer:
-        return lambda st, dt, rel, s, t: pairs.scores(st, dt, s, t)[:, i]
+    def col(i: int) -> Scorer:  # the neighbour counts only: not the three-path columns
+        return lambda st, dt, rel, s, t: pairs.scores(st, dt, s, t, three=False)[:, i]
 
     emb = fastrp_emb if fastrp_emb is not None else pairs.frp
     return {

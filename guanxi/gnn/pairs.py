@@ -138,11 +138,14 @@ class PairFeatures:
         return len(BASE_COLUMNS) + len(self.link_types)
 
     def scores(self, src_type: str, dst_type: str, s: np.ndarray, t: np.ndarray,
-               edge_type: tuple | None = None, leave_out: bool = False) -> np.ndarray:  # fmt: skip
+               edge_type: tuple | None = None, leave_out: bool = False,
+               three: bool = True) -> np.ndarray:  # fmt: skip
         """``(n, dim)`` raw features (module doc) for pairs ``(s[i], t[i])``.
 
         ``edge_type`` is the type being predicted: its ``link_`` column stays 0 and, with
         ``leave_out``, its relationship between the pair is removed before scoring.
+        ``three=False`` leaves the three-path columns (``p3``, ``ra3``, the costly ones) 0,
+        for a caller that reads only the others.
         """
         u = np.asarray(s, dtype=np.int64) + self.offsets[src_type]
         v = np.asarray(t, dtype=np.int64) + self.offsets[dst_type]
@@ -163,7 +166,7 @@ class PairFeatures:
             out[sl, 0] = np.asarray(au.multiply(av).sum(1)).ravel()
             out[sl, 1] = np.asarray(au.multiply(self.adj_aa[vb]).sum(1)).ravel()
             out[sl, 2] = np.asarray(au.multiply(self.adj_ra[vb]).sum(1)).ravel()
-            for col, name in ((3, "p3"), (4, "ra3")):
+            for col, name in ((3, "p3"), (4, "ra3")) if three else ():
                 out[sl, col] = self._three(self._walk[name], ub, vb, av, cb)
         return out
 

@@ -273,3 +273,7 @@ def test_three_path_features_do_not_depend_on_the_memory_budget() -> None:
         assert np.allclose(pf._three(b, u, v, av, cut, budget=1), whole)
         assert np.allclose(pf._three(b, u, v, av, cut, budget=500), whole)
         assert whole.sum() > 0 and isinstance(b, sp.csr_matrix)
+    full = pf.scores("company", "company", u, v)
+    cheap = pf.scores("company", "company", u, v, three=False)
+    assert np.array_equal(cheap[:, :3], full[:, :3]) and not cheap[:, 3:5].any()
+    assert full[:, 3:5].any()
