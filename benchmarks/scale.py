@@ -152,7 +152,10 @@ def step(name: str, n: int, data: Path, a: argparse.Namespace) -> dict:
         load = run(["paths", "--to", target, "--json"])
         return {**build, "new_process_with_saved_index_s": load["seconds"]}
     if name == "train":
-        return run(["train", "--json"])
+        r = run(["train", "--json"])
+        rep = json.loads(r["_stdout"])
+        return {**r, "stages_s": rep.get("seconds"), "steps": rep.get("steps"),
+                "nodes": rep.get("nodes"), "metrics": rep.get("metrics")}  # fmt: skip
     if name == "api":
         tmp = ROOT / "tmp" / f"scale-api-{n}.json"
         tmp.parent.mkdir(exist_ok=True)
