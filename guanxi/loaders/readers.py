@@ -13,8 +13,10 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from charset_normalizer import from_bytes
+from pandas.api.types import infer_dtype
 
 from guanxi.errors import InvalidData, RowError
 
@@ -109,8 +111,20 @@ def frame_to_strings(df: pd.DataFrame) -> pd.DataFrame:
         if name == ROW:
             continue
         # object dtype: pandas 3 would infer ``str`` and turn None into NaN ("nan" later)
-        out[name] = pd.Series([_cell(v) for v in df[col].tolist()], dtype=object)
+        out[name] = pd.Series(_strings(df[col]), dtype=object)
     out[ROW] = df[ROW].tolist() if ROW in df.columns else list(range(2, len(df) + 2))
+    return out
+
+
+def _strings(col: pd.Series) -> np.ndarray | list[str | None]:
+    """The cells of ``col`` as :func:`_cell` makes them; a column of strings only (every
+    CSV column) is stripped and nulled in vectorised passes — the per-cell call was half of
+    the bulk load's validation at 1M companies (134M cells)."""
+    if infer_dtype(col, skipna=False) != "string":
+        return [_cell(v) for v in col.tolist()]
+    stripped = col.str.strip()
+    out = stripped.to_numpy(dtype=object, copy=True)
+    out[stripped.isin(_NULLS).to_numpy()] = None
     return out
 
 

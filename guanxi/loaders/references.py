@@ -98,7 +98,7 @@ def check_share_totals(df: pd.DataFrame, tolerance: float = 0.01) -> list[RowErr
         ok = ok[ok["kind"].fillna("direct") != "deemed"]
     if ok.empty:
         return []
-    totals = ok.groupby("company_id")["pct"].agg(lambda s: float(sum(s)))
+    totals = ok["pct"].astype(float).groupby(ok["company_id"]).sum()
     over = totals[totals > 100 + tolerance]
     files = ok.groupby("company_id")[FILE].first()
     return [

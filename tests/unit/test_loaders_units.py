@@ -32,6 +32,22 @@ def test_read_csv_encodings(tmp_path: Path, enc: str) -> None:
     assert df.iloc[0].tolist() == ["1", "香港中央结算有限公司", 2]
 
 
+def test_string_columns_clean_like_the_per_cell_rule() -> None:
+    """The vectorised pass over string columns (every CSV column) gives what the per-cell
+    rule gives to the same values: stripped, null spellings None, inner spaces kept."""
+    from guanxi.loaders.readers import _cell, frame_to_strings
+
+    cells = [" a ", "", "NULL", " N/A ", "nan", "x y", "\u3000全角\u3000", "0.50", "None", "#N/A",
+             "-"]  # fmt: skip
+    mixed = [1.0, float("nan"), None, " b ", 2.5]
+    df = pd.DataFrame({"s": cells, "m": mixed + [""] * (len(cells) - len(mixed))})
+    out = frame_to_strings(df)
+    assert out["s"].tolist() == [_cell(v) for v in cells]
+    assert out["s"].tolist()[:4] == ["a", None, None, None]
+    assert out["m"].tolist()[:5] == ["1", None, None, "b", "2.5"]
+    assert out["s"].dtype == object and out[ROW].tolist() == list(range(2, len(cells) + 2))
+
+
 def test_undecodable_byte_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     path.write_bytes(b"id,name\n1,ok\n2,\xff\xfe\x80\n")
