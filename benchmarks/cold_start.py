@@ -67,7 +67,7 @@ def main() -> None:
             "WHERE NOT (c)-[:CUSTOMER_OF]->() RETURN c.id LIMIT 1"
         )["rows"][0][0]
         s = get_settings()
-        folder = index_dir(s.home_dir, f"{s.uri}/{s.neo4j_database}")
+        folder = index_dir(s)
         n = _companies(client)
     shutil.rmtree(folder, ignore_errors=True)
     paths = ["paths", "--to", target, "--json"]

@@ -146,7 +146,7 @@ def step(name: str, n: int, data: Path, a: argparse.Namespace) -> dict:
         from guanxi.scoring.path_index_store import index_dir
 
         s = get_settings()
-        shutil.rmtree(index_dir(s.home_dir, f"{s.uri}/{s.neo4j_database}"), ignore_errors=True)
+        shutil.rmtree(index_dir(s), ignore_errors=True)
         target = _target()
         build = run(["paths", "--to", target, "--json"])
         load = run(["paths", "--to", target, "--json"])

@@ -8,6 +8,7 @@ server and never starts one of its own.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from functools import lru_cache
 from pathlib import Path
@@ -242,8 +243,7 @@ class Settings(BaseSettings):
 
     @property
     def routing(self) -> bool:
-        """True for a ``neo4j://`` URI: the driver routes reads and writes by the server's
-        routing table (a cluster's secondaries and primary, Aura)."""
+        """True for a ``neo4j://`` URI: the driver routes by the server's routing table."""
         return urlsplit(self.uri).scheme.startswith("neo4j")
 
     @property
@@ -271,6 +271,16 @@ class Settings(BaseSettings):
         """The Bolt URI guanxi connects to."""
         return self.neo4j_uri or f"bolt://127.0.0.1:{self.bolt_port}"
 
+    @property
+    def database_key(self) -> str:
+        """``<uri>/<database>``: the key of state kept per database (version, path index)."""
+        return f"{self.uri}/{self.neo4j_database}"
+
+    @property
+    def database_digest(self) -> str:
+        """16 hex digits of the key's sha256: a file name without host or port."""
+        return hashlib.sha256(self.database_key.encode()).hexdigest()[:16]
+
     def password(self) -> str:
         """The password: ``NEO4J_PASSWORD`` if set, else the one stored in the home."""
         if self.neo4j_password is not None:
@@ -280,10 +290,8 @@ class Settings(BaseSettings):
             return stored.read_text(encoding="utf-8").strip()
         from guanxi.errors import GraphUnavailable
 
-        raise GraphUnavailable(
-            f"No Neo4j password: set NEO4J_PASSWORD or run `guanxi db start` "
-            f"(which stores one in {stored})"
-        )
+        msg = f"No Neo4j password: set NEO4J_PASSWORD or run `guanxi db start` (stored in {stored})"
+        raise GraphUnavailable(msg)
 
 
 @lru_cache(maxsize=1)

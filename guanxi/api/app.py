@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 import uuid
@@ -47,9 +46,8 @@ def _warm_plans(client: GraphClient, done: threading.Event) -> None:
     """Plan the workbench's queries now, in one worker per server and database
     (guanxi.scoring.workbench_plans)."""
     s = client.settings
-    key = hashlib.sha256(f"{s.uri}/{s.neo4j_database}".encode()).hexdigest()[:16]
     try:
-        warm_once(client, s.home_dir / "workbench-plans" / f"{key}.lock")
+        warm_once(client, s.home_dir / "workbench-plans" / f"{s.database_digest}.lock")
     except Exception as e:  # noqa: BLE001 - unplanned queries are planned on first use
         log.warning("workbench queries not planned at start (%s); planned on first use", e)
     finally:

@@ -73,9 +73,8 @@ _WATCHES_LOCK = threading.Lock()
 
 def watch_for(client: Gateway) -> VersionWatch:
     """The process's watch of ``client``'s database (one per URI and database name)."""
-    key = f"{client.settings.uri}/{client.settings.neo4j_database}"
     with _WATCHES_LOCK:
-        return _WATCHES.setdefault(key, VersionWatch())
+        return _WATCHES.setdefault(client.settings.database_key, VersionWatch())
 
 
 def forget_watches() -> None:

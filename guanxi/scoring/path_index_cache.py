@@ -50,7 +50,7 @@ def _build(client: Gateway, version: tuple, as_of: date | None = None) -> PathIn
 
 
 def _key(client: Gateway) -> str:
-    return f"{client.settings.uri}/{client.settings.neo4j_database}"
+    return client.settings.database_key
 
 
 def get_index(client: Gateway, as_of: date | None = None) -> PathIndex:
@@ -85,7 +85,7 @@ def _saved_or_built(client: Gateway, key: str, version: tuple) -> PathIndex:
     loaded by guanxi: seeded by hand) is not saved, as its counts alone do not identify it."""
     if not client.settings.path_index_persist or not version or version[0] is None:
         return _build(client, version)
-    folder = index_dir(client.settings.home_dir, key)
+    folder = index_dir(client.settings)
     folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     with open(folder.with_suffix(".lock"), "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

@@ -17,7 +17,6 @@ old one, so a reader never sees half an index. The folder holds bank-internal st
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import shutil
@@ -30,6 +29,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.feather as feather
 
+from guanxi.config import Settings
 from guanxi.scoring.path_index import PathIndex
 
 __all__ = ["index_dir", "save_index", "load_index", "FORMAT"]
@@ -42,10 +42,9 @@ FORMAT = 1
 _ARRAYS = ("label", "nominee", "bank", "degree", "indptr", "indices", "strength")
 
 
-def index_dir(home: Path, key: str) -> Path:
-    """The folder of the index of database ``key`` (its URI and name) under ``home``."""
-    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
-    return home / "path-index" / digest
+def index_dir(settings: Settings) -> Path:
+    """The folder of the saved index of ``settings``' database (its URI and name)."""
+    return settings.home_dir / "path-index" / settings.database_digest
 
 
 def _version_text(version: tuple[Any, ...]) -> str:

@@ -36,7 +36,7 @@ def test_a_new_process_loads_the_saved_index(
     clear_index()
     first = _chains(db)
     assert first and first[0] == ["r1", "P2", "P1", "C2"]
-    folder = index_dir(db.settings.home_dir, f"{db.settings.uri}/{db.settings.neo4j_database}")
+    folder = index_dir(db.settings)
     assert (folder / "meta.json").exists()
 
     clear_index()  # a new process: nothing in memory
@@ -56,7 +56,7 @@ def test_an_unstamped_graph_is_not_saved(db: GraphClient) -> None:
     db.console(SEED, allow_write=True)  # seeded by hand: no stamp, counts alone
     clear_cache()
     clear_index()
-    folder = index_dir(db.settings.home_dir, f"{db.settings.uri}/{db.settings.neo4j_database}")
+    folder = index_dir(db.settings)
     before = (folder / "meta.json").read_text() if (folder / "meta.json").exists() else None
     assert _chains(db)
     after = (folder / "meta.json").read_text() if (folder / "meta.json").exists() else None

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from guanxi.config import Settings
 from guanxi.scoring.path_index_store import index_dir, load_index, save_index
 from guanxi.scoring.path_search import PathConfig
 from guanxi.scoring.path_search import search as fast_search
@@ -19,7 +20,9 @@ DAY = date(2024, 1, 1)
 def _saved(tmp_path: Path):
     ix = bank_index(key_contacts=[("T", "P", 0.9), ("T", "Q", 0.4)])
     ix.version = ("stamp-7", 5, 6)
-    folder = index_dir(tmp_path, "bolt://127.0.0.1:7688/neo4j")
+    settings = Settings(_env_file=None, home=tmp_path, bolt_port=7688, neo4j_uri=None)
+    folder = index_dir(settings)
+    assert folder.parent == tmp_path.resolve() / "path-index" and "7688" not in folder.name
     save_index(ix, folder)
     return ix, folder
 
