@@ -11,7 +11,8 @@ configured database and times each with the peak RSS of this process:
   (``--score-chunks``, 0: all; the time per chunk projected onto every chunk, the chunks
   being alike in size), the first ``--write-chunks`` chunks also written
   (``batch.write_intimacy``), the write rate of those rows projected onto every kept pair;
-- ``contacts``: key contacts of every company (``graph_contacts``), not written.
+- ``contacts``: key contacts of every company (``graph_contacts`` on a ``ContactGraph``),
+  not written.
 
 The whole-run estimate is read + centrality + intimacy (scoring + projected writes) +
 contacts (+ their write-back at the measured intimacy write rate). Rows written here carry
@@ -51,8 +52,9 @@ def main() -> None:
     from guanxi.graph.client import GraphClient
     from guanxi.scoring.batch import CONTACT_TYPES, graph_contacts, write_intimacy
     from guanxi.scoring.centrality import compute_centrality, write_centrality
+    from guanxi.scoring.contact_graph import ContactGraph
     from guanxi.scoring.intimacy_arrays import iter_intimacy
-    from guanxi.scoring.projection import LocalGraph, fetch_frames
+    from guanxi.scoring.projection import fetch_frames
 
     out: dict = {"benchmark": "score_phases", "phases": {}}
     run_id = "bench-phases"
@@ -125,7 +127,7 @@ def main() -> None:
             print(json.dumps(out["phases"]["intimacy"]), flush=True)
         if "contacts" in phases:
             t = time.perf_counter()
-            g = LocalGraph.from_frames(nodes, edges[edges["rel_type"].isin(CONTACT_TYPES)])
+            g = ContactGraph(nodes, edges[edges["rel_type"].isin(CONTACT_TYPES)])
             contacts = graph_contacts(g, pr)
             n_kc = sum(len(v) for v in contacts.values())
             out["phases"]["contacts"] = {

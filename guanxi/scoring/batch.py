@@ -16,6 +16,7 @@ from guanxi.graph.gateway import Gateway
 from guanxi.records import KeyContact, Reason
 from guanxi.scoring.centrality import compute_centrality, write_centrality
 from guanxi.scoring.contact_facts import RoleRow, assemble_facts, person_stakes
+from guanxi.scoring.contact_graph import ContactGraph
 from guanxi.scoring.controllers import actual_controllers
 from guanxi.scoring.intimacy_arrays import iter_intimacy
 from guanxi.scoring.key_contacts import rank_contacts, reach_of
@@ -35,7 +36,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: the relationship types key contacts read (roles, stakes, who knows whom): the whole-graph
-#: LocalGraph of the contact step holds only these (at 1M companies the others are 5.7M more)
+#: ContactGraph of the contact step holds only these (at 1M companies the others are 5.7M more)
 CONTACT_TYPES = ("SERVES_AS", "HOLDS_SHARES", "KNOWS")
 
 
@@ -44,23 +45,23 @@ def new_run_id() -> str:
     return f"score-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
 
 
-def _holdings(g: LocalGraph) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _holdings(g: LocalGraph | ContactGraph) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows = [
         (u, v, float(p.get("pct") or 0.0), p.get("kind") or "direct")
-        for u, nbrs in g.adj.items()
-        for v, lst in nbrs.items()
-        for t, p, out in lst
-        if t == "HOLDS_SHARES" and out
+        for u, v, p in g.out_edges("HOLDS_SHARES")
     ]
     hold = pd.DataFrame(rows, columns=["holder_id", "company_id", "pct", "kind"])
     parties = pd.DataFrame(
         [(n.id, n.name, n.label, n.nominee) for n in g.nodes.values()],
         columns=["id", "name", "label", "nominee"],
     )
+    # a party without a name (an end that is no party) stays None: pandas 3 infers a string
+    # column and would make it NaN, which a controller's explanation then tried to join
+    parties["name"] = parties["name"].astype(object).where(parties["name"].notna(), None)
     return hold, parties
 
 
-def _reach(g: LocalGraph, pid: str) -> tuple[float, Reason]:
+def _reach(g: LocalGraph | ContactGraph, pid: str) -> tuple[float, Reason]:
     rm_s, rm_name, rm_id, cust, cust_id, known, known_at = (None,) * 7
     for v, lst in g.neighbours(pid).items():
         nv = g.nodes[v]
@@ -87,7 +88,7 @@ def _reach(g: LocalGraph, pid: str) -> tuple[float, Reason]:
     )
 
 
-def _roles(g: LocalGraph, companies: Iterable[str]) -> Iterator[RoleRow]:
+def _roles(g: LocalGraph | ContactGraph, companies: Iterable[str]) -> Iterator[RoleRow]:
     """The roles (SERVES_AS) at each of ``companies``, as role rows."""
     for c in companies:
         if g.nodes[c].label != "Company":
@@ -99,9 +100,13 @@ def _roles(g: LocalGraph, companies: Iterable[str]) -> Iterator[RoleRow]:
 
 
 def graph_contacts(
-    g: LocalGraph, pagerank: dict[str, float] | None = None, k: int = 5, today: date | None = None
+    g: LocalGraph | ContactGraph,
+    pagerank: dict[str, float] | None = None,
+    k: int = 5,
+    today: date | None = None,
 ) -> dict[str, list[KeyContact]]:
-    """Key contacts of every company of a whole-graph :class:`LocalGraph`."""
+    """Key contacts of every company of a whole graph: a :class:`ContactGraph` (batch
+    scoring), or a :class:`LocalGraph`, the reference it is tested against."""
     today = today or date.today()
     hold, parties = _holdings(g)
     stakes = (
@@ -213,7 +218,7 @@ def run_scoring(
     t = time.perf_counter()
     say(f"{n_int} INTIMACY written; key contacts…")
     pr = dict(zip(cen["node_id"], cen["pagerank"], strict=True))
-    g = LocalGraph.from_frames(nodes, edges[edges["rel_type"].isin(CONTACT_TYPES)])
+    g = ContactGraph(nodes, edges[edges["rel_type"].isin(CONTACT_TYPES)])
     contacts = graph_contacts(g, pr, k)
     rows = [
         {

@@ -12,7 +12,7 @@ run id.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,6 +118,14 @@ class LocalGraph:
 
     def neighbours(self, node_id: str) -> dict[str, list[tuple[str, dict[str, Any], bool]]]:
         return self.adj.get(node_id, {})
+
+    def out_edges(self, rel_type: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """``(source, target, properties)`` of every ``rel_type`` relationship, by source."""
+        for u, nbrs in self.adj.items():
+            for v, lst in nbrs.items():
+                for t, p, out in lst:
+                    if t == rel_type and out:
+                        yield u, v, p
 
     def edges_between(self, a: str, b: str) -> list[tuple[str, dict[str, Any], bool]]:
         return self.adj.get(a, {}).get(b, [])
