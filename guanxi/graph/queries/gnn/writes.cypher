@@ -16,28 +16,29 @@ MATCH (p:Person {id: row.id})
 SET p.embedding = row.embedding, p.embedding_run_id = $run_id
 RETURN count(p) AS written
 
-// name: gnn.intimacy_company_page
-// One page of companies in id order (keyset pagination) with their outgoing INTIMACY to
-// companies and persons. Params: $after (last id of the previous page, '' first), $limit.
-// Returns: page_id (the company; rid null when it has none), rid (elementId of the
-// relationship), source_id, target_id, target_label.
-MATCH (a:Company)
-WHERE a.id > $after
-WITH a ORDER BY a.id LIMIT $limit
-OPTIONAL MATCH (a)-[i:INTIMACY]->(b)
-WHERE b:Company OR b:Person
-RETURN a.id AS page_id, elementId(i) AS rid, a.id AS source_id, b.id AS target_id,
-       CASE WHEN b:Company THEN 'Company' ELSE 'Person' END AS target_label
+// name: gnn.intimacy_count
+// How many INTIMACY relationships the graph holds (from the count store: no scan).
+// Returns: n.
+MATCH ()-[i:INTIMACY]->()
+RETURN count(i) AS n
 
-// name: gnn.intimacy_person_page
-// As gnn.intimacy_company_page, for persons.
-MATCH (a:Person)
-WHERE a.id > $after
+// name: gnn.intimacy_page
+// One keyset page (graph/paging.py) of __LABEL__ nodes (Company or Person) in id order with
+// their outgoing INTIMACY to companies and persons, packed into one record.
+// Params: $after ('' for the first page), $limit. Returns one row: last (the page's last id;
+// null when the page is empty), rels (list of [elementId of the relationship, source id,
+// target id, target label]).
+MATCH (a:__LABEL__) WHERE a.id > $after
 WITH a ORDER BY a.id LIMIT $limit
-OPTIONAL MATCH (a)-[i:INTIMACY]->(b)
-WHERE b:Company OR b:Person
-RETURN a.id AS page_id, elementId(i) AS rid, a.id AS source_id, b.id AS target_id,
-       CASE WHEN b:Company THEN 'Company' ELSE 'Person' END AS target_label
+WITH collect(a) AS page
+CALL (page) {
+  UNWIND page AS a
+  MATCH (a)-[i:INTIMACY]->(b)
+  WHERE b:Company OR b:Person
+  RETURN collect([elementId(i), a.id, b.id,
+                  CASE WHEN b:Company THEN 'Company' ELSE 'Person' END]) AS rels
+}
+RETURN page[-1].id AS last, rels
 
 // name: gnn.write_intimacy
 // Add the learned intimacy to existing INTIMACY relationships; score and evidence stay.
