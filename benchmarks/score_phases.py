@@ -5,8 +5,9 @@ the same functions as ``scoring.batch.run_scoring`` one phase at a time against 
 configured database and times each with the peak RSS of this process:
 
 - ``read``: the whole party graph in keyset pages (``party_read.party_frames``);
-- ``centrality``: PageRank, sampled betweenness and weighted degree on arrays, and their
-  write-back (``compute_centrality`` + ``write_centrality``);
+- ``centrality``: the projection, PageRank, sampled betweenness (``--pivots`` of them, the
+  time projected onto the 256 of ``guanxi score``) and weighted degree on arrays, and their
+  write-back (``write_centrality``);
 - ``intimacy``: the array scorer's set-up and chunks of 500,000 candidate pairs
   (``--score-chunks``, 0: all; the time per chunk projected onto every chunk, the chunks
   being alike in size), the first ``--write-chunks`` chunks also written
@@ -32,6 +33,8 @@ import resource
 import time
 from pathlib import Path
 
+import pandas as pd
+
 ROOT = Path(__file__).resolve().parent.parent
 GIB = 1024**3
 
@@ -45,16 +48,26 @@ def main() -> None:
     ap.add_argument("--write-chunks", type=int, default=4, help="intimacy chunks written")
     ap.add_argument("--score-chunks", type=int, default=0, help="intimacy chunks scored (0: all)")
     ap.add_argument("--phases", default="read,centrality,intimacy,contacts")
+    ap.add_argument("--two-hop-min", type=float, default=None,
+                    help="as guanxi score --two-hop-min")  # fmt: skip
+    ap.add_argument("--pivots", type=int, default=256,
+                    help="betweenness pivots timed (the figure is projected onto 256)")  # fmt: skip
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/score_phases.json")
     a = ap.parse_args()
     phases = a.phases.split(",")
 
     from guanxi.graph.client import GraphClient
     from guanxi.scoring.batch import CONTACT_TYPES, graph_contacts, write_intimacy
-    from guanxi.scoring.centrality import compute_centrality, write_centrality
+    from guanxi.scoring.centrality import (
+        TYPE_WEIGHTS,
+        betweenness,
+        pagerank,
+        weighted_degree,
+        write_centrality,
+    )
     from guanxi.scoring.contact_graph import ContactGraph
     from guanxi.scoring.intimacy_arrays import iter_intimacy
-    from guanxi.scoring.projection import fetch_frames
+    from guanxi.scoring.projection import fetch_frames, fetch_projection
 
     out: dict = {"benchmark": "score_phases", "phases": {}}
     run_id = "bench-phases"
@@ -70,14 +83,30 @@ def main() -> None:
         pr: dict[str, float] = {}
         if "centrality" in phases:
             t = time.perf_counter()
-            cen, used = compute_centrality(client, engine="python", run_id=run_id)
-            comp = time.perf_counter() - t
+            proj = fetch_projection(client, TYPE_WEIGHTS, run_id)
+            proj_s = time.perf_counter() - t
+            t0 = time.perf_counter()
+            prank = pagerank(proj.matrix, symmetric=proj.symmetric)
+            pr_s = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            btw = betweenness(proj.matrix, pivots=a.pivots)
+            bt_s = time.perf_counter() - t0
+            cen = pd.DataFrame({"node_id": proj.ids, "pagerank": prank, "betweenness": btw,
+                                "weighted_degree": weighted_degree(proj.matrix)})  # fmt: skip
             labels = dict(zip(nodes["id"], nodes["label"], strict=True))
+            t0 = time.perf_counter()
             n = write_centrality(client, cen, labels, run_id)
+            write_s = time.perf_counter() - t0
             pr = dict(zip(cen["node_id"], cen["pagerank"], strict=True))
+            bt_256 = bt_s * 256 / a.pivots  # one BFS and one dependency pass per pivot
             out["phases"]["centrality"] = {
-                "seconds": round(time.perf_counter() - t, 1),
-                "compute_s": round(comp, 1),
+                "seconds": round(proj_s + pr_s + bt_256 + write_s, 1),
+                "projection_s": round(proj_s, 1),
+                "pagerank_s": round(pr_s, 1),
+                "pivots": a.pivots,
+                "betweenness_s": round(bt_s, 1),
+                "betweenness_256_pivots_s": round(bt_256, 1),
+                "write_s": round(write_s, 1),
                 "nodes_written": n,
                 "rss_gib": _rss_gib(),
             }
@@ -91,7 +120,7 @@ def main() -> None:
             def progress(done: int, total: int) -> None:
                 seen["total"] = total
 
-            it = iter_intimacy(nodes, edges, progress=progress)
+            it = iter_intimacy(nodes, edges, two_hop_min=a.two_hop_min, progress=progress)
             while a.score_chunks == 0 or len(chunk_s) < a.score_chunks:
                 t0 = time.perf_counter()
                 part = next(it, None)
@@ -111,6 +140,7 @@ def main() -> None:
             kept_all = kept * n_chunks / len(chunk_s)  # the chunks scored stand for all
             out["phases"]["intimacy"] = {
                 "candidate_pairs": seen["total"],
+                "two_hop_min": a.two_hop_min,
                 "chunks": n_chunks,
                 "chunks_scored": len(chunk_s),
                 "setup_s": round(setup, 1),

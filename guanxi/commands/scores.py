@@ -140,6 +140,16 @@ def paths(
 def score(
     engine: Annotated[str, typer.Option(help="auto, gds or python.")] = "auto",
     k: Annotated[int, typer.Option("-k", help="Key contacts per company.")] = 5,
+    two_hop_min: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="Store pairs not directly linked only from this "
+            "intimacy on (default: every pair from 0.05; `guanxi intimacy` still "
+            "scores any pair on demand). See docs/scaling.md.",
+        ),
+    ] = None,  # fmt: skip
     as_json: JsonOpt = False,
 ) -> None:
     """Batch scoring: centrality, intimacy and key contacts, written with one run id."""
@@ -147,7 +157,8 @@ def score(
 
     t0 = time.perf_counter()
     with connect() as c:
-        res = run_scoring(c, engine=engine, k=k, say=lambda m: err.print(m))
+        res = run_scoring(c, engine=engine, k=k, two_hop_min=two_hop_min,
+                          say=lambda m: err.print(m))  # fmt: skip
     res["total_s"] = round(time.perf_counter() - t0, 3)
     print_result(res, as_json, _show_lines)
 

@@ -187,11 +187,13 @@ def run_scoring(
     k: int = 5,
     hub_cap: int = 50,
     min_score: float = 0.05,
+    two_hop_min: float | None = None,
     say: Callable[[str], None] = lambda m: None,
     run_id: str | None = None,
 ) -> dict:
     """Centrality + intimacy + key contacts, written back with one run id; stale INTIMACY
-    and KEY_CONTACT of earlier runs are removed. Returns counts and timings."""
+    and KEY_CONTACT of earlier runs are removed. Pairs not directly linked are stored when
+    they score ``two_hop_min`` or more (None: ``min_score``). Returns counts and timings."""
     run_id = run_id or new_run_id()
     clear_cache()
     timings: dict[str, float] = {}
@@ -210,7 +212,12 @@ def run_scoring(
         say(f"intimacy: {done}/{total} pairs scored")
 
     for part in iter_intimacy(
-        nodes, edges, hub_cap=hub_cap, min_score=min_score, progress=pairs_done
+        nodes,
+        edges,
+        hub_cap=hub_cap,
+        min_score=min_score,
+        two_hop_min=two_hop_min,
+        progress=pairs_done,
     ):
         n_int += write_intimacy(client, part, run_id)
     _delete_stale(client, "scoring.delete_stale_intimacy", run_id)
@@ -241,6 +248,7 @@ def run_scoring(
         "engine": used,
         "centrality_nodes": n_cen,
         "intimacy": n_int,
+        "two_hop_min": two_hop_min,
         "key_contacts": n_kc,
         "companies_with_contacts": len(contacts),
         "timings": {k2: round(v, 3) for k2, v in timings.items()},

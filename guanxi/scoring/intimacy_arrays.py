@@ -93,6 +93,7 @@ def iter_intimacy(
     *,
     hub_cap: int = 50,
     min_score: float = 0.05,
+    two_hop_min: float | None = None,
     chunk: int = 500_000,
     progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[pd.DataFrame]:
@@ -100,7 +101,8 @@ def iter_intimacy(
     ``chunk`` candidate pairs (so a caller writes as it goes and memory stays bounded), in
     the columns :func:`~guanxi.scoring.intimacy.batch_intimacy` returns, from
     :func:`~guanxi.scoring.projection.party_frames` frames; ``progress(done, total)``
-    after each chunk."""
+    after each chunk. Pairs kept score at least ``min_score``, and pairs not directly
+    linked at least ``two_hop_min`` too (None: ``min_score``; docs/scaling.md)."""
     today = today or date.today()
     pa = party_arrays(nodes, edges, today)
     cand = candidate_pairs(pa, hub_cap)
@@ -112,7 +114,8 @@ def iter_intimacy(
     kept = 0
     for lo in range(0, len(cand), chunk):
         c = cand[lo : lo + chunk]
-        out = _score_chunk(pa, w, kinds, c // pa.n, c % pa.n, today, min_score)
+        out = _score_chunk(pa, w, kinds, c // pa.n, c % pa.n, today, min_score,
+                           max(min_score, two_hop_min or 0.0))  # fmt: skip
         kept += len(out)
         if progress:
             progress(min(lo + chunk, len(cand)), len(cand))
@@ -136,6 +139,7 @@ def _score_chunk(
     b: np.ndarray,
     today: date,
     min_score: float,
+    two_hop_min: float,
 ) -> pd.DataFrame:
     pos, hit = pa.pair_pos(a, b)
     p = np.where(hit, pa.q[pos], 1.0)
@@ -164,7 +168,7 @@ def _score_chunk(
     ind = HOP_DISCOUNT * best
     direct = 1.0 - p
     score = 1.0 - (1.0 - direct) * (1.0 - ind)
-    keep = np.flatnonzero(score >= min_score)
+    keep = np.flatnonzero(score >= np.where(hit, min_score, two_hop_min))
     rows = [
         _assemble(
             pa,

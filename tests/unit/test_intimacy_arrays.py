@@ -127,6 +127,18 @@ def test_min_score_drops_weak_pairs():
     assert kept["score"].min() >= 0.3
 
 
+def test_two_hop_min_drops_only_weak_pairs_not_directly_linked():
+    nodes, edges = _frames(5)
+    every = array_intimacy(nodes, edges, TODAY)
+    kept = array_intimacy(nodes, edges, TODAY, two_hop_min=0.3)
+    linked = {frozenset(p) for p in zip(edges["source_id"], edges["target_id"], strict=True)}
+    direct = [frozenset(p) in linked for p in zip(every["source_id"], every["target_id"],
+                                                  strict=True)]  # fmt: skip
+    want = every[pd.Series(direct, index=every.index) | (every["score"] >= 0.3)]
+    assert 0 < len(kept) < len(every) and any(direct) and not all(direct)
+    pd.testing.assert_frame_equal(kept.reset_index(drop=True), want.reset_index(drop=True))
+
+
 def test_nominee_mask_agrees_with_is_nominee():
     from guanxi.scoring.nominees import is_nominee, nominee_mask
 
