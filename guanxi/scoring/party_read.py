@@ -25,6 +25,7 @@ __all__ = [
     "PARTY_LABELS",
     "PAGE",
     "EDGE_PROPS",
+    "TYPE_COLUMNS",
     "party_pages",
     "party_frames",
     "key_contact_frame",
@@ -52,6 +53,17 @@ EDGE_PROPS = (
     "last_contact",
     "since",
 )
+
+#: The property columns of each type's rows in the paged reads, in the order the queries'
+#: ``CASE type(r)`` lists them (``MANAGES`` and any other: ``since``).
+TYPE_COLUMNS = {
+    "HOLDS_SHARES": ("pct", "kind"),
+    "SERVES_AS": ("role", "until"),
+    "SUPPLIES": ("amount", "share"),
+    "PAYS": ("amount", "count", "last"),
+    "GUARANTEES": ("amount", "end"),
+    "KNOWS": ("strength", "last_contact", "since"),
+}
 
 
 def party_pages(
@@ -82,7 +94,7 @@ def party_frames(
             )
             nparts.append(df.assign(label=label))
             for e in r["edges"]:
-                cols = ["source_id", "target_id", *e["cols"]]
+                cols = ["source_id", "target_id", *TYPE_COLUMNS.get(e["rel_type"], ("since",))]
                 eparts.append(
                     pd.DataFrame(e["rows"], columns=cols, dtype=object).assign(
                         rel_type=e["rel_type"]

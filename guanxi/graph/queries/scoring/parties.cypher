@@ -20,8 +20,9 @@ RETURN n.id AS id, labels(n)[0] AS label, n.name AS name,
 // one collect per type exceeded Neo4j's transaction memory at 1M companies with a 4g heap.
 // Packed, because the driver spends ~20 µs per record: parties as lists [id, name, nominee,
 // customer] (nominee: the flag or a name pattern); relationships per type as {rel_type,
-// cols, rows} with rows [source_id, target_id, <that type's properties>] (only a type's own
-// properties travel: eleven mostly-null ones per relationship took 37 s at 100k companies).
+// rows} with rows [source_id, target_id, <that type's properties>] (only a type's own
+// properties travel: eleven mostly-null ones per relationship took 37 s at 100k companies;
+// their names per type are party_read.TYPE_COLUMNS, in the order of the CASE below).
 // One expansion per party with CASE per type: seven subqueries per party took 30% longer.
 // Params: $after ('' for the first page), $limit, $nominee_patterns.
 // Returns one row: last (the page's last id; null when the page is empty), nodes, edges.
@@ -48,14 +49,7 @@ CALL (page) {
     WHEN 'KNOWS' THEN [r.strength, toString(r.last_contact), toString(r.since)]
     ELSE [toString(r.since)] END AS row
   WITH rel_type, collect(row) AS rows
-  RETURN collect({rel_type: rel_type, rows: rows, cols: CASE rel_type
-    WHEN 'HOLDS_SHARES' THEN ['pct', 'kind']
-    WHEN 'SERVES_AS' THEN ['role', 'until']
-    WHEN 'SUPPLIES' THEN ['amount', 'share']
-    WHEN 'PAYS' THEN ['amount', 'count', 'last']
-    WHEN 'GUARANTEES' THEN ['amount', 'end']
-    WHEN 'KNOWS' THEN ['strength', 'last_contact', 'since']
-    ELSE ['since'] END}) AS edges
+  RETURN collect({rel_type: rel_type, rows: rows}) AS edges
 }
 RETURN page[-1].id AS last, nodes, edges
 

@@ -33,14 +33,7 @@ CALL (page) {
     WHEN 'KNOWS' THEN [r.strength, toString(r.last_contact), toString(r.since)]
     ELSE [toString(r.since)] END AS row
   WITH rel_type, collect(row) AS rows
-  RETURN collect({rel_type: rel_type, rows: rows, cols: CASE rel_type
-    WHEN 'HOLDS_SHARES' THEN ['pct', 'kind']
-    WHEN 'SERVES_AS' THEN ['role', 'until']
-    WHEN 'SUPPLIES' THEN ['amount', 'share']
-    WHEN 'PAYS' THEN ['amount', 'count', 'last']
-    WHEN 'GUARANTEES' THEN ['amount', 'end']
-    WHEN 'KNOWS' THEN ['strength', 'last_contact', 'since']
-    ELSE ['since'] END}) AS edges
+  RETURN collect({rel_type: rel_type, rows: rows}) AS edges
 }
 RETURN page[-1].id AS last, nodes, edges
 
