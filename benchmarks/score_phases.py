@@ -93,9 +93,8 @@ def main() -> None:
             bt_s = time.perf_counter() - t0
             cen = pd.DataFrame({"node_id": proj.ids, "pagerank": prank, "betweenness": btw,
                                 "weighted_degree": weighted_degree(proj.matrix)})  # fmt: skip
-            labels = dict(zip(nodes["id"], nodes["label"], strict=True))
             t0 = time.perf_counter()
-            n = write_centrality(client, cen, labels, run_id)
+            n = write_centrality(client, cen, nodes, run_id)
             write_s = time.perf_counter() - t0
             pr = dict(zip(cen["node_id"], cen["pagerank"], strict=True))
             bt_256 = bt_s * 256 / a.pivots  # one BFS and one dependency pass per pivot

@@ -201,8 +201,7 @@ def run_scoring(
     say(f"run {run_id}: centrality ({engine})…")
     cen, used = compute_centrality(client, engine=engine, run_id=run_id)
     nodes, edges = fetch_frames(client, run_id)
-    labels = dict(zip(nodes["id"], nodes["label"], strict=True))
-    n_cen = write_centrality(client, cen, labels, run_id)
+    n_cen = write_centrality(client, cen, nodes, run_id)
     timings["centrality_s"] = time.perf_counter() - t
     t = time.perf_counter()
     say(f"centrality of {n_cen} nodes written ({used}); intimacy…")

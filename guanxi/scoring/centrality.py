@@ -255,22 +255,22 @@ def compute_centrality(
     return df[["node_id", "pagerank", "betweenness", "weighted_degree"]], "gds"
 
 
-def write_centrality(
-    client: Gateway, frame: pd.DataFrame, labels: dict[str, str], run_id: str
-) -> int:
-    """Write the frame back on Company and Person nodes (``labels`` maps node id → label),
-    and centrality 0 on nominee-like nodes. Returns the number of nodes written."""
+def write_centrality(client: Gateway, frame: pd.DataFrame, nodes: pd.DataFrame, run_id: str) -> int:
+    """Write the frame back on Company and Person nodes, and centrality 0 with
+    ``centrality_excluded`` on the nominee-like ones (``nodes``: the party read's ``id``,
+    ``label``, ``nominee``). Returns the number of nodes written."""
     t0 = time.perf_counter()
     written = 0
-    for label, query in (
-        ("Company", "scoring.write_centrality_company"),
-        ("Person", "scoring.write_centrality_person"),
-    ):
+    labels = dict(zip(nodes["id"], nodes["label"], strict=True))
+    nominee = nodes["nominee"].fillna(False).astype(bool)
+    for label in ("Company", "Person"):
         part = frame[frame["node_id"].map(labels) == label]
-        rows = part.to_dict("records")
-        written += client.write_batches(query, rows, run_id=run_id)
-    client.write(
-        "scoring.write_centrality_nominees", run_id=run_id, nominee_patterns=list(NOMINEE_PATTERNS)
-    )
+        q = client.library.text_for("scoring.write_centrality", LABEL=label)
+        written += client.write_batches("scoring.write_centrality", part.to_dict("records"),
+                                        text=q, run_id=run_id)  # fmt: skip
+        ids = nodes.loc[nominee & (nodes["label"] == label), "id"]
+        q = client.library.text_for("scoring.write_centrality_nominees", LABEL=label)
+        client.write_batches("scoring.write_centrality_nominees", [{"id": i} for i in ids],
+                             text=q, run_id=run_id)  # fmt: skip
     log.info("wrote centrality of %d nodes in %.2fs", written, time.perf_counter() - t0)
     return written

@@ -38,34 +38,24 @@ RETURN gds.util.asNode(nodeId).id AS node_id, score
 CALL gds.graph.drop($graph_name, false) YIELD graphName
 RETURN graphName AS graph
 
-// name: scoring.write_centrality_company
-// Write pagerank, betweenness, weighted_degree and centrality_run_id on companies.
-// Params: $rows [{node_id, pagerank, betweenness, weighted_degree}], $run_id. Returns: written.
+// name: scoring.write_centrality
+// Write pagerank, betweenness, weighted_degree and centrality_run_id on __LABEL__ nodes
+// (Company or Person). Params: $rows [{node_id, pagerank, betweenness, weighted_degree}],
+// $run_id. Returns: written.
 UNWIND $rows AS row
-MATCH (n:Company {id: row.node_id})
-SET n.pagerank = row.pagerank, n.betweenness = row.betweenness,
-    n.weighted_degree = row.weighted_degree, n.centrality_run_id = $run_id
-RETURN count(n) AS written
-
-// name: scoring.write_centrality_person
-// As scoring.write_centrality_company, for persons.
-UNWIND $rows AS row
-MATCH (n:Person {id: row.node_id})
+MATCH (n:__LABEL__ {id: row.node_id})
 SET n.pagerank = row.pagerank, n.betweenness = row.betweenness,
     n.weighted_degree = row.weighted_degree, n.centrality_run_id = $run_id
 RETURN count(n) AS written
 
 // name: scoring.write_centrality_nominees
-// Nominee-like companies and persons get centrality 0 (they are left out of the projection
-// so that custodians do not dominate rankings). Params: $run_id, $nominee_patterns.
+// Nominee-like __LABEL__ nodes (the party read's nominee column: the flag, or a custodian's
+// name) get centrality 0: they are left out of the projection so that custodians do not
+// dominate rankings. By id, in batches: one pass over every company and person with a name
+// test each ran past the query timeout at 1M companies. Params: $rows [{id}], $run_id.
 // Returns: written.
-CALL () {
-  MATCH (n:Company) RETURN n
-  UNION
-  MATCH (n:Person) RETURN n
-}
-WITH n WHERE coalesce(n.nominee, false)
-  OR any(p IN $nominee_patterns WHERE toLower(coalesce(n.name, '')) CONTAINS p)
+UNWIND $rows AS row
+MATCH (n:__LABEL__ {id: row.id})
 SET n.pagerank = 0.0, n.betweenness = 0.0, n.weighted_degree = 0.0,
     n.centrality_run_id = $run_id, n.centrality_excluded = true
 RETURN count(n) AS written
