@@ -43,6 +43,16 @@ def _rss_gib() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / GIB, 2)
 
 
+def _save(out: dict, path: Path) -> None:
+    """Write what is measured so far (a run the kernel kills keeps its finished phases)."""
+    out["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version()}
+    out["load_avg_1m"] = round(os.getloadavg()[0], 2)
+    out["at"] = time.strftime("%Y-%m-%dT%H:%M:%S")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(out["phases"]), flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--write-chunks", type=int, default=4, help="intimacy chunks written")
@@ -79,7 +89,7 @@ def main() -> None:
             "seconds": round(time.perf_counter() - t, 1),
             "rss_gib": _rss_gib(),
         }
-        print(json.dumps(out), flush=True)
+        _save(out, a.out)
         pr: dict[str, float] = {}
         if "centrality" in phases:
             t = time.perf_counter()
@@ -109,7 +119,7 @@ def main() -> None:
                 "nodes_written": n,
                 "rss_gib": _rss_gib(),
             }
-            print(json.dumps(out["phases"]["centrality"]), flush=True)
+            _save(out, a.out)
         if "intimacy" in phases:
             chunk_s: list[float] = []
             write_s = 0.0
@@ -153,7 +163,7 @@ def main() -> None:
                 "projected_write_s": round(kept_all / rate, 1) if rate else None,
                 "rss_gib": _rss_gib(),
             }
-            print(json.dumps(out["phases"]["intimacy"]), flush=True)
+            _save(out, a.out)
         if "contacts" in phases:
             t = time.perf_counter()
             g = ContactGraph(nodes, edges[edges["rel_type"].isin(CONTACT_TYPES)])
@@ -164,7 +174,7 @@ def main() -> None:
                 "key_contacts": n_kc,
                 "rss_gib": _rss_gib(),
             }
-            print(json.dumps(out["phases"]["contacts"]), flush=True)
+            _save(out, a.out)
         ph = out["phases"]
         inti = ph.get("intimacy", {})
         rate = inti.get("write_rows_per_s")
@@ -178,11 +188,8 @@ def main() -> None:
                 + ph["contacts"]["key_contacts"] / rate
             )
             out["estimated_score_min"] = round(est / 60, 1)
-    out["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version()}
-    out["load_avg_1m"] = round(os.getloadavg()[0], 2)
-    out["at"] = time.strftime("%Y-%m-%dT%H:%M:%S")
-    a.out.parent.mkdir(parents=True, exist_ok=True)
-    a.out.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    out["complete"] = True
+    _save(out, a.out)
     print(json.dumps(out, indent=2))
 
 
