@@ -41,8 +41,8 @@ def _network(seed: int = 3, companies: int = 60, persons: int = 150, rms: int = 
                                                                    "until": until}))  # fmt: skip
     for _ in range(220):  # persons and companies holding companies (chains, controllers)
         holder = rng.choice(ps) if rng.random() < 0.6 else rng.choice(cs)
-        rows.append((holder, rng.choice(cs), "HOLDS_SHARES",
-                     {"pct": float(rng.integers(1, 60)), "kind": KINDS[rng.integers(5)]}))  # fmt: skip
+        stake = {"pct": float(rng.integers(1, 60)), "kind": KINDS[rng.integers(5)]}
+        rows.append((holder, rng.choice(cs), "HOLDS_SHARES", stake))
     for _ in range(200):  # who knows whom: RMs and persons
         a = rng.choice(rs) if rng.random() < 0.4 else rng.choice(ps)
         rows.append((a, rng.choice(ps), "KNOWS", {"strength": float(rng.random())}))
