@@ -18,7 +18,7 @@ contacts (``tests/unit/test_contact_graph.py`` compares them on a random network
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -48,7 +48,7 @@ def _missing(v: Any) -> bool:
     return v is None or v != v
 
 
-class _Nodes:
+class _Nodes(Mapping[str, Party]):
     """``nodes`` of a :class:`ContactGraph`: a read-only mapping of id → :class:`Party`,
     each made when asked, in the order of the node frame (then ends of relationships that
     are no party, label ``Unknown``)."""
@@ -59,20 +59,11 @@ class _Nodes:
     def __getitem__(self, node_id: str) -> Party:
         return self._g.node(self._g.index[node_id])
 
-    def __contains__(self, node_id: object) -> bool:
-        return node_id in self._g.index
-
     def __len__(self) -> int:
         return len(self._g.ids)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._g.ids)
-
-    def values(self) -> Iterator[Party]:
-        return (self._g.node(i) for i in range(len(self._g.ids)))
-
-    def items(self) -> Iterator[tuple[str, Party]]:
-        return ((self._g.ids[i], self._g.node(i)) for i in range(len(self._g.ids)))
 
 
 class ContactGraph:
