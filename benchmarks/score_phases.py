@@ -1,23 +1,27 @@
-"""Batch scoring phase by phase, with a time budget for the intimacy write-back (issue #21).
+"""Batch scoring phase by phase, in the order and with the hand-offs of ``guanxi score``
+(issue #21).
 
-``guanxi score`` at 1M companies takes hours on 2 cores, longer than one sitting; this runs
-the same functions as ``scoring.batch.run_scoring`` one phase at a time against the
-configured database and times each with the peak RSS of this process:
+``guanxi score`` at 1M companies takes longer than one sitting; this runs the same functions
+as ``scoring.batch.run_scoring``, in the same order, freeing what it frees, against the
+configured database, and times each phase with the resident memory of this process (now and
+peak):
 
 - ``read``: the whole party graph in keyset pages (``party_read.party_frames``);
-- ``centrality``: the projection, PageRank, sampled betweenness (``--pivots`` of them, the
-  time projected onto the 256 of ``guanxi score``) and weighted degree on arrays, and their
-  write-back (``write_centrality``);
+- ``centrality``: the projection from those frames, PageRank, sampled betweenness
+  (``--pivots`` of them, the time projected onto the 256 of ``guanxi score``) and weighted
+  degree on arrays, and their write-back (``write_centrality``);
+- ``arrays``: the party arrays and the contact graph built, then the frames dropped;
 - ``intimacy``: the array scorer's set-up and chunks of 500,000 candidate pairs
   (``--score-chunks``, 0: all; the time per chunk projected onto every chunk, the chunks
   being alike in size), the first ``--write-chunks`` chunks also written
   (``batch.write_intimacy``), the write rate of those rows projected onto every kept pair;
-- ``contacts``: key contacts of every company (``graph_contacts`` on a ``ContactGraph``),
-  not written.
+  then the arrays dropped;
+- ``contacts``: key contacts ranked company by company and written a page at a time
+  (``iter_graph_contacts``, ``contact_rows``), the first ``--contact-companies`` companies
+  (0: all; the time projected onto every company).
 
-The whole-run estimate is read + centrality + intimacy (scoring + projected writes) +
-contacts (+ their write-back at the measured intimacy write rate). Rows written here carry
-the run id ``bench-phases``; a later ``guanxi score`` replaces them.
+The whole-run estimate is the sum of the phases with the projected parts. Rows written here
+carry the run id ``bench-phases``; a later ``guanxi score`` replaces them.
 
     GUANXI_HOME=.guanxi/s1m ... .venv/bin/python benchmarks/score_phases.py \\
         --out benchmarks/results/score_phases-1m.json
@@ -26,21 +30,28 @@ the run id ``bench-phases``; a later ``guanxi score`` replaces them.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
 import resource
 import time
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 GIB = 1024**3
+RUN_ID = "bench-phases"
 
 
-def _rss_gib() -> float:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / GIB, 2)
+def _rss() -> dict:
+    """This process's resident memory now and its peak so far, in GiB."""
+    with open("/proc/self/statm", encoding="ascii") as f:
+        now = int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return {"rss_gib": round(now / GIB, 2), "peak_rss_gib": round(peak / GIB, 2)}
 
 
 def _save(out: dict, path: Path) -> None:
@@ -53,11 +64,137 @@ def _save(out: dict, path: Path) -> None:
     print(json.dumps(out["phases"]), flush=True)
 
 
+def _centrality(client, nodes, edges, pivots: int) -> tuple[dict, dict]:
+    from guanxi.scoring.centrality import (
+        TYPE_WEIGHTS,
+        betweenness,
+        pagerank,
+        weighted_degree,
+        write_centrality,
+    )
+    from guanxi.scoring.projection import Projection, centrality_edges
+
+    t = time.perf_counter()
+    proj = Projection.from_edges(centrality_edges(nodes, edges, TYPE_WEIGHTS))
+    proj_s = time.perf_counter() - t
+    t = time.perf_counter()
+    prank = pagerank(proj.matrix, symmetric=proj.symmetric)
+    pr_s = time.perf_counter() - t
+    t = time.perf_counter()
+    btw = betweenness(proj.matrix, pivots=pivots)
+    bt_s = time.perf_counter() - t
+    cen = pd.DataFrame({"node_id": proj.ids, "pagerank": prank, "betweenness": btw,
+                        "weighted_degree": weighted_degree(proj.matrix)})  # fmt: skip
+    del proj
+    t = time.perf_counter()
+    n = write_centrality(client, cen, nodes, RUN_ID)
+    write_s = time.perf_counter() - t
+    bt_256 = bt_s * 256 / pivots  # one BFS and one dependency pass per pivot
+    phase = {
+        "seconds": round(proj_s + pr_s + bt_256 + write_s, 1),
+        "projection_s": round(proj_s, 1),
+        "pagerank_s": round(pr_s, 1),
+        "pivots": pivots,
+        "betweenness_s": round(bt_s, 1),
+        "betweenness_256_pivots_s": round(bt_256, 1),
+        "write_s": round(write_s, 1),
+        "nodes_written": n,
+    }
+    return phase, dict(zip(cen["node_id"], cen["pagerank"], strict=True))
+
+
+def _intimacy(client, pa, today: date, a: argparse.Namespace) -> dict:
+    from guanxi.scoring.batch import write_intimacy
+    from guanxi.scoring.intimacy_arrays import intimacy_chunks
+
+    chunk_s: list[float] = []
+    write_s = 0.0
+    kept = written = 0
+    seen = {"total": 0}
+
+    def progress(done: int, total: int) -> None:
+        seen["total"] = total
+
+    it = intimacy_chunks(pa, today, two_hop_min=a.two_hop_min, progress=progress)
+    while a.score_chunks == 0 or len(chunk_s) < a.score_chunks:
+        t = time.perf_counter()
+        part = next(it, None)
+        if part is None:
+            break
+        chunk_s.append(time.perf_counter() - t)
+        kept += len(part)
+        if len(chunk_s) <= a.write_chunks:
+            t = time.perf_counter()
+            written += write_intimacy(client, part, RUN_ID)
+            write_s += time.perf_counter() - t
+        print(f"chunk {len(chunk_s)}: {chunk_s[-1]:.1f} s, {len(part)} kept", flush=True)
+    n_chunks = -(-seen["total"] // 500_000)
+    per_chunk = sum(chunk_s[1:]) / max(len(chunk_s) - 1, 1)
+    setup = chunk_s[0] - per_chunk if len(chunk_s) > 1 else chunk_s[0]
+    rate = written / write_s if write_s else None
+    kept_all = kept * n_chunks / len(chunk_s)  # the chunks scored stand for all
+    return {
+        "candidate_pairs": seen["total"],
+        "two_hop_min": a.two_hop_min,
+        "chunks": n_chunks,
+        "chunks_scored": len(chunk_s),
+        "setup_s": round(setup, 1),
+        "chunk_s": round(per_chunk, 1),
+        "score_s": round(setup + per_chunk * n_chunks, 1),
+        "pairs_kept_in_scored": kept,
+        "pairs_kept_projected": round(kept_all),
+        "rows_written": written,
+        "write_s": round(write_s, 1),
+        "write_rows_per_s": round(rate) if rate else None,
+        "projected_write_s": round(kept_all / rate, 1) if rate else None,
+    }
+
+
+def _contacts(client, g, pr: dict, today: date, limit: int) -> dict:
+    from guanxi.scoring.batch_contacts import contact_rows, iter_graph_contacts
+
+    companies = sum(1 for x in g.labels if x == "Company")
+    t = time.perf_counter()
+    ranked = iter_graph_contacts(g, pr, 5, today)
+    first = next(ranked, None)
+    setup_s = time.perf_counter() - t
+    ranked = itertools.chain([first] if first else [], ranked)
+    if limit:
+        ranked = itertools.islice(ranked, limit)
+    done = n_kc = 0
+    rank_s = write_s = 0.0
+    while True:
+        t = time.perf_counter()
+        page = list(itertools.islice(ranked, 20_000))
+        rank_s += time.perf_counter() - t
+        if not page:
+            break
+        t = time.perf_counter()
+        n_kc += client.write_batches("scoring.write_key_contacts", list(contact_rows(page)),
+                                     run_id=RUN_ID)  # fmt: skip
+        write_s += time.perf_counter() - t
+        done += len(page)
+        print(f"contacts: {done} companies, {rank_s:.0f} s ranking, {write_s:.0f} s writing",
+              flush=True)  # fmt: skip
+    share = companies / max(done, 1)  # companies with a candidate stand for all
+    return {
+        "companies": companies,
+        "companies_ranked": done,
+        "setup_s": round(setup_s, 1),
+        "rank_s": round(rank_s, 1),
+        "write_s": round(write_s, 1),
+        "key_contacts_written": n_kc,
+        "seconds": round(setup_s + (rank_s + write_s) * (share if limit else 1), 1),
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--write-chunks", type=int, default=4, help="intimacy chunks written")
     ap.add_argument("--score-chunks", type=int, default=0, help="intimacy chunks scored (0: all)")
-    ap.add_argument("--phases", default="read,centrality,intimacy,contacts")
+    ap.add_argument("--contact-companies", type=int, default=0,
+                    help="companies ranked and written (0: all)")  # fmt: skip
+    ap.add_argument("--phases", default="centrality,intimacy,contacts")
     ap.add_argument("--two-hop-min", type=float, default=None,
                     help="as guanxi score --two-hop-min")  # fmt: skip
     ap.add_argument("--pivots", type=int, default=256,
@@ -67,127 +204,45 @@ def main() -> None:
     phases = a.phases.split(",")
 
     from guanxi.graph.client import GraphClient
-    from guanxi.scoring.batch import CONTACT_TYPES, graph_contacts, write_intimacy
-    from guanxi.scoring.centrality import (
-        TYPE_WEIGHTS,
-        betweenness,
-        pagerank,
-        weighted_degree,
-        write_centrality,
-    )
+    from guanxi.scoring.batch import CONTACT_TYPES, _release
     from guanxi.scoring.contact_graph import ContactGraph
-    from guanxi.scoring.intimacy_arrays import iter_intimacy
-    from guanxi.scoring.projection import fetch_frames, fetch_projection
+    from guanxi.scoring.party_arrays import party_arrays
+    from guanxi.scoring.party_read import party_frames
 
-    out: dict = {"benchmark": "score_phases", "phases": {}}
-    run_id = "bench-phases"
+    out: dict = {"benchmark": "score_phases", "command": " ".join(os.sys.argv), "phases": {}}
+    ph = out["phases"]
+    today = date.today()
     with GraphClient() as client:
         t = time.perf_counter()
-        nodes, edges = fetch_frames(client, run_id)
+        nodes, edges = party_frames(client)
         out["parties"], out["relationships"] = len(nodes), len(edges)
-        out["phases"]["read"] = {
-            "seconds": round(time.perf_counter() - t, 1),
-            "rss_gib": _rss_gib(),
-        }
+        ph["read"] = {"seconds": round(time.perf_counter() - t, 1), **_rss()}
         _save(out, a.out)
         pr: dict[str, float] = {}
         if "centrality" in phases:
-            t = time.perf_counter()
-            proj = fetch_projection(client, TYPE_WEIGHTS, run_id)
-            proj_s = time.perf_counter() - t
-            t0 = time.perf_counter()
-            prank = pagerank(proj.matrix, symmetric=proj.symmetric)
-            pr_s = time.perf_counter() - t0
-            t0 = time.perf_counter()
-            btw = betweenness(proj.matrix, pivots=a.pivots)
-            bt_s = time.perf_counter() - t0
-            cen = pd.DataFrame({"node_id": proj.ids, "pagerank": prank, "betweenness": btw,
-                                "weighted_degree": weighted_degree(proj.matrix)})  # fmt: skip
-            t0 = time.perf_counter()
-            n = write_centrality(client, cen, nodes, run_id)
-            write_s = time.perf_counter() - t0
-            pr = dict(zip(cen["node_id"], cen["pagerank"], strict=True))
-            bt_256 = bt_s * 256 / a.pivots  # one BFS and one dependency pass per pivot
-            out["phases"]["centrality"] = {
-                "seconds": round(proj_s + pr_s + bt_256 + write_s, 1),
-                "projection_s": round(proj_s, 1),
-                "pagerank_s": round(pr_s, 1),
-                "pivots": a.pivots,
-                "betweenness_s": round(bt_s, 1),
-                "betweenness_256_pivots_s": round(bt_256, 1),
-                "write_s": round(write_s, 1),
-                "nodes_written": n,
-                "rss_gib": _rss_gib(),
-            }
+            ph["centrality"], pr = _centrality(client, nodes, edges, a.pivots)
+            ph["centrality"].update(_rss())
             _save(out, a.out)
+        t = time.perf_counter()
+        g = ContactGraph(nodes, edges[edges["rel_type"].isin(CONTACT_TYPES)])
+        pa = party_arrays(nodes, edges, today)
+        del nodes, edges
+        _release()
+        ph["arrays"] = {"seconds": round(time.perf_counter() - t, 1), **_rss()}
+        _save(out, a.out)
         if "intimacy" in phases:
-            chunk_s: list[float] = []
-            write_s = 0.0
-            kept = written = 0
-            seen = {"total": 0}
-
-            def progress(done: int, total: int) -> None:
-                seen["total"] = total
-
-            it = iter_intimacy(nodes, edges, two_hop_min=a.two_hop_min, progress=progress)
-            while a.score_chunks == 0 or len(chunk_s) < a.score_chunks:
-                t0 = time.perf_counter()
-                part = next(it, None)
-                if part is None:
-                    break
-                chunk_s.append(time.perf_counter() - t0)
-                kept += len(part)
-                if len(chunk_s) <= a.write_chunks:
-                    t0 = time.perf_counter()
-                    written += write_intimacy(client, part, run_id)
-                    write_s += time.perf_counter() - t0
-                print(f"chunk {len(chunk_s)}: {chunk_s[-1]:.1f} s, {len(part)} kept", flush=True)
-            n_chunks = -(-seen["total"] // 500_000)
-            per_chunk = sum(chunk_s[1:]) / max(len(chunk_s) - 1, 1)
-            setup = chunk_s[0] - per_chunk if len(chunk_s) > 1 else chunk_s[0]
-            rate = written / write_s if write_s else None
-            kept_all = kept * n_chunks / len(chunk_s)  # the chunks scored stand for all
-            out["phases"]["intimacy"] = {
-                "candidate_pairs": seen["total"],
-                "two_hop_min": a.two_hop_min,
-                "chunks": n_chunks,
-                "chunks_scored": len(chunk_s),
-                "setup_s": round(setup, 1),
-                "chunk_s": round(per_chunk, 1),
-                "score_s": round(setup + per_chunk * n_chunks, 1),
-                "pairs_kept_in_scored": kept,
-                "pairs_kept_projected": round(kept_all),
-                "rows_written": written,
-                "write_s": round(write_s, 1),
-                "write_rows_per_s": round(rate) if rate else None,
-                "projected_write_s": round(kept_all / rate, 1) if rate else None,
-                "rss_gib": _rss_gib(),
-            }
+            ph["intimacy"] = {**_intimacy(client, pa, today, a), **_rss()}
             _save(out, a.out)
+        del pa
+        _release()
         if "contacts" in phases:
-            t = time.perf_counter()
-            g = ContactGraph(nodes, edges[edges["rel_type"].isin(CONTACT_TYPES)])
-            contacts = graph_contacts(g, pr)
-            n_kc = sum(len(v) for v in contacts.values())
-            out["phases"]["contacts"] = {
-                "seconds": round(time.perf_counter() - t, 1),
-                "key_contacts": n_kc,
-                "rss_gib": _rss_gib(),
-            }
+            ph["contacts"] = {**_contacts(client, g, pr, today, a.contact_companies), **_rss()}
             _save(out, a.out)
-        ph = out["phases"]
-        inti = ph.get("intimacy", {})
-        rate = inti.get("write_rows_per_s")
-        if all(k in ph for k in ("centrality", "intimacy", "contacts")) and rate:
-            est = (
-                ph["read"]["seconds"]
-                + ph["centrality"]["seconds"]
-                + inti["score_s"]
-                + inti["projected_write_s"]
-                + ph["contacts"]["seconds"]
-                + ph["contacts"]["key_contacts"] / rate
-            )
-            out["estimated_score_min"] = round(est / 60, 1)
+    if all(k in ph for k in ("centrality", "intimacy", "contacts")):
+        inti = ph["intimacy"]
+        parts = [ph[k]["seconds"] for k in ("read", "centrality", "arrays", "contacts")]
+        est = sum(parts) + inti["score_s"] + (inti["projected_write_s"] or 0)
+        out["estimated_score_min"] = round(est / 60, 1)
     out["complete"] = True
     _save(out, a.out)
     print(json.dumps(out, indent=2))

@@ -28,7 +28,7 @@ from guanxi.graph.gds_client import gds_gateway
 from guanxi.records import ScorerInfo
 from guanxi.scoring.betweenness import betweenness_arrays
 from guanxi.scoring.nominees import NOMINEE_PATTERNS
-from guanxi.scoring.projection import Projection, fetch_projection
+from guanxi.scoring.projection import Projection, centrality_edges, fetch_projection
 
 __all__ = [
     "TYPE_WEIGHTS",
@@ -218,12 +218,19 @@ def compute_centrality(
     run_id: str = "adhoc",
     exact_limit: int = 2000,
     pivots: int = 256,
+    frames: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> tuple[pd.DataFrame, str]:
     """Centrality of every projected party; ``engine`` is ``gds`` (in the database),
     ``python`` or ``auto`` (Python: on arrays it beats GDS's sampled betweenness on a small
-    server; docs/scoring.md). Returns the frame and the engine used."""
+    server; docs/scoring.md). The projection is built from ``frames`` (the caller's
+    :func:`~guanxi.scoring.party_read.party_frames`) when given, else read and cached per
+    ``run_id``. Returns the frame and the engine used."""
     tw = type_weights or TYPE_WEIGHTS
-    proj = fetch_projection(client, tw, run_id)
+    proj = (
+        Projection.from_edges(centrality_edges(*frames, tw))
+        if frames is not None
+        else fetch_projection(client, tw, run_id)
+    )
     wdeg = pd.Series(weighted_degree(proj.matrix), index=proj.ids)
     n = len(proj.ids)
     name, sample = f"guanxi-{uuid.uuid4().hex[:8]}", None if n <= exact_limit else min(pivots, n)

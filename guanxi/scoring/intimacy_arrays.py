@@ -26,7 +26,7 @@ from guanxi.scoring.evidence import WEIGHTS, edge_evidence, shared_evidence, sha
 from guanxi.scoring.intimacy import HOP_DISCOUNT, summary_text
 from guanxi.scoring.party_arrays import PartyArrays, candidate_pairs, party_arrays
 
-__all__ = ["iter_intimacy", "array_intimacy"]
+__all__ = ["iter_intimacy", "intimacy_chunks", "array_intimacy"]
 
 log = logging.getLogger(__name__)
 
@@ -87,9 +87,18 @@ def _best_via(
 
 
 def iter_intimacy(
-    nodes: pd.DataFrame,
-    edges: pd.DataFrame,
-    today: date | None = None,
+    nodes: pd.DataFrame, edges: pd.DataFrame, today: date | None = None, **kw: Any
+) -> Iterator[pd.DataFrame]:
+    """Intimacy of every pair of parties up to two hops apart, from
+    :func:`~guanxi.scoring.projection.party_frames` frames (:func:`intimacy_chunks` over
+    their :func:`~guanxi.scoring.party_arrays.party_arrays`)."""
+    today = today or date.today()
+    return intimacy_chunks(party_arrays(nodes, edges, today), today, **kw)
+
+
+def intimacy_chunks(
+    pa: PartyArrays,
+    today: date,
     *,
     hub_cap: int = 50,
     min_score: float = 0.05,
@@ -97,14 +106,12 @@ def iter_intimacy(
     chunk: int = 500_000,
     progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[pd.DataFrame]:
-    """Intimacy of every pair of parties up to two hops apart, one frame per chunk of
-    ``chunk`` candidate pairs (so a caller writes as it goes and memory stays bounded), in
-    the columns :func:`~guanxi.scoring.intimacy.batch_intimacy` returns, from
-    :func:`~guanxi.scoring.projection.party_frames` frames; ``progress(done, total)``
-    after each chunk. Pairs kept score at least ``min_score``, and pairs not directly
-    linked at least ``two_hop_min`` too (None: ``min_score``; docs/scaling.md)."""
-    today = today or date.today()
-    pa = party_arrays(nodes, edges, today)
+    """Intimacy of every pair of parties of ``pa`` up to two hops apart, one frame per chunk
+    of ``chunk`` candidate pairs (so a caller writes as it goes and memory stays bounded), in
+    the columns :func:`~guanxi.scoring.intimacy.batch_intimacy` returns;
+    ``progress(done, total)`` after each chunk. Pairs kept score at least ``min_score``, and
+    pairs not directly linked at least ``two_hop_min`` too (None: ``min_score``;
+    docs/scaling.md)."""
     cand = candidate_pairs(pa, hub_cap)
     w = sp.csr_matrix((1.0 - pa.q, (pa.codes // pa.n, pa.codes % pa.n)), shape=(pa.n, pa.n))
     w = (w + w.T).tocsr() @ sp.diags((~pa.nominee).astype(float))

@@ -90,10 +90,9 @@ def party_arrays(nodes: pd.DataFrame, edges: pd.DataFrame, today: date) -> Party
         {"s": s, "t": t, "r": edges["rel_type"].to_numpy(), "o": role.fillna("\0").to_numpy()}
     )
     keep = (s != t) & ~key.duplicated(keep="first").to_numpy()
-    e = edges[keep]
-    s, t = s[keep], t[keep]
-    columns = {c: e[c].to_numpy(dtype=object) for c in EDGE_PROPS if c in e.columns}
-    types = e["rel_type"].to_numpy(dtype=object)
+    s, t = s[keep], t[keep]  # column by column: edges[keep] would copy the whole frame
+    columns = {c: edges[c].to_numpy(dtype=object)[keep] for c in EDGE_PROPS if c in edges}
+    types = edges["rel_type"].to_numpy(dtype=object)[keep]
     props = (
         {c: v for c, v in zip(columns, row, strict=True) if v is not None and v == v}
         for row in zip(*columns.values(), strict=True)

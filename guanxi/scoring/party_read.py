@@ -15,6 +15,7 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from guanxi.graph.gateway import Gateway
@@ -85,32 +86,57 @@ def party_frames(
     name, params = ("time.party_page_as_of", {"as_of": as_of}) if as_of else (
         "scoring.party_page", {})  # fmt: skip
     nparts, eparts = [], []
+    canon: dict[str, str] = {}
     for label in PARTY_LABELS:
         for r in party_pages(
             client, name, label, page, nominee_patterns=list(NOMINEE_PATTERNS), **params
         ):
             df = pd.DataFrame(
-                r["nodes"], columns=["id", "name", "nominee", "customer"], dtype=object
-            )
+                _interned(r["nodes"], canon), columns=["id", "name", "nominee", "customer"],
+                dtype=object,
+            )  # fmt: skip
             nparts.append(df.assign(label=label))
-            for e in r["edges"]:
-                cols = ["source_id", "target_id", *TYPE_COLUMNS.get(e["rel_type"], ("since",))]
-                eparts.append(
-                    pd.DataFrame(e["rows"], columns=cols, dtype=object).assign(
-                        rel_type=e["rel_type"]
-                    )
-                )
+            for e in filter(lambda e: e["rows"], r["edges"]):
+                rows = np.empty((len(e["rows"]), 2 + len(_columns(e["rel_type"]))), object)
+                rows[:] = _interned(e["rows"], canon)
+                eparts.append((e["rel_type"], rows))
+    canon.clear()
     cols = ["id", "label", "name", "nominee", "customer"]
     nodes = pd.concat(nparts, ignore_index=True)[cols] if nparts else pd.DataFrame(columns=cols)
-    ecols = ["source_id", "target_id", "rel_type", *EDGE_PROPS]
-    edges = (
-        pd.concat(eparts, ignore_index=True).reindex(columns=ecols).astype(object)
-        if eparts
-        else pd.DataFrame(columns=ecols)
-    )
-    edges = edges.where(edges.notna(), None)
+    edges = _edge_frame(eparts)
     log.info("fetched %d parties and %d relationships", len(nodes), len(edges))
     return nodes, edges
+
+
+def _columns(rel_type: str) -> tuple[str, ...]:
+    return TYPE_COLUMNS.get(rel_type, ("since",))
+
+
+def _edge_frame(parts: list[tuple[str, np.ndarray]]) -> pd.DataFrame:
+    """The relationship frame (object columns, None for no value) assembled column by
+    column from the pages' row arrays: one pointer array per column, no frame per page and
+    no whole-frame copies (three of them took 1.5 GB each at 1M companies)."""
+    ecols = ["source_id", "target_id", "rel_type", *EDGE_PROPS]
+    n = sum(len(rows) for _, rows in parts)
+    out = {c: np.full(n, None, object) for c in ecols}
+    at = 0
+    for rel_type, rows in parts:
+        end = at + len(rows)
+        out["rel_type"][at:end] = rel_type
+        for j, c in enumerate(("source_id", "target_id", *_columns(rel_type))):
+            out[c][at:end] = rows[:, j]
+        at = end
+    for col in out.values():
+        col[pd.isna(col)] = None  # a NaN property is no value, as None is
+    return pd.DataFrame(out, dtype=object, copy=False)
+
+
+def _interned(rows: list[list[Any]], canon: dict[str, str]) -> list[list[Any]]:
+    """``rows`` with every string replaced by the first equal string seen (``canon``): a
+    party's id is then one object however many relationships name it, and so are a role or
+    a date. The driver makes a new object per value, and at 1M companies the frames held
+    ~28M id strings for 4.2M parties (8.2 GiB; 3–4 GiB interned, docs/scaling.md)."""
+    return [[canon.setdefault(v, v) if type(v) is str else v for v in row] for row in rows]
 
 
 def key_contact_frame(client: Gateway, page: int = PAGE) -> pd.DataFrame:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from guanxi.graph.client import GraphClient
@@ -48,6 +49,12 @@ def test_pages_hold_every_party_and_relationship_once(db: GraphClient) -> None:
     assert by_id.loc["r1", "label"] == "RelationshipManager"
     pays = edges[edges["rel_type"] == "PAYS"].iloc[0]
     assert (pays["amount"], pays["count"], pays["pct"]) == (120000000.0, 37, None)
+    # a party's id is one string object however many relationships name it (interned:
+    # the frames' memory at 1M companies, docs/scaling.md), and every column is object
+    own = {id(x) for x in nodes["id"]}
+    ends = [x for x in edges[["source_id", "target_id"]].to_numpy().ravel() if x in set(nodes.id)]
+    assert ends and all(id(x) in own for x in ends)
+    assert set(edges.dtypes) == {np.dtype(object)}
 
 
 def test_as_of_pages_read_the_versions_valid_that_day(db: GraphClient) -> None:

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from guanxi.cli import app
 from guanxi.graph.client import GraphClient
+from guanxi.scoring.batch import run_scoring
 from guanxi.scoring.centrality import compute_centrality, gds_available
 from guanxi.scoring.projection import clear_cache
 
@@ -138,6 +139,22 @@ def test_score_writes_back_with_one_run_id(seeded: GraphClient) -> None:
     counts2 = seeded.read("scoring.count_derived", run_id=again["run_id"])[0]
     total = seeded.console("MATCH ()-[i:INTIMACY]->() RETURN count(i)")["rows"][0][0]
     assert total == counts2["intimacy"]  # the earlier run's relationships are gone
+
+
+def test_key_contacts_written_page_by_page_are_the_same(seeded: GraphClient) -> None:
+    """run_scoring writes key contacts a page of companies at a time (issue #21): pages of
+    one company store the same rows as one page."""
+    q = (
+        "MATCH (p:Person)-[k:KEY_CONTACT]->(c:Company) "
+        "RETURN c.id, p.id, k.rank, k.score, k.reasons ORDER BY c.id, k.rank"
+    )
+    one = run_scoring(seeded, engine="python", contact_page=1)
+    paged = seeded.console(q)["rows"]
+    whole = run_scoring(seeded, engine="python")
+    assert one["companies_with_contacts"] == whole["companies_with_contacts"] >= 2
+    assert one["key_contacts"] == whole["key_contacts"] == len(paged) >= 3
+    assert seeded.console(q)["rows"] == paged
+    assert one["timings"]["read_s"] > 0
 
 
 def test_gds_and_python_pagerank_agree(seeded: GraphClient) -> None:

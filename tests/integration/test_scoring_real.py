@@ -36,7 +36,7 @@ from guanxi.graph.admin import wipe
 from guanxi.graph.client import GraphClient
 from guanxi.loaders import load
 from guanxi.loaders.mapping import MAPPINGS_DIR as MAPPINGS
-from guanxi.scoring.batch import _holdings, graph_contacts
+from guanxi.scoring.batch_contacts import _holdings, graph_contacts
 from guanxi.scoring.controllers import actual_controllers
 from guanxi.scoring.nominees import is_nominee
 from guanxi.scoring.penetration import penetrated_stakes

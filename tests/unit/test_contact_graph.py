@@ -86,3 +86,23 @@ def test_batch_key_contacts_are_the_same_on_both() -> None:
         assert len(ref) > 20
         assert list(arr) == list(ref)
         assert arr == ref
+
+
+def test_contacts_ranked_one_by_one_with_a_small_reach_cache_are_the_same(monkeypatch) -> None:
+    """Batch scoring ranks companies as it goes and keeps only the last persons' reach
+    (guanxi/scoring/batch_contacts.py): a cache of 2 changes nothing, and the write rows
+    are those contacts in order."""
+    from guanxi.scoring import batch_contacts
+
+    nodes, edges = _network(5)
+    pr = {x: 1.0 / (i + 1) for i, x in enumerate(nodes["id"])}
+    today = date(2026, 12, 1)
+    ref = graph_contacts(ContactGraph(nodes, edges), pr, 5, today)
+    monkeypatch.setattr(batch_contacts, "REACH_CACHE", 2)
+    got = list(batch_contacts.iter_graph_contacts(ContactGraph(nodes, edges), pr, 5, today))
+    assert len(got) > 20 and dict(got) == ref and [c for c, _ in got] == list(ref)
+    rows = list(batch_contacts.contact_rows(got))
+    assert len(rows) == sum(len(v) for v in ref.values())
+    first = ref[next(iter(ref))][0]
+    assert rows[0] == {"person_id": first.id, "company_id": next(iter(ref)), "rank": 1,
+                       "score": round(first.score, 6), "reasons": list(first.reasons)}  # fmt: skip
