@@ -139,7 +139,8 @@ def step(name: str, n: int, data: Path, a: argparse.Namespace) -> dict:
             "relationships_per_s": round(rels / r["seconds"]),
         }
     if name == "score":
-        r = run(["score", "--json"])
+        extra = ["--two-hop-min", str(a.two_hop_min)] if a.two_hop_min is not None else []
+        r = run(["score", "--json", *extra])
         return {**r, **json.loads(r["_stdout"])}
     if name == "index":
         from guanxi.config import get_settings
@@ -248,6 +249,7 @@ def main() -> None:
     ap.add_argument("--regenerate", action="store_true")
     ap.add_argument("--api-clients", type=int, default=4)
     ap.add_argument("--api-requests", type=int, default=200)
+    ap.add_argument("--two-hop-min", type=float, help="the score step's --two-hop-min")
     ap.add_argument("--fit", action="store_true", help="only refit and redraw")
     a = ap.parse_args()
     res = json.loads(OUT.read_text(encoding="utf-8")) if OUT.exists() else {"sizes": {}}

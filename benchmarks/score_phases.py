@@ -11,9 +11,9 @@ peak):
   (``--pivots`` of them, the time projected onto the 256 of ``guanxi score``) and weighted
   degree on arrays, and their write-back (``write_centrality``);
 - ``arrays``: the party arrays and the contact graph built, then the frames dropped;
-- ``intimacy``: the array scorer's set-up and chunks of 500,000 candidate pairs
-  (``--score-chunks``, 0: all; the time per chunk projected onto every chunk, the chunks
-  being alike in size), the first ``--write-chunks`` chunks also written
+- ``intimacy``: the array scorer's set-up and its chunks of candidate pairs
+  (``--score-chunks``, 0: all; the time per pair projected onto every pair), the first
+  ``--write-chunks`` chunks also written
   (``batch.write_intimacy``), the write rate of those rows projected onto every kept pair;
   then the arrays dropped;
 - ``contacts``: key contacts ranked company by company and written a page at a time
@@ -108,12 +108,15 @@ def _intimacy(client, pa, today: date, a: argparse.Namespace) -> dict:
     from guanxi.scoring.intimacy_arrays import intimacy_chunks
 
     chunk_s: list[float] = []
+    pairs: list[int] = []
     write_s = 0.0
     kept = written = 0
-    seen = {"total": 0}
+    seen = {"total": 0, "done": 0}
 
     def progress(done: int, total: int) -> None:
         seen["total"] = total
+        pairs.append(done - seen["done"])
+        seen["done"] = done
 
     it = intimacy_chunks(pa, today, two_hop_min=a.two_hop_min, progress=progress)
     while a.score_chunks == 0 or len(chunk_s) < a.score_chunks:
@@ -127,20 +130,21 @@ def _intimacy(client, pa, today: date, a: argparse.Namespace) -> dict:
             t = time.perf_counter()
             written += write_intimacy(client, part, RUN_ID)
             write_s += time.perf_counter() - t
-        print(f"chunk {len(chunk_s)}: {chunk_s[-1]:.1f} s, {len(part)} kept", flush=True)
-    n_chunks = -(-seen["total"] // 500_000)
-    per_chunk = sum(chunk_s[1:]) / max(len(chunk_s) - 1, 1)
-    setup = chunk_s[0] - per_chunk if len(chunk_s) > 1 else chunk_s[0]
+        print(f"chunk {len(chunk_s)}: {chunk_s[-1]:.1f} s, {pairs[-1]} pairs, {len(part)} kept",
+              flush=True)  # fmt: skip
+    # chunks differ in size (split by their ends' neighbours): project per pair scored
+    per_pair = sum(chunk_s[1:]) / max(sum(pairs[1:]), 1)
+    setup = chunk_s[0] - per_pair * pairs[0] if len(chunk_s) > 1 else chunk_s[0]
     rate = written / write_s if write_s else None
-    kept_all = kept * n_chunks / len(chunk_s)  # the chunks scored stand for all
+    kept_all = kept * seen["total"] / max(seen["done"], 1)  # the pairs scored stand for all
     return {
         "candidate_pairs": seen["total"],
         "two_hop_min": a.two_hop_min,
-        "chunks": n_chunks,
         "chunks_scored": len(chunk_s),
+        "pairs_scored": seen["done"],
         "setup_s": round(setup, 1),
-        "chunk_s": round(per_chunk, 1),
-        "score_s": round(setup + per_chunk * n_chunks, 1),
+        "us_per_pair": round(per_pair * 1e6, 2),
+        "score_s": round(setup + per_pair * seen["total"], 1),
         "pairs_kept_in_scored": kept,
         "pairs_kept_projected": round(kept_all),
         "rows_written": written,

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 
 import pandas as pd
 
+from guanxi.graph.background import BackgroundWrites
 from guanxi.graph.gateway import Gateway
 from guanxi.scoring.batch_contacts import (
     contact_rows,
@@ -126,28 +127,30 @@ def run_scoring(
     pa = party_arrays(nodes, edges, today)
     del nodes, edges
     _release()
-    n_int = 0
 
     def pairs_done(done: int, total: int) -> None:
         say(f"intimacy: {done}/{total} pairs scored")
 
-    for part in intimacy_chunks(pa, today, hub_cap=hub_cap, min_score=min_score,
-                                two_hop_min=two_hop_min, progress=pairs_done):  # fmt: skip
-        n_int += write_intimacy(client, part, run_id)
+    with BackgroundWrites() as writes:  # a chunk is written while the next is scored
+        for part in intimacy_chunks(pa, today, hub_cap=hub_cap, min_score=min_score,
+                                    two_hop_min=two_hop_min, progress=pairs_done):  # fmt: skip
+            writes.submit(write_intimacy, client, part, run_id)
+        n_int = writes.wait()
     del pa
     _release()
     _delete_stale(client, "scoring.delete_stale_intimacy", run_id)
     timings["intimacy_s"] = time.perf_counter() - t
     t = time.perf_counter()
     say(f"{n_int} INTIMACY written; key contacts…")
-    n_kc = n_co = 0
+    n_co = 0
     ranked = iter_graph_contacts(g, pr, k, today)
-    while page := list(itertools.islice(ranked, contact_page)):
-        n_co += len(page)
-        n_kc += client.write_batches(
-            "scoring.write_key_contacts", list(contact_rows(page)), run_id=run_id
-        )
-        say(f"key contacts: {n_co} companies ranked")
+    with BackgroundWrites() as writes:  # a page is written while the next is ranked
+        while page := list(itertools.islice(ranked, contact_page)):
+            n_co += len(page)
+            writes.submit(client.write_batches, "scoring.write_key_contacts",
+                          list(contact_rows(page)), run_id=run_id)  # fmt: skip
+            say(f"key contacts: {n_co} companies ranked")
+        n_kc = writes.wait()
     _delete_stale(client, "scoring.delete_stale_key_contacts", run_id)
     timings["key_contacts_s"] = time.perf_counter() - t
     say(f"{n_kc} KEY_CONTACT written")

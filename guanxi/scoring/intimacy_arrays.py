@@ -104,10 +104,14 @@ def intimacy_chunks(
     min_score: float = 0.05,
     two_hop_min: float | None = None,
     chunk: int = 500_000,
+    max_cost: int = 16_000_000,
     progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[pd.DataFrame]:
     """Intimacy of every pair of parties of ``pa`` up to two hops apart, one frame per chunk
-    of ``chunk`` candidate pairs (so a caller writes as it goes and memory stays bounded), in
+    of at most ``chunk`` candidate pairs (so a caller writes as it goes and memory stays
+    bounded) whose ends have about ``max_cost`` neighbours together at most (the rows of the
+    sparse products: a hub's pairs, thousands of them each with the hub's thousands of
+    neighbours, made one chunk of 10⁸ entries at 1M companies), in
     the columns :func:`~guanxi.scoring.intimacy.batch_intimacy` returns;
     ``progress(done, total)`` after each chunk. Pairs kept score at least ``min_score``, and
     pairs not directly linked at least ``two_hop_min`` too (None: ``min_score``;
@@ -119,15 +123,31 @@ def intimacy_chunks(
         lab: [(k, _kind_matrix(pa, t, tg)) for k, t, tg in spec] for lab, spec in _SHARED.items()
     }
     kept = 0
-    for lo in range(0, len(cand), chunk):
-        c = cand[lo : lo + chunk]
+    deg = np.diff(pa.adj.indptr)
+    for lo, hi in _bounds(cand, deg, pa.n, chunk, max_cost):
+        c = cand[lo:hi]
         out = _score_chunk(pa, w, kinds, c // pa.n, c % pa.n, today, min_score,
                            max(min_score, two_hop_min or 0.0))  # fmt: skip
         kept += len(out)
         if progress:
-            progress(min(lo + chunk, len(cand)), len(cand))
+            progress(hi, len(cand))
         yield out
     log.info("scored %d pairs, kept %d", len(cand), kept)
+
+
+def _bounds(
+    cand: np.ndarray, deg: np.ndarray, n: int, chunk: int, max_cost: int
+) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of the chunks of ``cand``: at most ``chunk`` pairs, split where the
+    running sum of the ends' neighbours passes a multiple of ``max_cost``, so a chunk costs
+    less than ``max_cost`` plus its first pair."""
+    for lo in range(0, len(cand), chunk):
+        c = cand[lo : lo + chunk]
+        cost = np.cumsum(deg[c // n] + deg[c % n] + 1)
+        cuts = np.searchsorted(cost, np.arange(max_cost, cost[-1], max_cost), side="right")
+        at = np.unique(np.r_[0, cuts, len(c)])
+        for a, b in zip(at[:-1], at[1:], strict=True):
+            yield lo + int(a), lo + int(b)
 
 
 def array_intimacy(

@@ -132,15 +132,43 @@ def party_arrays(nodes: pd.DataFrame, edges: pd.DataFrame, today: date) -> Party
     )
 
 
-def candidate_pairs(pa: PartyArrays, hub_cap: int) -> np.ndarray:
+def candidate_pairs(pa: PartyArrays, hub_cap: int, batch: int = 1 << 24) -> np.ndarray:
     """Codes (sorted, unique) of adjacent pairs and of pairs sharing a neighbour that is not
-    nominee-like and has 2..``hub_cap`` neighbours."""
+    nominee-like and has 2..``hub_cap`` neighbours.
+
+    The pairs of the shared neighbours are made ``batch`` at a time, each batch deduplicated
+    and cut into ``BUCKETS`` ranges of codes; each range is then deduplicated on its own.
+    A pair met through several neighbours is made several times: at 1M companies sorting all
+    of them at once (with the sort's copies) took more memory than the machine had, and
+    merging batch by batch into one sorted array took minutes."""
     deg = np.diff(pa.adj.indptr)
     ok = ~pa.nominee & (deg >= 2) & (deg <= hub_cap)
-    parts = [pa.codes]
+    top = np.int64(pa.n) * pa.n
+    cuts = top * np.arange(1, BUCKETS) // BUCKETS
+    buckets: list[list[np.ndarray]] = [[] for _ in range(BUCKETS)]
+
+    def bucket(codes: np.ndarray) -> None:  # sorted codes into the ranges (copies: a
+        at = np.r_[0, np.searchsorted(codes, cuts), len(codes)]  # range's are freed with it)
+        for b in range(BUCKETS):
+            if at[b + 1] > at[b]:
+                buckets[b].append(codes[at[b] : at[b + 1]].copy())
+
+    bucket(pa.codes)
     for d in np.unique(deg[ok]):
-        us = np.flatnonzero(ok & (deg == d))
-        nb = pa.adj.indices[pa.adj.indptr[us][:, None] + np.arange(d)]
         i, j = np.triu_indices(d, 1)
-        parts.append((nb[:, i].astype(np.int64) * pa.n + nb[:, j]).ravel())
-    return np.unique(np.concatenate(parts))
+        group = np.flatnonzero(ok & (deg == d))
+        step = max(1, batch // len(i))
+        for lo in range(0, len(group), step):
+            nb = pa.adj.indices[pa.adj.indptr[group[lo : lo + step]][:, None] + np.arange(d)]
+            bucket(np.unique((nb[:, i].astype(np.int64) * pa.n + nb[:, j]).ravel()))
+    out = []
+    for b in range(BUCKETS):
+        parts, buckets[b] = buckets[b], []
+        if parts:
+            out.append(np.unique(np.concatenate(parts)))
+        del parts
+    return np.concatenate(out) if out else np.zeros(0, np.int64)
+
+
+#: code ranges :func:`candidate_pairs` deduplicates one at a time
+BUCKETS = 32

@@ -6,6 +6,7 @@ import json
 import random
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -92,7 +93,8 @@ def _frames(seed: int, companies: int = 60, persons: int = 90):
 def test_same_pairs_scores_and_evidence_as_the_reference(seed):
     nodes, edges = _frames(seed)
     ref = batch_intimacy(LocalGraph.from_frames(nodes, edges), TODAY, hub_cap=12)
-    got = array_intimacy(nodes, edges, TODAY, hub_cap=12, chunk=97)
+    # chunks of 97 pairs, split further where their ends' neighbours pass 60 (hubs alone)
+    got = array_intimacy(nodes, edges, TODAY, hub_cap=12, chunk=97, max_cost=60)
     key = ["source_id", "target_id"]
     ref, got = ref.sort_values(key, ignore_index=True), got.sort_values(key, ignore_index=True)
     assert len(ref) > 200
@@ -117,6 +119,33 @@ def test_candidates_skip_hubs_and_nominees():
     c = [int(pa.ids.searchsorted(x)) for x in ("C000", "C001")]
     assert pa.nominee[n1] and pa.nominee[int(pa.ids.searchsorted("P900"))]
     assert not pa.nominee[c].any()
+
+
+def test_candidates_made_in_small_batches_are_the_same():
+    nodes, edges = _frames(5)
+    pa = party_arrays(nodes, edges, TODAY)
+    whole = candidate_pairs(pa, hub_cap=12)
+    assert len(whole) > 500 and (whole[1:] > whole[:-1]).all()
+    assert (candidate_pairs(pa, hub_cap=12, batch=7) == whole).all()
+
+
+def test_chunks_split_by_cost_cover_every_pair_once():
+    from guanxi.scoring.intimacy_arrays import _bounds
+
+    nodes, edges = _frames(5)
+    pa = party_arrays(nodes, edges, TODAY)
+    cand = candidate_pairs(pa, hub_cap=12)
+    deg = np.diff(pa.adj.indptr)
+    cost = deg[cand // pa.n] + deg[cand % pa.n] + 1
+    spans = list(_bounds(cand, deg, pa.n, 50, 40))
+    assert spans[0][0] == 0 and spans[-1][1] == len(cand)
+    assert all(a < b for a, b in spans)
+    assert all(b == c for (_, b), (c, _) in zip(spans, spans[1:], strict=False))
+    assert all(b - a <= 50 for a, b in spans)
+    # a chunk passes the budget by at most its first pair
+    assert all(cost[a:b].sum() < 40 + cost[a] for a, b in spans)
+    assert max(cost[a:b].sum() for a, b in spans) > 20
+    assert len(spans) > len(cand) / 50
 
 
 def test_min_score_drops_weak_pairs():

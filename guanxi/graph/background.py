@@ -1,0 +1,82 @@
+"""Writes on a second thread while the caller computes the next batch (``guanxi score``).
+
+Batch scoring alternates between computing a chunk (numpy, one core) and sending it to
+Neo4j (the server's work, another core): one after the other, each waits for the other.
+:class:`BackgroundWrites` runs the writes one at a time, in the order submitted, on one
+thread, and lets at most ``depth`` of them wait, so memory stays bounded; a failed write is
+raised in the caller at its next ``submit`` or at ``wait``, and nothing submitted after it
+is run.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from types import TracebackType
+from typing import Any
+
+__all__ = ["BackgroundWrites"]
+
+
+class BackgroundWrites:
+    """A queue of write calls run in order on one thread; their results (row counts) are
+    summed. Use as a context manager; :meth:`wait` returns the sum."""
+
+    def __init__(self, depth: int = 2) -> None:
+        if depth < 1:
+            raise ValueError(f"depth must be at least 1, not {depth}")
+        self._depth = depth
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="guanxi-writes")
+        self._pending: deque[Future[int]] = deque()
+        self._failed = False
+        self.total = 0
+
+    def submit(self, fn: Callable[..., int], *args: Any, **kwargs: Any) -> None:
+        """Queue ``fn(*args, **kwargs)``; blocks while ``depth`` writes are waiting."""
+        while len(self._pending) >= self._depth:
+            self._collect()
+        self._pending.append(self._pool.submit(self._guarded, fn, args, kwargs))
+
+    def _guarded(self, fn: Callable[..., int], args: tuple, kwargs: dict) -> int:
+        if self._failed:  # an earlier write failed: the caller is told, this one is skipped
+            return 0
+        try:
+            return fn(*args, **kwargs)
+        except BaseException:
+            self._failed = True
+            raise
+
+    def _collect(self) -> None:
+        fut = self._pending.popleft()
+        try:
+            self.total += fut.result()
+        except BaseException:
+            for f in self._pending:  # nothing after a failed write runs
+                f.cancel()
+            self._pending.clear()
+            raise
+
+    def wait(self) -> int:
+        """Wait for every queued write; returns the sum of their results so far."""
+        while self._pending:
+            self._collect()
+        return self.total
+
+    def __enter__(self) -> BackgroundWrites:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if exc_type is None:
+                self.wait()
+            else:
+                for f in self._pending:
+                    f.cancel()
+        finally:
+            self._pool.shutdown(wait=True)

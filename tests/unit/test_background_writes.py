@@ -1,0 +1,54 @@
+"""BackgroundWrites (guanxi/graph/background.py): writes run in order on one thread, at
+most ``depth`` wait, their counts are summed, and a failure reaches the caller and stops
+what was queued after it."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from guanxi.graph.background import BackgroundWrites
+
+
+def test_writes_run_in_order_on_one_thread_and_are_summed() -> None:
+    seen: list[tuple[int, str]] = []
+
+    def write(i: int) -> int:
+        time.sleep(0.002 * (5 - i % 5))  # later ones faster: order must still hold
+        seen.append((i, threading.current_thread().name))
+        return i
+
+    with BackgroundWrites(depth=2) as w:
+        for i in range(12):
+            w.submit(write, i)
+            assert len(w._pending) <= 2
+    assert w.total == sum(range(12))
+    assert [i for i, _ in seen] == list(range(12))
+    assert len({name for _, name in seen}) == 1 and seen[0][1] != threading.current_thread().name
+
+
+def test_a_failed_write_is_raised_and_stops_the_rest() -> None:
+    ran: list[int] = []
+    gate = threading.Event()
+
+    def write(i: int) -> int:
+        gate.wait(1)
+        ran.append(i)
+        if i == 1:
+            raise RuntimeError("Neo4j said no")
+        return 1
+
+    w = BackgroundWrites(depth=3)
+    with pytest.raises(RuntimeError, match="said no"), w:
+        for i in range(3):
+            w.submit(write, i)
+        gate.set()
+        w.wait()
+    assert ran == [0, 1] and w.total == 1
+
+
+def test_depth_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        BackgroundWrites(depth=0)
