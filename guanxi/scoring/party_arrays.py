@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from guanxi.scoring.evidence import relationship_term
+from guanxi.scoring.evidence_arrays import relationship_terms
 from guanxi.scoring.nominees import nominee_mask
 from guanxi.scoring.projection import EDGE_PROPS
 
@@ -93,15 +93,7 @@ def party_arrays(nodes: pd.DataFrame, edges: pd.DataFrame, today: date) -> Party
     s, t = s[keep], t[keep]  # column by column: edges[keep] would copy the whole frame
     columns = {c: edges[c].to_numpy(dtype=object)[keep] for c in EDGE_PROPS if c in edges}
     types = edges["rel_type"].to_numpy(dtype=object)[keep]
-    props = (
-        {c: v for c, v in zip(columns, row, strict=True) if v is not None and v == v}
-        for row in zip(*columns.values(), strict=True)
-    )
-    term = np.fromiter(
-        (relationship_term(ty, p, today) for ty, p in zip(types, props, strict=True)),
-        float,
-        len(types),
-    )
+    term = relationship_terms(types, columns, today)
     n = len(ids)
     code = np.minimum(s, t).astype(np.int64) * n + np.maximum(s, t)
     order = np.argsort(code, kind="stable")
