@@ -106,6 +106,7 @@ def intimacy_chunks(
     chunk: int = 500_000,
     max_cost: int = 16_000_000,
     progress: Callable[[int, int], None] | None = None,
+    pairs: np.ndarray | None = None,
 ) -> Iterator[pd.DataFrame]:
     """Intimacy of every pair of parties of ``pa`` up to two hops apart, one frame per chunk
     of at most ``chunk`` candidate pairs (so a caller writes as it goes and memory stays
@@ -115,8 +116,9 @@ def intimacy_chunks(
     the columns :func:`~guanxi.scoring.intimacy.batch_intimacy` returns;
     ``progress(done, total)`` after each chunk. Pairs kept score at least ``min_score``, and
     pairs not directly linked at least ``two_hop_min`` too (None: ``min_score``;
-    docs/scaling.md)."""
-    cand = candidate_pairs(pa, hub_cap)
+    docs/scaling.md). ``pairs``: the candidate codes to score instead of every one
+    (:func:`~guanxi.scoring.party_arrays.candidate_pairs`; a benchmark's sample)."""
+    cand = candidate_pairs(pa, hub_cap) if pairs is None else pairs
     w = sp.csr_matrix((1.0 - pa.q, (pa.codes // pa.n, pa.codes % pa.n)), shape=(pa.n, pa.n))
     w = (w + w.T).tocsr() @ sp.diags((~pa.nominee).astype(float))
     kinds = {

@@ -96,14 +96,17 @@ def is_nominee(name: str | None, flag: bool | None = None) -> bool:
         return True
     if not name:
         return False
-    low = str(name).lower()
-    return any(p in low for p in NOMINEE_PATTERNS)
+    return _NOMINEE_RE.search(str(name).lower()) is not None
+
+
+#: one alternation of every pattern: a single scan of a name instead of one per pattern
+#: (key contacts test ~75k names per 5,000 companies; a quarter of their time went here)
+_NOMINEE_RE = re.compile("|".join(re.escape(p) for p in NOMINEE_PATTERNS))
 
 
 def nominee_mask(names: pd.Series, flags: pd.Series | None = None) -> np.ndarray:
     """:func:`is_nominee` over a column of names (and flags) at once, for frames of millions
     of parties: True where the flag is set or the lower-cased name contains a pattern."""
-    pattern = "|".join(re.escape(p) for p in NOMINEE_PATTERNS)
-    named = names.fillna("").astype(str).str.lower().str.contains(pattern, regex=True)
+    named = names.fillna("").astype(str).str.lower().str.contains(_NOMINEE_RE.pattern, regex=True)
     flagged = flags.fillna(False).astype(bool) if flags is not None else False
     return (named | flagged).to_numpy(dtype=bool)
