@@ -1,6 +1,6 @@
 """The whole-graph view key contacts read, on arrays (issue #21).
 
-Batch key contacts (:func:`guanxi.scoring.batch.graph_contacts`) read a graph through three
+Batch key contacts (:func:`guanxi.scoring.batch_contacts.graph_contacts`) read a graph through three
 things: ``nodes[id]`` (label, name, nominee, customer), ``neighbours(id)`` (the neighbours of
 a party with the relationships to each: type, properties, direction) and the outgoing
 relationships of one type (the holdings behind stakes and controllers). A
