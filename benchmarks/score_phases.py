@@ -18,9 +18,10 @@ peak):
   ``--write-chunks`` chunks also written
   (``batch.write_intimacy``), the write rate of those rows projected onto every kept pair;
   then the arrays dropped;
-- ``contacts``: key contacts ranked company by company and written a page at a time
-  (``iter_graph_contacts``, ``contact_rows``), the first ``--contact-companies`` companies
-  (0: all; the time projected onto every company).
+- ``contacts``: key contacts ranked company by company and written a page at a time by one
+  worker per core (``ContactRanker``, ``contact_workers.rank_and_write``); with
+  ``--contact-companies N`` only the first N, in this process (the time projected onto
+  every company).
 
 The whole-run estimate is the sum of the phases with the projected parts. Rows written here
 carry the run id ``bench-phases``; a later ``guanxi score`` replaces them.
@@ -171,40 +172,31 @@ def _intimacy(client, pa, today: date, a: argparse.Namespace) -> dict:
 
 
 def _contacts(client, g, pr: dict, today: date, limit: int) -> dict:
-    from guanxi.scoring.batch_contacts import contact_rows, iter_graph_contacts
+    from guanxi.scoring.batch_contacts import ContactRanker
+    from guanxi.scoring.contact_workers import rank_and_write, write_contact_pages
 
     companies = sum(1 for x in g.labels if x == "Company")
     t = time.perf_counter()
-    ranked = iter_graph_contacts(g, pr, 5, today)
-    first = next(ranked, None)
+    ranker = ContactRanker(g, pr, 5, today)
     setup_s = time.perf_counter() - t
-    ranked = itertools.chain([first] if first else [], ranked)
-    if limit:
-        ranked = itertools.islice(ranked, limit)
-    done = n_kc = 0
-    rank_s = write_s = 0.0
-    while True:
-        t = time.perf_counter()
-        page = list(itertools.islice(ranked, 20_000))
-        rank_s += time.perf_counter() - t
-        if not page:
-            break
-        t = time.perf_counter()
-        n_kc += client.write_batches("scoring.write_key_contacts", list(contact_rows(page)),
-                                     run_id=RUN_ID)  # fmt: skip
-        write_s += time.perf_counter() - t
-        done += len(page)
-        print(f"contacts: {done} companies, {rank_s:.0f} s ranking, {write_s:.0f} s writing",
-              flush=True)  # fmt: skip
+    t = time.perf_counter()
+    if limit:  # the first companies, in this process (as a share of the whole)
+        ranked = itertools.islice(ranker.rank(ranker.companies()), limit)
+        done, n_kc = write_contact_pages(client, ranked, RUN_ID)
+        processes = 1
+    else:
+        done, n_kc = rank_and_write(ranker, client, RUN_ID, say=print)
+        processes = os.cpu_count()
+    run_s = time.perf_counter() - t
     share = companies / max(done, 1)  # companies with a candidate stand for all
     return {
         "companies": companies,
         "companies_ranked": done,
+        "processes": processes,
         "setup_s": round(setup_s, 1),
-        "rank_s": round(rank_s, 1),
-        "write_s": round(write_s, 1),
+        "rank_and_write_s": round(run_s, 1),
         "key_contacts_written": n_kc,
-        "seconds": round(setup_s + (rank_s + write_s) * (share if limit else 1), 1),
+        "seconds": round(setup_s + run_s * (share if limit else 1), 1),
     }
 
 

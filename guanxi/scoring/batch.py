@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
-import itertools
 import logging
 import time
 import uuid
@@ -18,12 +17,14 @@ import pandas as pd
 from guanxi.graph.background import BackgroundWrites
 from guanxi.graph.gateway import Gateway
 from guanxi.scoring.batch_contacts import (
+    ContactRanker,
     contact_rows,
     graph_contacts,
     iter_graph_contacts,
 )
 from guanxi.scoring.centrality import compute_centrality, write_centrality
 from guanxi.scoring.contact_graph import ContactGraph
+from guanxi.scoring.contact_workers import rank_and_write
 from guanxi.scoring.intimacy_arrays import intimacy_chunks
 from guanxi.scoring.party_arrays import party_arrays
 from guanxi.scoring.party_read import PARTY_LABELS, party_frames
@@ -98,10 +99,14 @@ def run_scoring(
     say: Callable[[str], None] = lambda m: None,
     run_id: str | None = None,
     contact_page: int = 20_000,
+    processes: int | None = None,
 ) -> dict:
     """Centrality + intimacy + key contacts, written back with one run id; stale INTIMACY
     and KEY_CONTACT of earlier runs are removed. Pairs not directly linked are stored when
-    they score ``two_hop_min`` or more (None: ``min_score``). Returns counts and timings.
+    they score ``two_hop_min`` or more (None: ``min_score``). Key contacts are ranked in
+    and written by ``processes`` (default: one per core;
+    :func:`~guanxi.scoring.contact_workers.rank_and_write`).
+    Returns counts and timings.
 
     The graph is read once; each phase keeps only what the next ones need (the frames are
     dropped once the party arrays and the contact graph are built, the arrays once intimacy
@@ -131,7 +136,8 @@ def run_scoring(
     def pairs_done(done: int, total: int) -> None:
         say(f"intimacy: {done}/{total} pairs scored")
 
-    with BackgroundWrites() as writes:  # a chunk is written while the next is scored
+    # a chunk is written while the next is scored, two at once (pairs are in one chunk only)
+    with BackgroundWrites(depth=3, streams=2) as writes:
         for part in intimacy_chunks(pa, today, hub_cap=hub_cap, min_score=min_score,
                                     two_hop_min=two_hop_min, progress=pairs_done):  # fmt: skip
             writes.submit(write_intimacy, client, part, run_id)
@@ -142,15 +148,10 @@ def run_scoring(
     timings["intimacy_s"] = time.perf_counter() - t
     t = time.perf_counter()
     say(f"{n_int} INTIMACY written; key contacts…")
-    n_co = 0
-    ranked = iter_graph_contacts(g, pr, k, today)
-    with BackgroundWrites() as writes:  # a page is written while the next is ranked
-        while page := list(itertools.islice(ranked, contact_page)):
-            n_co += len(page)
-            writes.submit(client.write_batches, "scoring.write_key_contacts",
-                          list(contact_rows(page)), run_id=run_id)  # fmt: skip
-            say(f"key contacts: {n_co} companies ranked")
-        n_kc = writes.wait()
+    ranker = ContactRanker(g, pr, k, today)
+    del g, pr
+    n_co, n_kc = rank_and_write(ranker, client, run_id, processes=processes,
+                                page=contact_page, say=say)  # fmt: skip
     _delete_stale(client, "scoring.delete_stale_key_contacts", run_id)
     timings["key_contacts_s"] = time.perf_counter() - t
     say(f"{n_kc} KEY_CONTACT written")

@@ -7,7 +7,7 @@ batch scoring (:mod:`guanxi.scoring.batch`) and from one company's query rows
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -38,8 +38,8 @@ class ContactFacts:
     parent_roles: list[tuple[str, str, str, str | None]] = field(default_factory=list)
     stakes: dict[str, tuple[float, float]] = field(default_factory=dict)
     controller: Controller | None = None
-    names: dict[str, str] = field(default_factory=dict)
-    nominees: set[str] = field(default_factory=set)
+    names: Mapping[str, str | None] = field(default_factory=dict)
+    nominees: Container[str] = field(default_factory=set)
     reach: dict[str, tuple[float, Reason | str]] = field(default_factory=dict)
     pagerank: dict[str, float] = field(default_factory=dict)
 
@@ -68,8 +68,8 @@ def assemble_facts(
     stakes: dict[str, tuple[float, float]],
     controller: Controller | None,
     *,
-    names: dict[str, str],
-    nominees: set[str],
+    names: Mapping[str, str | None],
+    nominees: Container[str],
     today: date,
     pagerank: dict[str, float] | None = None,
 ) -> ContactFacts:

@@ -18,7 +18,7 @@ contacts (``tests/unit/test_contact_graph.py`` compares them on a random network
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Container, Iterator, Mapping
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from guanxi.scoring.nominees import is_nominee
-from guanxi.scoring.projection import EDGE_PROPS
+from guanxi.scoring.projection import EDGE_PROPS, present, row_props
 
 __all__ = ["ContactGraph"]
 
@@ -42,10 +42,6 @@ class Party(NamedTuple):
     name: str | None
     nominee: bool
     customer: bool
-
-
-def _missing(v: Any) -> bool:
-    return v is None or v != v
 
 
 class _Nodes(Mapping[str, Party]):
@@ -66,6 +62,38 @@ class _Nodes(Mapping[str, Party]):
         return iter(self._g.ids)
 
 
+class _Column(Mapping[str, Any]):
+    """One attribute of a :class:`ContactGraph`'s parties by id (its list, through the
+    index): what key contacts look up a million times, without a dict per attribute."""
+
+    def __init__(self, index: dict[str, int], values: list[Any]) -> None:
+        self._index, self._values = index, values
+
+    def __getitem__(self, node_id: str) -> Any:
+        return self._values[self._index[node_id]]
+
+    def get(self, node_id: str, default: Any = None) -> Any:
+        i = self._index.get(node_id)
+        return default if i is None else self._values[i]
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+
+class _Flagged(Container[str]):
+    """The ids of a :class:`ContactGraph`'s parties whose flag is set (``in`` only)."""
+
+    def __init__(self, index: dict[str, int], flags: list[bool]) -> None:
+        self._index, self._flags = index, flags
+
+    def __contains__(self, node_id: object) -> bool:
+        i = self._index.get(node_id)  # type: ignore[call-overload]
+        return i is not None and self._flags[i]
+
+
 class ContactGraph:
     """What key contacts read of a whole graph, on arrays (module doc).
 
@@ -82,12 +110,13 @@ class ContactGraph:
                 ids.append(x)
         n_known = len(nodes)
         self.ids, self.index = ids, index
-        self.labels = np.asarray([*nodes["label"], *["Unknown"] * (len(ids) - n_known)], object)
-        self.names = np.asarray([*nodes["name"], *[None] * (len(ids) - n_known)], object)
+        # lists, not object arrays: a list item is read in a third of the time
+        self.labels: list[str] = [*nodes["label"], *["Unknown"] * (len(ids) - n_known)]
+        self.names: list[str | None] = [*nodes["name"], *[None] * (len(ids) - n_known)]
         flag = nodes["nominee"] if "nominee" in nodes else pd.Series([None] * n_known)
         self.nominee = [False] * len(ids)  # lists: a Python bool per read, no numpy scalar
         self.nominee[:n_known] = [
-            is_nominee(name, None if _missing(f) else bool(f))
+            is_nominee(name, bool(f) if present(f) else None)
             for name, f in zip(nodes["name"], flag, strict=True)
         ]
         self.customer = [False] * len(ids)
@@ -118,6 +147,14 @@ class ContactGraph:
         self.nodes = _Nodes(self)
         self._cached = lru_cache(maxsize=cache)(self._neighbours)
 
+    def column(self, attr: str) -> Mapping[str, Any]:
+        """``labels`` or ``names`` (or ``customer``) by party id, read from the list."""
+        return _Column(self.index, getattr(self, attr))
+
+    def nominees(self) -> Container[str]:
+        """The ids of the nominee-like parties (``in`` only)."""
+        return _Flagged(self.index, self.nominee)
+
     def node(self, i: int) -> Party:
         """The party at position ``i``."""
         return Party(self.ids[i], self.labels[i], self.names[i], self.nominee[i], self.customer[i])
@@ -135,7 +172,7 @@ class ContactGraph:
             return out
         for k in range(self.indptr[i], self.indptr[i + 1]):
             e, code = int(self.edge[k]), self.rel_type[self.edge[k]]
-            props = {c: v for c, col in self.props[code] if not _missing(v := col[e])}
+            props = row_props(self.props[code], e)
             t, o = self.type_names[code], bool(self.out[k])
             lst = out.setdefault(self.ids[self.nbr[k]], [])
             key = (t, o, props.get("role"))

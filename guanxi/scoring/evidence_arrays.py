@@ -26,6 +26,7 @@ from guanxi.scoring.evidence import (
     WEIGHTS,
     relationship_term,
 )
+from guanxi.scoring.projection import row_props
 
 __all__ = ["relationship_terms"]
 
@@ -61,17 +62,13 @@ def relationship_terms(
         fast = rows[plain]
         out[fast] = _terms(rel_type, {c: v[plain] for c, v in cols.items()}, today, len(fast))
         for r in rows[~plain]:  # anything unusual: the scalar function, as it is
-            out[r] = relationship_term(rel_type, _props(columns, r), today)
+            out[r] = relationship_term(rel_type, row_props(columns.items(), r), today)
     return out
 
 
 def _column(columns: dict[str, np.ndarray], c: str, rows: np.ndarray) -> np.ndarray:
     col = columns.get(c)
     return np.full(len(rows), None, object) if col is None else col[rows]
-
-
-def _props(columns: dict[str, np.ndarray], r: int) -> dict[str, Any]:
-    return {c: v for c, col in columns.items() if (v := col[r]) is not None and v == v}
 
 
 def _plain(values: np.ndarray, column: str) -> np.ndarray:

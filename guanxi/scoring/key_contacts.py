@@ -193,11 +193,10 @@ def rank_contacts(facts: ContactFacts, k: int | None = 5) -> list[KeyContact]:
             )
         )
     out.sort(key=lambda x: (-x.score, x.id))
-    ranked = [
+    return [
         KeyContact(x.id, x.name, x.score, x.reasons, i + 1, x.components, x.same_as)
-        for i, x in enumerate(out)
+        for i, x in enumerate(out[:k] if k else out)
     ]
-    return ranked[:k] if k else ranked
 
 
 def _facts_from_rows(

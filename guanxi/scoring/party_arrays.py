@@ -18,7 +18,7 @@ import scipy.sparse as sp
 
 from guanxi.scoring.evidence_arrays import relationship_terms
 from guanxi.scoring.nominees import nominee_mask
-from guanxi.scoring.projection import EDGE_PROPS
+from guanxi.scoring.projection import EDGE_PROPS, row_props
 
 __all__ = ["PartyArrays", "party_arrays", "candidate_pairs"]
 
@@ -54,7 +54,7 @@ class PartyArrays:
     def props(self, r: int) -> dict:
         """The :data:`~guanxi.scoring.projection.EDGE_PROPS` of relationship ``r`` that have
         a value (built on demand: a dict per relationship would cost ~250 B × 14M at 1M)."""
-        return {c: v for c, col in self.columns.items() if (v := col[r]) is not None and v == v}
+        return row_props(self.columns.items(), r)
 
     @property
     def n(self) -> int:

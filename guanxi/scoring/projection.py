@@ -12,7 +12,7 @@ run id.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,9 +59,19 @@ PARTY_REL_TYPES = (
 _CACHE: dict[tuple[Any, ...], Any] = {}
 
 
+def present(v: Any) -> bool:
+    """Whether a property value is there: not None and not NaN (a frame's missing cell)."""
+    return v is not None and v == v
+
+
+def row_props(columns: Iterable[tuple[str, Sequence[Any]]], r: int) -> dict[str, Any]:
+    """The properties of row ``r`` of ``(name, column)`` pairs that have a value."""
+    return {c: v for c, col in columns if present(v := col[r])}
+
+
 def edge_props(row: Mapping[str, Any]) -> dict[str, Any]:
     """The :data:`EDGE_PROPS` of a relationship row that have a value (not None, not NaN)."""
-    return {c: v for c in EDGE_PROPS if (v := row.get(c)) is not None and v == v}
+    return {c: v for c in EDGE_PROPS if present(v := row.get(c))}
 
 
 @dataclass

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from guanxi.cli import app
 from guanxi.graph.client import GraphClient
+from guanxi.scoring import contact_workers
 from guanxi.scoring.batch import run_scoring
 from guanxi.scoring.centrality import compute_centrality, gds_available
 from guanxi.scoring.projection import clear_cache
@@ -141,9 +142,9 @@ def test_score_writes_back_with_one_run_id(seeded: GraphClient) -> None:
     assert total == counts2["intimacy"]  # the earlier run's relationships are gone
 
 
-def test_key_contacts_written_page_by_page_are_the_same(seeded: GraphClient) -> None:
+def test_key_contacts_written_page_by_page_are_the_same(seeded: GraphClient, monkeypatch) -> None:
     """run_scoring writes key contacts a page of companies at a time (issue #21): pages of
-    one company store the same rows as one page."""
+    one company store the same rows as one page, and so do two forked workers."""
     q = (
         "MATCH (p:Person)-[k:KEY_CONTACT]->(c:Company) "
         "RETURN c.id, p.id, k.rank, k.score, k.reasons ORDER BY c.id, k.rank"
@@ -155,6 +156,15 @@ def test_key_contacts_written_page_by_page_are_the_same(seeded: GraphClient) -> 
     assert one["key_contacts"] == whole["key_contacts"] == len(paged) >= 3
     assert seeded.console(q)["rows"] == paged
     assert one["timings"]["read_s"] > 0
+    # ranked and written by two forked workers, each through its own connection
+    monkeypatch.setattr(contact_workers, "PARALLEL_COMPANIES", 0)
+    forked = run_scoring(seeded, engine="python", processes=2, contact_page=1)
+    assert forked["key_contacts"] == whole["key_contacts"]
+    assert forked["companies_with_contacts"] == whole["companies_with_contacts"]
+    assert seeded.console(q)["rows"] == paged
+    assert seeded.read("scoring.count_derived", run_id=forked["run_id"])[0]["key_contacts"] == len(
+        paged
+    )
 
 
 def test_gds_and_python_pagerank_agree(seeded: GraphClient) -> None:

@@ -52,3 +52,22 @@ def test_a_failed_write_is_raised_and_stops_the_rest() -> None:
 def test_depth_must_be_positive() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         BackgroundWrites(depth=0)
+    with pytest.raises(ValueError, match="between 1 and depth"):
+        BackgroundWrites(depth=2, streams=3)
+
+
+def test_two_streams_write_at_once_and_every_write_is_summed() -> None:
+    both = threading.Barrier(2, timeout=5)  # passes only when two writes run together
+    names: set[str] = set()
+
+    def write(i: int) -> int:
+        names.add(threading.current_thread().name)
+        if i < 2:
+            both.wait()
+        return i
+
+    with BackgroundWrites(depth=3, streams=2) as w:
+        for i in range(10):
+            w.submit(write, i)
+            assert len(w._pending) <= 3
+    assert w.total == sum(range(10)) and len(names) == 2
