@@ -150,6 +150,14 @@ def score(
             "scores any pair on demand). See docs/scaling.md.",
         ),
     ] = None,  # fmt: skip
+    processes: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Processes that rank key contacts (default: one per core; each further "
+            "one is a forked worker: 2.6 GiB more at 1M companies). See docs/scaling.md.",
+        ),
+    ] = None,  # fmt: skip
     as_json: JsonOpt = False,
 ) -> None:
     """Batch scoring: centrality, intimacy and key contacts, written with one run id."""
@@ -158,7 +166,7 @@ def score(
     t0 = time.perf_counter()
     with connect() as c:
         res = run_scoring(c, engine=engine, k=k, two_hop_min=two_hop_min,
-                          say=lambda m: err.print(m))  # fmt: skip
+                          processes=processes, say=lambda m: err.print(m))  # fmt: skip
     res["total_s"] = round(time.perf_counter() - t0, 3)
     print_result(res, as_json, _show_lines)
 

@@ -142,6 +142,8 @@ def run_scoring(
                                     two_hop_min=two_hop_min, progress=pairs_done):  # fmt: skip
             writes.submit(write_intimacy, client, part, run_id)
         n_int = writes.wait()
+    if writes.lock_retries:
+        say(f"{writes.lock_retries} intimacy batches retried after the two writers met on a node")
     del pa
     _release()
     _delete_stale(client, "scoring.delete_stale_intimacy", run_id)
@@ -161,6 +163,7 @@ def run_scoring(
         "engine": used,
         "centrality_nodes": n_cen,
         "intimacy": n_int,
+        "intimacy_lock_retries": writes.lock_retries,
         "two_hop_min": two_hop_min,
         "key_contacts": n_kc,
         "companies_with_contacts": n_co,

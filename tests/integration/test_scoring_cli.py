@@ -136,10 +136,12 @@ def test_score_writes_back_with_one_run_id(seeded: GraphClient) -> None:
     assert row[0] <= 3 and "董事长" in row[1]
     nominee = seeded.console("MATCH (n {id:'N1'}) RETURN n.pagerank")["rows"][0][0]
     assert nominee == 0.0
-    again = cli_json("score", "--engine", "python")
+    again = cli_json("score", "--engine", "python", "--processes", "1")
     counts2 = seeded.read("scoring.count_derived", run_id=again["run_id"])[0]
     total = seeded.console("MATCH ()-[i:INTIMACY]->() RETURN count(i)")["rows"][0][0]
     assert total == counts2["intimacy"]  # the earlier run's relationships are gone
+    bad = runner.invoke(app, ["score", "--processes", "0"])
+    assert bad.exit_code == 2 and "--processes" in bad.output
 
 
 def test_key_contacts_written_page_by_page_are_the_same(seeded: GraphClient, monkeypatch) -> None:

@@ -4,12 +4,13 @@ what was queued after it."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 
 import pytest
 
-from guanxi.graph.background import BackgroundWrites
+from guanxi.graph.background import DRIVER_RETRY_LOGGER, BackgroundWrites
 
 
 def test_writes_run_in_order_on_one_thread_and_are_summed() -> None:
@@ -71,3 +72,26 @@ def test_two_streams_write_at_once_and_every_write_is_summed() -> None:
             w.submit(write, i)
             assert len(w._pending) <= 3
     assert w.total == sum(range(10)) and len(names) == 2
+
+
+def test_deadlock_retries_of_two_streams_are_counted_not_warned(caplog) -> None:
+    """Two streams may deadlock on a node; the driver retries and warns on
+    ``neo4j.session``: those warnings are counted while the streams run, others pass."""
+    driver = logging.getLogger(DRIVER_RETRY_LOGGER)
+
+    def write(i: int) -> int:
+        driver.warning("Transaction failed and will be retried in 1s (%s)",
+                       "{neo4j_code: Neo.TransientError.Transaction.DeadlockDetected}")  # fmt: skip
+        if i == 0:
+            driver.warning("Transaction failed and will be retried in 1s (ServiceUnavailable)")
+        return 1
+
+    with caplog.at_level(logging.WARNING, logger=DRIVER_RETRY_LOGGER):
+        with BackgroundWrites(depth=2, streams=2) as w:
+            for i in range(3):
+                w.submit(write, i)
+        shown = [r.getMessage() for r in caplog.records]
+        assert w.lock_retries == 3 and w.total == 3
+        assert len(shown) == 1 and "ServiceUnavailable" in shown[0]
+        write(1)  # after the block the driver's warnings are shown again
+        assert len(caplog.records) == 2 and "DeadlockDetected" in caplog.records[-1].getMessage()
