@@ -173,7 +173,11 @@ def _intimacy(client, pa, today: date, a: argparse.Namespace) -> dict:
 
 def _contacts(client, g, pr: dict, today: date, limit: int) -> dict:
     from guanxi.scoring.batch_contacts import ContactRanker
-    from guanxi.scoring.contact_workers import rank_and_write, write_contact_pages
+    from guanxi.scoring.contact_workers import (
+        rank_and_write,
+        ranking_processes,
+        write_contact_pages,
+    )
 
     companies = sum(1 for x in g.labels if x == "Company")
     t = time.perf_counter()
@@ -186,7 +190,7 @@ def _contacts(client, g, pr: dict, today: date, limit: int) -> dict:
         processes = 1
     else:
         done, n_kc = rank_and_write(ranker, client, RUN_ID, say=print)
-        processes = os.cpu_count()
+        processes = ranking_processes(companies)
     run_s = time.perf_counter() - t
     share = companies / max(done, 1)  # companies with a candidate stand for all
     return {

@@ -34,7 +34,13 @@ from guanxi.graph.gateway import Gateway
 from guanxi.records import KeyContact
 from guanxi.scoring.batch_contacts import ContactRanker, contact_rows
 
-__all__ = ["PARALLEL_COMPANIES", "WorkerFailed", "rank_and_write", "write_contact_pages"]
+__all__ = [
+    "PARALLEL_COMPANIES",
+    "WorkerFailed",
+    "rank_and_write",
+    "ranking_processes",
+    "write_contact_pages",
+]
 
 #: companies from which ranking is split across processes: below it a fork costs more than
 #: it saves
@@ -69,6 +75,18 @@ def write_contact_pages(
         return n_co, writes.wait()
 
 
+def ranking_processes(
+    companies: int, processes: int | None = None, min_companies: int | None = None
+) -> int:
+    """How many processes :func:`rank_and_write` ranks ``companies`` in: ``processes``
+    (default: one per core) from ``min_companies`` (default :data:`PARALLEL_COMPANIES`) on
+    where fork exists, else 1."""
+    least = PARALLEL_COMPANIES if min_companies is None else min_companies
+    wanted = processes if processes is not None else os.cpu_count() or 1
+    forkable = "fork" in multiprocessing.get_all_start_methods()
+    return max(1, wanted) if forkable and companies >= least else 1
+
+
 def rank_and_write(
     ranker: ContactRanker,
     client: Gateway,
@@ -81,53 +99,36 @@ def rank_and_write(
     connect: Callable[[], Gateway] | None = None,
     say: Say = lambda m: None,
 ) -> tuple[int, int]:
-    """Rank every company of ``ranker`` and write its KEY_CONTACT under ``run_id``. In
-    ``processes`` processes (default: one per core) when there are ``min_companies`` or more
-    (default :data:`PARALLEL_COMPANIES`) and fork exists: this one, writing through
-    ``client``, and ``processes - 1`` forked workers, each writing through ``connect()``
-    (default: a new client with ``client``'s settings); else in this process alone, in the
-    graph's order. Returns the companies with contacts and the
-    rows written; a worker's error is raised as :class:`WorkerFailed` with its traceback,
-    and the other workers are stopped."""
+    """Rank every company of ``ranker`` and write its KEY_CONTACT under ``run_id``, in
+    :func:`ranking_processes` processes: this one, writing through ``client``, and the
+    others forked workers, each writing through ``connect()`` (default: a new client with
+    ``client``'s settings); in one process, in the graph's order. Returns the companies
+    with contacts and the rows written; a worker's error is raised as :class:`WorkerFailed`
+    with its traceback, and the other workers are stopped."""
     companies = ranker.companies()
-    least = PARALLEL_COMPANIES if min_companies is None else min_companies
-    wanted = processes if processes is not None else os.cpu_count() or 1
-    forkable = "fork" in multiprocessing.get_all_start_methods()
+    n = ranking_processes(len(companies), processes, min_companies)
     done = [0]
 
-    def progress(n: int) -> None:
-        done[0] += n
+    def progress(k: int) -> None:
+        done[0] += k
         say(f"key contacts: {done[0]} companies ranked")
 
-    if wanted < 2 or len(companies) < least or not forkable:
+    if n == 1:
         return write_contact_pages(client, ranker.rank(companies), run_id, page, progress)
     settings = getattr(client, "settings", None)
     opener = connect or (lambda: GraphClient(settings))  # called in each worker
 
-    def work(ranked: Iterator[Ranked], report: Callable[[int], None]) -> int:
-        return _write_with(opener, ranked, run_id, page, report)
+    def write(ranked: Iterator[Ranked], report: Callable[[int], None], own: bool) -> int:
+        """Write ``ranked`` (``own``: through ``client``, else a new connection)."""
+        c = client if own else opener()
+        try:
+            return write_contact_pages(c, ranked, run_id, page, report)[1]
+        finally:
+            if not own and (close := getattr(c, "close", None)):
+                close()
 
-    def own_work(ranked: Iterator[Ranked], report: Callable[[int], None]) -> int:
-        return write_contact_pages(client, ranked, run_id, page, report)[1]
-
-    return _forked(ranker, companies, wanted, block, progress, work, own_work)
-
-
-def _write_with(
-    connect: Callable[[], Gateway],
-    ranked: Iterator[Ranked],
-    run_id: str,
-    page: int,
-    report: Callable[[int], None],
-) -> int:
-    """In a worker: write ``ranked`` through a new connection, ``report(companies)`` per
-    page handed over; returns the rows written."""
-    client = connect()
-    try:
-        return write_contact_pages(client, ranked, run_id, page, report)[1]
-    finally:
-        if close := getattr(client, "close", None):
-            close()
+    rows = _forked(ranker, companies, n, block, progress, write)
+    return done[0], rows
 
 
 def _forked(
@@ -136,11 +137,10 @@ def _forked(
     processes: int,
     block: int,
     progress: Callable[[int], None],
-    work: Callable[[Iterator[Ranked], Callable[[int], None]], int],
-    own_work: Callable[[Iterator[Ranked], Callable[[int], None]], int],
-) -> tuple[int, int]:
-    """Rank and ``work`` blocks in ``processes - 1`` forked workers and, with ``own_work``,
-    in this process; returns the companies and rows written."""
+    write: Callable[[Iterator[Ranked], Callable[[int], None], bool], int],
+) -> int:
+    """Rank blocks and ``write`` them in ``processes - 1`` forked workers and in this
+    process (``own`` True); ``progress(companies)`` per page; returns the rows written."""
     ctx = multiprocessing.get_context("fork")
     nxt = ctx.Value("q", 0)  # the next block to take, shared by all
 
@@ -155,8 +155,8 @@ def _forked(
 
     def run(conn: Connection) -> None:
         try:
-            rows = work(ranker.rank(blocks()), lambda n: conn.send(("page", n)))
-            conn.send(("done", rows))
+            n = write(ranker.rank(blocks()), lambda k: conn.send(("page", k)), False)
+            conn.send(("done", n))
         except BaseException as e:  # noqa: BLE001 - everything reaches the caller
             conn.send(("error", "".join(traceback.format_exception(e))))
         finally:
@@ -173,7 +173,7 @@ def _forked(
             workers[recv] = p
     finally:
         gc.unfreeze()
-    done = {"companies": 0, "rows": 0}
+    rows = [0]
     open_ = dict(workers)
 
     def receive(block: bool) -> None:
@@ -192,23 +192,19 @@ def _forked(
                 if kind == "error":
                     raise WorkerFailed(f"key-contact worker {p.name} failed:\n{n}")
                 if kind == "done":
-                    done["rows"] += n
+                    rows[0] += n
                     del open_[conn]
                 else:
-                    report(n)
-
-    def report(n: int) -> None:
-        done["companies"] += n
-        progress(n)
+                    progress(n)
 
     def own_page(n: int) -> None:
-        report(n)
+        progress(n)
         receive(block=False)  # a worker's failure stops this one too
 
     ok = False
     try:
-        own = own_work(ranker.rank(blocks()), own_page)  # (receive adds to done meanwhile)
-        done["rows"] += own
+        own = write(ranker.rank(blocks()), own_page, True)  # (receive adds to rows meanwhile)
+        rows[0] += own
         receive(block=True)
         ok = True
     finally:
@@ -217,4 +213,4 @@ def _forked(
                 p.terminate()  # one failed: the others' work is for nothing
             p.join()
             conn.close()
-    return done["companies"], done["rows"]
+    return rows[0]

@@ -14,7 +14,12 @@ import pytest
 from guanxi.scoring.batch import graph_contacts
 from guanxi.scoring.batch_contacts import ContactRanker, contact_rows
 from guanxi.scoring.contact_graph import ContactGraph
-from guanxi.scoring.contact_workers import WorkerFailed, rank_and_write
+from guanxi.scoring.contact_workers import (
+    PARALLEL_COMPANIES,
+    WorkerFailed,
+    rank_and_write,
+    ranking_processes,
+)
 from tests.unit.test_contact_graph import _network
 
 TODAY = date(2026, 12, 1)
@@ -109,3 +114,10 @@ def test_a_worker_that_dies_is_reported_with_its_exit_code(monkeypatch, tmp_path
     with pytest.raises(WorkerFailed, match=r"ended before it finished \(exit code 3\)"):
         rank_and_write(ranker, FileClient(tmp_path), "r1", processes=2, min_companies=0,
                        connect=lambda: FileClient(tmp_path))  # fmt: skip
+
+
+def test_processes_split_from_the_threshold_on() -> None:
+    assert ranking_processes(120, 2) == 1
+    assert ranking_processes(PARALLEL_COMPANIES, 2) == 2
+    assert ranking_processes(10, 3, min_companies=0) == 3
+    assert ranking_processes(10**6, 1) == 1
