@@ -12,9 +12,6 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
-import pandas as pd
-
-from guanxi.graph.background import BackgroundWrites
 from guanxi.graph.gateway import Gateway
 from guanxi.scoring.batch_contacts import (
     ContactRanker,
@@ -25,7 +22,8 @@ from guanxi.scoring.batch_contacts import (
 from guanxi.scoring.centrality import compute_centrality, write_centrality
 from guanxi.scoring.contact_graph import ContactGraph
 from guanxi.scoring.contact_workers import rank_and_write
-from guanxi.scoring.intimacy_arrays import intimacy_chunks
+from guanxi.scoring.intimacy_arrays import IntimacyScorer
+from guanxi.scoring.intimacy_writes import score_and_write, write_intimacy
 from guanxi.scoring.party_arrays import party_arrays
 from guanxi.scoring.party_read import PARTY_LABELS, party_frames
 from guanxi.scoring.projection import clear_cache
@@ -51,27 +49,6 @@ CONTACT_TYPES = ("SERVES_AS", "HOLDS_SHARES", "KNOWS")
 def new_run_id() -> str:
     """``score-YYYYmmddTHHMMSS-xxxxxx``."""
     return f"score-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
-
-
-def write_intimacy(client: Gateway, pairs: pd.DataFrame, run_id: str) -> int:
-    """Write intimacy rows (:func:`~guanxi.scoring.intimacy_arrays.iter_intimacy`'s frame),
-    one labelled ``scoring.write_intimacy`` per pair of end labels; rows whose ends are no
-    party (label ``Unknown``) are left out, as a lookup by label would find nothing."""
-    cols = ["source_id", "target_id", "score", "evidence", "text"]
-    written = 0
-    for (sl, tl), rows in pairs.groupby(["source_label", "target_label"], sort=False):
-        if sl not in PARTY_LABELS or tl not in PARTY_LABELS:
-            log.warning("%d intimacy rows between %s and %s left out", len(rows), sl, tl)
-            continue
-        q = client.library.text_for("scoring.write_intimacy", SOURCE=sl, TARGET=tl)
-        written += client.write_batches(
-            "scoring.write_intimacy",
-            rows[cols].to_dict("records"),
-            text=q,
-            run_id=run_id,
-            batch_size=2000,
-        )
-    return written
 
 
 def _delete_stale(client: Gateway, query: str, run_id: str, limit: int = 20000) -> None:
@@ -104,8 +81,9 @@ def run_scoring(
     """Centrality + intimacy + key contacts, written back with one run id; stale INTIMACY
     and KEY_CONTACT of earlier runs are removed. Pairs not directly linked are stored when
     they score ``two_hop_min`` or more (None: ``min_score``). Key contacts are ranked in
-    and written by ``processes`` (default: one per core;
-    :func:`~guanxi.scoring.contact_workers.rank_and_write`).
+    and written, and intimacy scored and written, by ``processes`` (default: one per core;
+    :func:`~guanxi.scoring.contact_workers.rank_and_write`,
+    :func:`~guanxi.scoring.intimacy_writes.score_and_write`).
     Returns counts and timings.
 
     The graph is read once; each phase keeps only what the next ones need (the frames are
@@ -136,14 +114,15 @@ def run_scoring(
     def pairs_done(done: int, total: int) -> None:
         say(f"intimacy: {done}/{total} pairs scored")
 
-    # a chunk is written while the next is scored, two at once (pairs are in one chunk only)
-    with BackgroundWrites(depth=3, streams=2) as writes:
-        for part in intimacy_chunks(pa, today, hub_cap=hub_cap, min_score=min_score,
-                                    two_hop_min=two_hop_min, progress=pairs_done):  # fmt: skip
-            writes.submit(write_intimacy, client, part, run_id)
-        n_int = writes.wait()
-    if writes.lock_retries:
-        say(f"{writes.lock_retries} intimacy batches retried after the two writers met on a node")
+    # chunks scored and written by every core; a chunk written while the next is scored
+    scorer = IntimacyScorer(pa, today, hub_cap=hub_cap, min_score=min_score,
+                            two_hop_min=two_hop_min)  # fmt: skip
+    n_int, retries = score_and_write(scorer, client, run_id, processes=processes,
+                                     progress=pairs_done)  # fmt: skip
+    log.info("scored %d pairs, kept %d", scorer.pairs, n_int)
+    if retries:
+        say(f"{retries} intimacy batches retried after two writers met on a node")
+    del scorer
     del pa
     _release()
     _delete_stale(client, "scoring.delete_stale_intimacy", run_id)
@@ -163,7 +142,7 @@ def run_scoring(
         "engine": used,
         "centrality_nodes": n_cen,
         "intimacy": n_int,
-        "intimacy_lock_retries": writes.lock_retries,
+        "intimacy_lock_retries": retries,
         "two_hop_min": two_hop_min,
         "key_contacts": n_kc,
         "companies_with_contacts": n_co,

@@ -1,38 +1,27 @@
 """Key contacts ranked and written on every core (issue #21).
 
 Ranking is pure Python, ~0.4 ms a company: minutes of one core at 1M companies while the
-other waits. :func:`rank_and_write` forks worker processes once the
+other waits. :func:`rank_and_write` splits the companies into blocks of consecutive ones
+(consecutive: a person's reach is asked at companies close together in id order) handled
+by this process and forked workers (:func:`~guanxi.scoring.forked.fork_blocks`) once the
 :class:`~guanxi.scoring.batch_contacts.ContactRanker` is set up, so that they share its
-whole-graph facts (copy on write; :func:`gc.freeze` first, so that a worker's garbage
-collector does not copy every page it walks) instead of building them again. The workers
-and the calling process (one fork fewer: a worker copies the pages whose objects it
-touches) take blocks of consecutive companies from a shared counter (consecutive: a
-person's reach is asked at companies close together in id order) until none is left, and
-each writes what it ranked through a connection of its own, a page at a time. Sending the
-ranked contacts back to be written by one process cost more than the ranking (pickling the
-contacts and their reasons: at 110k companies 17 s to receive, 16 s more in each worker).
-
-Forking, not spawning: the ranker's state is millions of Python objects that would have to
-be pickled. Fork before starting threads of your own (a worker opens its own connection and
-writer thread after the fork).
+whole-graph facts; each writes what it ranked through a connection of its own, a page at a
+time. Sending the ranked contacts back to be written by one process cost more than the
+ranking (pickling the contacts and their reasons: at 110k companies 17 s to receive, 16 s
+more in each worker).
 """
 
 from __future__ import annotations
 
-import gc
 import itertools
-import multiprocessing
-import os
-import traceback
 from collections.abc import Callable, Iterable, Iterator
-from multiprocessing.connection import Connection, wait
 
-from guanxi.errors import GuanxiError
 from guanxi.graph.background import BackgroundWrites
 from guanxi.graph.client import GraphClient
 from guanxi.graph.gateway import Gateway
 from guanxi.records import KeyContact
 from guanxi.scoring.batch_contacts import ContactRanker, contact_rows
+from guanxi.scoring.forked import WorkerFailed, fork_blocks, worker_processes
 
 __all__ = [
     "PARALLEL_COMPANIES",
@@ -48,10 +37,6 @@ PARALLEL_COMPANIES = 50_000
 
 Ranked = tuple[str, list[KeyContact]]
 Say = Callable[[str], None]
-
-
-class WorkerFailed(GuanxiError):
-    """A key-contact worker process raised or ended before it finished."""
 
 
 def write_contact_pages(
@@ -82,9 +67,7 @@ def ranking_processes(
     (default: one per core) from ``min_companies`` (default :data:`PARALLEL_COMPANIES`) on
     where fork exists, else 1."""
     least = PARALLEL_COMPANIES if min_companies is None else min_companies
-    wanted = processes if processes is not None else os.cpu_count() or 1
-    forkable = "fork" in multiprocessing.get_all_start_methods()
-    return max(1, wanted) if forkable and companies >= least else 1
+    return worker_processes(companies, least, processes)
 
 
 def rank_and_write(
@@ -127,90 +110,10 @@ def rank_and_write(
             if not own and (close := getattr(c, "close", None)):
                 close()
 
-    rows = _forked(ranker, companies, n, block, progress, write)
+    def work(numbers: Iterator[int], report: Callable[[int], None], own: bool) -> int:
+        picked = (c for b in numbers for c in companies[b * block : (b + 1) * block])
+        return write(ranker.rank(picked), report, own)
+
+    blocks = -(-len(companies) // block)
+    rows = sum(fork_blocks(blocks, n, work, progress, name="key-contacts"))
     return done[0], rows
-
-
-def _forked(
-    ranker: ContactRanker,
-    companies: list[str],
-    processes: int,
-    block: int,
-    progress: Callable[[int], None],
-    write: Callable[[Iterator[Ranked], Callable[[int], None], bool], int],
-) -> int:
-    """Rank blocks and ``write`` them in ``processes - 1`` forked workers and in this
-    process (``own`` True); ``progress(companies)`` per page; returns the rows written."""
-    ctx = multiprocessing.get_context("fork")
-    nxt = ctx.Value("q", 0)  # the next block to take, shared by all
-
-    def blocks() -> Iterator[str]:
-        while True:
-            with nxt.get_lock():
-                b = nxt.value
-                nxt.value = b + 1
-            if b * block >= len(companies):
-                return
-            yield from companies[b * block : (b + 1) * block]
-
-    def run(conn: Connection) -> None:
-        try:
-            n = write(ranker.rank(blocks()), lambda k: conn.send(("page", k)), False)
-            conn.send(("done", n))
-        except BaseException as e:  # noqa: BLE001 - everything reaches the caller
-            conn.send(("error", "".join(traceback.format_exception(e))))
-        finally:
-            conn.close()
-
-    workers: dict[Connection, multiprocessing.process.BaseProcess] = {}
-    gc.freeze()  # what exists now is shared: no collection in a worker copies it
-    try:
-        for n in range(1, processes):
-            recv, send = ctx.Pipe(duplex=False)
-            p = ctx.Process(target=run, args=(send,), name=f"key-contacts-{n}")
-            p.start()
-            send.close()
-            workers[recv] = p
-    finally:
-        gc.unfreeze()
-    rows = [0]
-    open_ = dict(workers)
-
-    def receive(block: bool) -> None:
-        """Take in what the workers sent; ``block``: until every one is done."""
-        while open_ and (ready := wait(list(open_), None if block else 0)):
-            for conn in ready:
-                p = open_[conn]
-                try:
-                    kind, n = conn.recv()
-                except EOFError:
-                    p.join()
-                    raise WorkerFailed(
-                        f"key-contact worker {p.name} ended before it finished "
-                        f"(exit code {p.exitcode})"
-                    ) from None
-                if kind == "error":
-                    raise WorkerFailed(f"key-contact worker {p.name} failed:\n{n}")
-                if kind == "done":
-                    rows[0] += n
-                    del open_[conn]
-                else:
-                    progress(n)
-
-    def own_page(n: int) -> None:
-        progress(n)
-        receive(block=False)  # a worker's failure stops this one too
-
-    ok = False
-    try:
-        own = write(ranker.rank(blocks()), own_page, True)  # (receive adds to rows meanwhile)
-        rows[0] += own
-        receive(block=True)
-        ok = True
-    finally:
-        for conn, p in workers.items():
-            if not ok and p.is_alive():
-                p.terminate()  # one failed: the others' work is for nothing
-            p.join()
-            conn.close()
-    return rows[0]

@@ -28,10 +28,11 @@ from guanxi.scoring.evidence import (
 )
 from guanxi.scoring.projection import row_props
 
-__all__ = ["relationship_terms"]
+__all__ = ["relationship_terms", "READS"]
 
-#: the property columns each type's formula reads
-_READS = {
+#: the property columns each type's formula (and :func:`~guanxi.scoring.evidence.edge_evidence`)
+#: reads
+READS: dict[str, tuple[str, ...]] = {
     "HOLDS_SHARES": ("pct",),
     "SERVES_AS": ("role", "until"),
     "SUPPLIES": ("amount", "share"),
@@ -52,7 +53,7 @@ def relationship_terms(
     out = np.zeros(len(types))
     for rel_type in pd.unique(types):
         rows = np.flatnonzero(types == rel_type)
-        reads = _READS.get(rel_type)
+        reads = READS.get(rel_type)
         if reads is None:
             continue  # a type that gives no evidence: 0
         cols = {c: _column(columns, c, rows) for c in reads}

@@ -9,7 +9,6 @@ ego networks with one query; :func:`batch_intimacy` scores all pairs up to 2 hop
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator
 from datetime import date
@@ -19,7 +18,7 @@ import pandas as pd
 from guanxi.errors import NotFound
 from guanxi.graph.gateway import Gateway
 from guanxi.records import Evidence, IntimacyResult, ScorerInfo
-from guanxi.scoring.evidence import edge_evidence, noisy_or, shared_evidence
+from guanxi.scoring.evidence import edge_evidence, evidence_json, noisy_or, shared_evidence
 from guanxi.scoring.projection import LocalGraph, edge_props
 
 __all__ = [
@@ -270,9 +269,7 @@ def batch_intimacy(
                 "source_label": g.nodes[a].label,
                 "target_label": g.nodes[b].label,
                 "score": round(res.score, 6),
-                "evidence": json.dumps(
-                    [e.to_dict() for e in res.evidence], ensure_ascii=False, default=str
-                ),
+                "evidence": evidence_json(res.evidence),
                 "text": res.text,
             }
         )

@@ -11,7 +11,6 @@ scipy.sparse row products, and Python only assembles the evidence of the pairs k
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -22,11 +21,17 @@ import pandas as pd
 import scipy.sparse as sp
 
 from guanxi.records import Evidence
-from guanxi.scoring.evidence import WEIGHTS, edge_evidence, shared_evidence, shared_strength
+from guanxi.scoring.evidence import (
+    WEIGHTS,
+    edge_evidence,
+    evidence_json,
+    shared_evidence,
+    shared_strength,
+)
 from guanxi.scoring.intimacy import HOP_DISCOUNT, summary_text
 from guanxi.scoring.party_arrays import PartyArrays, candidate_pairs, party_arrays
 
-__all__ = ["iter_intimacy", "intimacy_chunks", "array_intimacy"]
+__all__ = ["iter_intimacy", "intimacy_chunks", "array_intimacy", "IntimacyScorer"]
 
 log = logging.getLogger(__name__)
 
@@ -100,41 +105,71 @@ def intimacy_chunks(
     pa: PartyArrays,
     today: date,
     *,
-    hub_cap: int = 50,
-    min_score: float = 0.05,
-    two_hop_min: float | None = None,
-    chunk: int = 500_000,
-    max_cost: int = 16_000_000,
     progress: Callable[[int, int], None] | None = None,
-    pairs: np.ndarray | None = None,
+    **kw: Any,
 ) -> Iterator[pd.DataFrame]:
     """Intimacy of every pair of parties of ``pa`` up to two hops apart, one frame per chunk
-    of at most ``chunk`` candidate pairs (so a caller writes as it goes and memory stays
-    bounded) whose ends have about ``max_cost`` neighbours together at most (the rows of the
-    sparse products: a hub's pairs, thousands of them each with the hub's thousands of
-    neighbours, made one chunk of 10⁸ entries at 1M companies), in
-    the columns :func:`~guanxi.scoring.intimacy.batch_intimacy` returns;
-    ``progress(done, total)`` after each chunk. Pairs kept score at least ``min_score``, and
-    pairs not directly linked at least ``two_hop_min`` too (None: ``min_score``;
-    docs/scaling.md). ``pairs``: the candidate codes to score instead of every one
-    (:func:`~guanxi.scoring.party_arrays.candidate_pairs`; a benchmark's sample)."""
-    cand = candidate_pairs(pa, hub_cap) if pairs is None else pairs
-    w = sp.csr_matrix((1.0 - pa.q, (pa.codes // pa.n, pa.codes % pa.n)), shape=(pa.n, pa.n))
-    w = (w + w.T).tocsr() @ sp.diags((~pa.nominee).astype(float))
-    kinds = {
-        lab: [(k, _kind_matrix(pa, t, tg)) for k, t, tg in spec] for lab, spec in _SHARED.items()
-    }
+    of :class:`IntimacyScorer` (``kw``: its options), in the columns
+    :func:`~guanxi.scoring.intimacy.batch_intimacy` returns; ``progress(done, total)``
+    after each chunk."""
+    scorer = IntimacyScorer(pa, today, **kw)
     kept = 0
-    deg = np.diff(pa.adj.indptr)
-    for lo, hi in _bounds(cand, deg, pa.n, chunk, max_cost):
-        c = cand[lo:hi]
-        out = _score_chunk(pa, w, kinds, c // pa.n, c % pa.n, today, min_score,
-                           max(min_score, two_hop_min or 0.0))  # fmt: skip
+    for lo, hi in scorer.spans:
+        out = scorer.score(lo, hi)
         kept += len(out)
         if progress:
-            progress(hi, len(cand))
+            progress(hi, scorer.pairs)
         yield out
-    log.info("scored %d pairs, kept %d", len(cand), kept)
+    log.info("scored %d pairs, kept %d", scorer.pairs, kept)
+
+
+class IntimacyScorer:
+    """What batch intimacy sets up once: the candidate pairs of ``pa`` (every pair up to two
+    hops apart; ``pairs``: the candidate codes to score instead, as
+    :func:`~guanxi.scoring.party_arrays.candidate_pairs` gives them, e.g. a benchmark's
+    sample), the weight and shared-neighbour matrices, and ``spans``: chunks of at most
+    ``chunk`` candidates whose ends have about ``max_cost`` neighbours together at most (the
+    rows of the sparse products: a hub's pairs, thousands of them each with the hub's
+    thousands of neighbours, made one chunk of 10⁸ entries at 1M companies).
+    :meth:`score` scores one chunk, so that chunks can be scored (and written) as they
+    come, in any order and by several processes. Pairs kept score at least ``min_score``,
+    and pairs not directly linked at least ``two_hop_min`` too (None: ``min_score``;
+    docs/scaling.md)."""
+
+    def __init__(
+        self,
+        pa: PartyArrays,
+        today: date,
+        *,
+        hub_cap: int = 50,
+        min_score: float = 0.05,
+        two_hop_min: float | None = None,
+        chunk: int = 500_000,
+        max_cost: int = 16_000_000,
+        pairs: np.ndarray | None = None,
+    ) -> None:
+        self.pa, self.today = pa, today
+        self.min_score, self.two_hop_min = min_score, max(min_score, two_hop_min or 0.0)
+        self.cand = candidate_pairs(pa, hub_cap) if pairs is None else pairs
+        w = sp.csr_matrix((1.0 - pa.q, (pa.codes // pa.n, pa.codes % pa.n)), shape=(pa.n, pa.n))
+        self.w = (w + w.T).tocsr() @ sp.diags((~pa.nominee).astype(float))
+        self.kinds = {
+            lab: [(k, _kind_matrix(pa, t, tg)) for k, t, tg in spec]
+            for lab, spec in _SHARED.items()
+        }
+        deg = np.diff(pa.adj.indptr)
+        self.spans = list(_bounds(self.cand, deg, pa.n, chunk, max_cost))
+
+    @property
+    def pairs(self) -> int:
+        """The number of candidate pairs."""
+        return len(self.cand)
+
+    def score(self, lo: int, hi: int) -> pd.DataFrame:
+        """The kept pairs of candidates ``lo … hi-1`` (a span), scored, with evidence."""
+        c, n = self.cand[lo:hi], self.pa.n
+        return _score_chunk(self.pa, self.w, self.kinds, c // n, c % n, self.today,
+                            self.min_score, self.two_hop_min)  # fmt: skip
 
 
 def _bounds(
@@ -198,22 +233,27 @@ def _score_chunk(
     direct = 1.0 - p
     score = 1.0 - (1.0 - direct) * (1.0 - ind)
     keep = np.flatnonzero(score >= np.where(hit, min_score, two_hop_min))
-    rows = [
-        _assemble(
-            pa,
-            int(a[i]),
-            int(b[i]),
-            int(pos[i]) if hit[i] else -1,
-            shared,
-            i,
-            int(x[i]),
-            float(ind[i]),
-            float(score[i]),
-            today,
-        )
-        for i in keep
+    ka, kb = a[keep], b[keep]
+    # Python values, not numpy scalars, for the per-pair loop (a fifth of its time)
+    lists = [(kind, cnt.tolist(), m.indptr.tolist(), m.indices) for kind, cnt, m in shared]
+    at = (a[keep], b[keep], np.where(hit, pos, -1)[keep], keep, x[keep], ind[keep])
+    told = [
+        _assemble(pa, ai, bi, pi, lists, i, xi, ii, today)
+        for ai, bi, pi, i, xi, ii in zip(*(v.tolist() for v in at), strict=True)
     ]
-    return pd.DataFrame(rows, columns=_COLS)
+    # object columns built whole: a frame of per-row dicts, its strings made Arrow and then
+    # Python again for the driver, cost a tenth of the chunk (docs/scaling.md)
+    cols = {
+        "source_id": pa.ids[ka],
+        "target_id": pa.ids[kb],
+        "source_label": pa.label[ka],
+        "target_label": pa.label[kb],
+        "score": np.round(score[keep], 6),
+        "evidence": np.array([e for e, _ in told], dtype=object),
+        "text": np.array([t for _, t in told], dtype=object),
+    }
+    return pd.DataFrame({c: pd.Series(v, dtype=object if c != "score" else float)
+                         for c, v in cols.items()}, columns=_COLS)  # fmt: skip
 
 
 def _assemble(
@@ -225,19 +265,21 @@ def _assemble(
     i: int,
     x: int,
     ind: float,
-    score: float,
     today: date,
-) -> dict:
+) -> tuple[str, str]:
+    """The evidence (stored JSON) and the summary text of pair ``i`` = (``a``, ``b``);
+    ``shared``: per kind ``(kind, counts, indptr, indices)`` of the chunk's shared
+    neighbours."""
     items: list[Evidence] = []
     if pos >= 0:
-        for r in pa.rel_order[pa.rel_ptr[pos] : pa.rel_ptr[pos + 1]]:
-            if (e := edge_evidence(pa.rel_type[r], pa.props(r), today)) is not None:
+        for r in pa.rel_order[pa.rel_ptr[pos] : pa.rel_ptr[pos + 1]].tolist():
+            if (e := edge_evidence(pa.rel_type[r], pa.evidence_props(r), today)) is not None:
                 items.append(e)
     found = []
-    for rank, (kind, cnt, s) in enumerate(shared):
+    for rank, (kind, cnt, ptr, idx) in enumerate(shared):
         if cnt[i]:
-            xs = s.indices[s.indptr[i] : s.indptr[i + 1]]
-            found.append((int(xs[0]), rank, kind, xs))
+            xs = idx[ptr[i] : ptr[i + 1]].tolist()
+            found.append((xs[0], rank, kind, xs))
     for _, _, kind, xs in sorted(found, key=lambda f: (f[0], f[1])):
         names = [pa.name[v] or pa.ids[v] for v in xs]
         if (e := shared_evidence(kind, names, [pa.ids[v] for v in xs])) is not None:
@@ -248,12 +290,4 @@ def _assemble(
         items.append(
             Evidence("indirect", {"path": path, "hops": 2}, f"经{via_name}间接关联(2跳)", ind, 1.0)
         )
-    return {
-        "source_id": pa.ids[a],
-        "target_id": pa.ids[b],
-        "source_label": pa.label[a],
-        "target_label": pa.label[b],
-        "score": round(score, 6),
-        "evidence": json.dumps([e.to_dict() for e in items], ensure_ascii=False, default=str),
-        "text": summary_text(items),
-    }
+    return evidence_json(items), summary_text(items)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from guanxi.scoring.evidence_arrays import relationship_terms
+from guanxi.scoring.evidence_arrays import READS, relationship_terms
 from guanxi.scoring.nominees import nominee_mask
 from guanxi.scoring.projection import EDGE_PROPS, row_props
 
@@ -55,6 +55,13 @@ class PartyArrays:
         """The :data:`~guanxi.scoring.projection.EDGE_PROPS` of relationship ``r`` that have
         a value (built on demand: a dict per relationship would cost ~250 B × 14M at 1M)."""
         return row_props(self.columns.items(), r)
+
+    def evidence_props(self, r: int) -> dict:
+        """:meth:`props` restricted to what relationship ``r``'s evidence reads
+        (:data:`~guanxi.scoring.evidence_arrays.READS`): the same evidence, a fifth of the
+        lookups (batch intimacy asks this of every kept pair's relationships)."""
+        cols = self.columns
+        return row_props(((c, cols[c]) for c in READS.get(self.rel_type[r], ()) if c in cols), r)
 
     @property
     def n(self) -> int:
