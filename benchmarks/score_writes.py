@@ -7,7 +7,9 @@ configured database, a random sample sorted by source as batch scoring sends the
 ``--repeats`` times in turn, from ``--streams`` threads at once, under the run id
 ``bench-score-writes`` (a later ``guanxi score`` deletes those as stale: run it on a bench
 home, not the bank's). Reports rows/s per size and the CPU seconds of this process; writes
-``benchmarks/results/score_writes.json``.
+``benchmarks/results/score_writes.json``. ``--shapes`` also writes the same rows setting less
+(``no-text``: score, evidence and run id; ``score-only``: score and run id), to show what the
+evidence strings cost against the ``MERGE`` itself.
 
     GUANXI_HOME=.guanxi/bench GUANXI_BOLT_PORT=7689 .venv/bin/python \\
         benchmarks/score_writes.py --rows 200000
@@ -35,6 +37,12 @@ READ = (
 )
 RUN_ID = "bench-score-writes"
 COUNT = "MATCH ()-[i:INTIMACY]->() RETURN count(i) AS n"
+#: what each shape sets on the relationship (``full``: what ``guanxi score`` sets)
+SHAPES = {
+    "full": "i.score = row.score, i.evidence = row.evidence, i.text = row.text",
+    "no-text": "i.score = row.score, i.evidence = row.evidence",
+    "score-only": "i.score = row.score",
+}
 
 
 def _write(client: GraphClient, rows: list[dict], text: str, size: int, streams: int) -> int:
@@ -57,6 +65,7 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=2)
     ap.add_argument("--streams", type=int, default=1, help="threads writing at once")
     ap.add_argument("--first", action="store_true", help="the first rows in store order")
+    ap.add_argument("--shapes", default="full", help=f"comma-separated, of {sorted(SHAPES)}")
     ap.add_argument("--out", type=Path, default=RESULTS)
     a = ap.parse_args()
     client = GraphClient(Settings())
@@ -66,18 +75,24 @@ def main() -> None:
     rows.sort(key=lambda r: r["source_id"])  # batch scoring writes its pairs by source
     if not rows:
         raise SystemExit("no INTIMACY between companies: run guanxi score on this home first")
-    text = client.library.text_for("scoring.write_intimacy", SOURCE="Company", TARGET="Company")
+    full = client.library.text_for("scoring.write_intimacy", SOURCE="Company", TARGET="Company")
+    if SHAPES["full"] not in full:
+        raise SystemExit("scoring.write_intimacy no longer sets what SHAPES['full'] says")
     sizes = [int(x) for x in a.batches.split(",")]
-    runs: dict[str, list[float]] = {str(s): [] for s in sizes}
-    client.write_batches("scoring.write_intimacy", rows, text=text, run_id=RUN_ID,
+    shapes = a.shapes.split(",")
+    runs: dict[str, list[float]] = {f"{sh}/{s}": [] for sh in shapes for s in sizes}
+    client.write_batches("scoring.write_intimacy", rows, text=full, run_id=RUN_ID,
                          batch_size=max(sizes))  # fmt: skip  # warm the page cache
     for rep in range(a.repeats):
-        for s in sizes:
-            t = time.perf_counter()
-            n = _write(client, rows, text, s, a.streams)
-            rate = n / (time.perf_counter() - t)
-            runs[str(s)].append(round(rate))
-            print(f"repeat {rep + 1}: {s:>6} rows a transaction: {rate:,.0f} MERGEs/s", flush=True)
+        for sh in shapes:
+            text = full.replace(SHAPES["full"], SHAPES[sh])
+            for s in sizes:
+                t = time.perf_counter()
+                n = _write(client, rows, text, s, a.streams)
+                rate = n / (time.perf_counter() - t)
+                runs[f"{sh}/{s}"].append(round(rate))
+                print(f"repeat {rep + 1}: {sh}, {s:>6} rows a transaction: {rate:,.0f} MERGEs/s",
+                      flush=True)  # fmt: skip
     use = resource.getrusage(resource.RUSAGE_SELF)
     out = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -87,6 +102,7 @@ def main() -> None:
         "sample": "first in store order" if a.first else "random, sorted by source",
         "streams": a.streams,
         "evidence_chars_mean": round(sum(len(r["evidence"]) for r in rows) / len(rows), 1),
+        "shapes": {sh: SHAPES[sh] for sh in shapes},
         "merges_per_s": runs,
         "best_per_s": {s: max(v) for s, v in runs.items()},
         "python_cpu_s": round(use.ru_utime + use.ru_stime, 1),

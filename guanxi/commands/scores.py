@@ -154,9 +154,8 @@ def score(
         int | None,
         typer.Option(
             min=1,
-            help="Processes that score intimacy and rank key contacts (default: one per "
-            "core; each further one is a forked worker: 2.6 GiB more at 1M companies). "
-            "See docs/scaling.md.",
+            help="Processes that rank key contacts (default: one per core; each further "
+            "one is a forked worker: 2.6 GiB more at 1M companies). See docs/scaling.md.",
         ),
     ] = None,  # fmt: skip
     as_json: JsonOpt = False,

@@ -33,15 +33,12 @@ class BackgroundWrites:
     once); their results (row counts) are summed. Use as a context manager; :meth:`wait`
     returns the sum."""
 
-    def __init__(self, depth: int = 2, streams: int = 1, count_retries: bool | None = None) -> None:
+    def __init__(self, depth: int = 2, streams: int = 1) -> None:
         if depth < 1:
             raise ValueError(f"depth must be at least 1, not {depth}")
         if not 1 <= streams <= depth:
             raise ValueError(f"streams must be between 1 and depth ({depth}), not {streams}")
         self._depth, self._streams = depth, streams
-        #: count the driver's deadlock retries instead of warning (default: with streams > 1;
-        #: True where other processes write beside this one)
-        self._count = streams > 1 if count_retries is None else count_retries
         #: transactions the driver retried after the server found two streams deadlocked
         self.lock_retries = 0
         self._pool = ThreadPoolExecutor(max_workers=streams, thread_name_prefix="guanxi-writes")
@@ -81,7 +78,7 @@ class BackgroundWrites:
         return self.total
 
     def __enter__(self) -> BackgroundWrites:
-        if self._count:
+        if self._streams > 1:
             logging.getLogger(DRIVER_RETRY_LOGGER).addFilter(self._lock_retry)
         return self
 

@@ -81,9 +81,8 @@ def run_scoring(
     """Centrality + intimacy + key contacts, written back with one run id; stale INTIMACY
     and KEY_CONTACT of earlier runs are removed. Pairs not directly linked are stored when
     they score ``two_hop_min`` or more (None: ``min_score``). Key contacts are ranked in
-    and written, and intimacy scored and written, by ``processes`` (default: one per core;
-    :func:`~guanxi.scoring.contact_workers.rank_and_write`,
-    :func:`~guanxi.scoring.intimacy_writes.score_and_write`).
+    and written by ``processes`` (default: one per core;
+    :func:`~guanxi.scoring.contact_workers.rank_and_write`).
     Returns counts and timings.
 
     The graph is read once; each phase keeps only what the next ones need (the frames are
@@ -114,14 +113,13 @@ def run_scoring(
     def pairs_done(done: int, total: int) -> None:
         say(f"intimacy: {done}/{total} pairs scored")
 
-    # chunks scored and written by every core; a chunk written while the next is scored
+    # a chunk written while the next is scored, two at once (pairs are in one chunk only)
     scorer = IntimacyScorer(pa, today, hub_cap=hub_cap, min_score=min_score,
                             two_hop_min=two_hop_min)  # fmt: skip
-    n_int, retries = score_and_write(scorer, client, run_id, processes=processes,
-                                     progress=pairs_done)  # fmt: skip
-    log.info("scored %d pairs, kept %d", scorer.pairs, n_int)
+    n_int, retries = score_and_write(scorer, client, run_id, progress=pairs_done)
+    log.info("scored %d pairs, kept %d", scorer.candidates, n_int)
     if retries:
-        say(f"{retries} intimacy batches retried after two writers met on a node")
+        say(f"{retries} intimacy batches retried after the two writers met on a node")
     del scorer
     del pa
     _release()

@@ -1,8 +1,7 @@
 """Batch work split across forked processes on every core (issue #21).
 
-The phases of ``guanxi score`` are pure Python between their whole-graph set-ups (ranking
-key contacts, assembling intimacy evidence): one core works while the other waits, and in
-one process the writer threads wait on the same interpreter lock. :func:`fork_blocks`
+Ranking key contacts in ``guanxi score`` is pure Python after a whole-graph set-up: one
+core works while the other waits. :func:`fork_blocks`
 forks worker processes once the set-up is done, so that they share it (copy on write;
 :func:`gc.freeze` first, so that a worker's garbage collector does not copy every page it
 walks) instead of building it again. The workers and the calling process (one fork fewer:

@@ -118,9 +118,9 @@ def intimacy_chunks(
         out = scorer.score(lo, hi)
         kept += len(out)
         if progress:
-            progress(hi, scorer.pairs)
+            progress(hi, scorer.candidates)
         yield out
-    log.info("scored %d pairs, kept %d", scorer.pairs, kept)
+    log.info("scored %d pairs, kept %d", scorer.candidates, kept)
 
 
 class IntimacyScorer:
@@ -161,7 +161,7 @@ class IntimacyScorer:
         self.spans = list(_bounds(self.cand, deg, pa.n, chunk, max_cost))
 
     @property
-    def pairs(self) -> int:
+    def candidates(self) -> int:
         """The number of candidate pairs."""
         return len(self.cand)
 

@@ -1,6 +1,6 @@
-"""Batch intimacy scored and written by this process and forked workers
-(guanxi/scoring/intimacy_writes.py, guanxi/scoring/forked.py): every pair the one-process
-scorer keeps, written once, and a worker's failure raised in the caller."""
+"""Batch intimacy written as it is scored (guanxi/scoring/intimacy_writes.py): every pair
+the scorer keeps, written once; and the fork mechanism key contacts use
+(guanxi/scoring/forked.py): every block handled once."""
 
 from __future__ import annotations
 
@@ -10,9 +10,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-import pytest
-
-from guanxi.scoring.forked import WorkerFailed, fork_blocks, worker_processes
+from guanxi.scoring.forked import fork_blocks, worker_processes
 from guanxi.scoring.intimacy_arrays import IntimacyScorer, array_intimacy
 from guanxi.scoring.intimacy_writes import score_and_write
 from guanxi.scoring.party_arrays import party_arrays
@@ -64,44 +62,16 @@ def _written(folder: Path) -> dict[str, list[tuple]]:
     return out
 
 
-@pytest.mark.parametrize("processes", [2, 3])
-def test_workers_write_every_pair_once_as_one_process_keeps_them(processes, tmp_path) -> None:
+def test_every_kept_pair_is_written_once(tmp_path) -> None:
     scorer, want = _scorer()
     assert len(scorer.spans) > 10 and len(want) > 200
     seen: list[tuple[int, int]] = []
-    n, retries = score_and_write(
-        scorer, FileClient(tmp_path), "r1", processes=processes, min_pairs=0,
-        connect=lambda: FileClient(tmp_path), progress=lambda d, t: seen.append((d, t)),
-    )  # fmt: skip
-    got = [r for rows in _written(tmp_path).values() for r in rows]
+    n, retries = score_and_write(scorer, FileClient(tmp_path), "r1",
+                                 progress=lambda d, t: seen.append((d, t)))  # fmt: skip
     assert (n, retries) == (len(want), 0)
-    assert sorted(got) == want  # each pair once, as the one-process scorer keeps it
-    assert seen[-1] == (scorer.pairs, scorer.pairs)
-
-
-def test_few_pairs_are_scored_by_this_process(tmp_path) -> None:
-    scorer, want = _scorer(6)
-    n, _ = score_and_write(scorer, FileClient(tmp_path), "r1", processes=2)
-    assert n == len(want)
-    assert list(_written(tmp_path)) == [str(os.getpid())]
     assert sorted(_written(tmp_path)[str(os.getpid())]) == want
-
-
-def test_a_workers_error_is_raised_with_its_traceback(monkeypatch, tmp_path) -> None:
-    scorer, _ = _scorer()
-    parent, score = os.getpid(), IntimacyScorer.score
-
-    def patched(self, lo, hi):
-        if os.getpid() != parent:
-            raise RuntimeError(f"chunk {lo}:{hi} is broken")
-        return score(self, lo, hi)
-
-    monkeypatch.setattr(IntimacyScorer, "score", patched)
-    with pytest.raises(
-        WorkerFailed, match=r"(?s)worker intimacy-1 failed.*chunk \d+:\d+ is broken"
-    ):
-        score_and_write(scorer, FileClient(tmp_path), "r1", processes=2, min_pairs=0,
-                        connect=lambda: FileClient(tmp_path))  # fmt: skip
+    assert seen[-1] == (scorer.candidates, scorer.candidates)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
 
 
 def test_fork_blocks_hands_out_every_block_once(tmp_path) -> None:
