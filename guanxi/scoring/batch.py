@@ -120,8 +120,7 @@ def run_scoring(
     log.info("scored %d pairs, kept %d", scorer.candidates, n_int)
     if retries:
         say(f"{retries} intimacy batches retried after the two writers met on a node")
-    del scorer
-    del pa
+    del scorer, pa
     _release()
     _delete_stale(client, "scoring.delete_stale_intimacy", run_id)
     timings["intimacy_s"] = time.perf_counter() - t

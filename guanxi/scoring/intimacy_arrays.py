@@ -236,7 +236,7 @@ def _score_chunk(
     ka, kb = a[keep], b[keep]
     # Python values, not numpy scalars, for the per-pair loop (a fifth of its time)
     lists = [(kind, cnt.tolist(), m.indptr.tolist(), m.indices) for kind, cnt, m in shared]
-    at = (a[keep], b[keep], np.where(hit, pos, -1)[keep], keep, x[keep], ind[keep])
+    at = (ka, kb, np.where(hit, pos, -1)[keep], keep, x[keep], ind[keep])
     told = [
         _assemble(pa, ai, bi, pi, lists, i, xi, ii, today)
         for ai, bi, pi, i, xi, ii in zip(*(v.tolist() for v in at), strict=True)

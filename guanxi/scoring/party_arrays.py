@@ -30,7 +30,7 @@ class PartyArrays:
     """The party graph as arrays: ``ids`` sorted (index order is id order), per party
     ``label``, ``name``, ``nominee``; per relationship (deduplicated like LocalGraph: one per
     direction, type and role) ``src``, ``dst``, ``rel_type``, ``term`` (its noisy-OR term),
-    ``columns`` (their properties; :meth:`props`); per adjacent pair (``code = lo·n + hi``,
+    ``columns`` (their properties; :meth:`evidence_props`); per adjacent pair (``code = lo·n + hi``,
     sorted) ``q`` = Π(1 - term), ``first`` (the position of its first relationship) and its
     relationships in order (offsets ``rel_ptr`` into ``rel_order``); ``adj`` the undirected
     structure."""
@@ -51,15 +51,11 @@ class PartyArrays:
     rel_order: np.ndarray
     adj: sp.csr_matrix
 
-    def props(self, r: int) -> dict:
-        """The :data:`~guanxi.scoring.projection.EDGE_PROPS` of relationship ``r`` that have
-        a value (built on demand: a dict per relationship would cost ~250 B × 14M at 1M)."""
-        return row_props(self.columns.items(), r)
-
     def evidence_props(self, r: int) -> dict:
-        """:meth:`props` restricted to what relationship ``r``'s evidence reads
-        (:data:`~guanxi.scoring.evidence_arrays.READS`): the same evidence, a fifth of the
-        lookups (batch intimacy asks this of every kept pair's relationships)."""
+        """The properties of relationship ``r`` that its evidence reads
+        (:data:`~guanxi.scoring.evidence_arrays.READS`) and that have a value, built on
+        demand (a dict per relationship would cost ~250 B × 14M at 1M companies); batch
+        intimacy asks this of every kept pair's relationships."""
         cols = self.columns
         return row_props(((c, cols[c]) for c in READS.get(self.rel_type[r], ()) if c in cols), r)
 
