@@ -18,6 +18,7 @@ numpy with GDS's algorithm so that graphs not held in Neo4j get it too.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 
@@ -76,8 +77,10 @@ def mrr(pos: np.ndarray, neg: np.ndarray) -> float:
 
 def _ppr_scorer(pairs: PairFeatures, alpha: float = 0.15, iters: int = 20) -> Scorer:
     a = pairs.adj
-    deg = np.maximum(pairs.degree, 1)
-    walk = (sp.diags(1 / deg) @ a).T.tocsr()  # column-stochastic
+
+    @functools.cache
+    def walk() -> sp.csr_matrix:  # column-stochastic; made at the first call: most callers
+        return (sp.diags(1 / np.maximum(pairs.degree, 1)) @ a).T.tocsr()  # never ask
 
     def score(st: str, dt: str, rel: str, s: np.ndarray, t: np.ndarray) -> np.ndarray:
         u = np.asarray(s) + pairs.offsets[st]
@@ -90,7 +93,7 @@ def _ppr_scorer(pairs: PairFeatures, alpha: float = 0.15, iters: int = 20) -> Sc
             e[chunk, np.arange(len(chunk))] = 1.0
             x = e.copy()
             for _ in range(iters):
-                x = (1 - alpha) * (walk @ x) + alpha * e
+                x = (1 - alpha) * (walk() @ x) + alpha * e
             sel = (inv >= i) & (inv < i + len(chunk))
             out[sel] = x[v[sel], inv[sel] - i]
         return out
@@ -98,10 +101,14 @@ def _ppr_scorer(pairs: PairFeatures, alpha: float = 0.15, iters: int = 20) -> Sc
     return score
 
 
-def _embedding_scorer(emb: np.ndarray, offsets: dict[str, int]) -> Scorer:
-    e = emb / np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
+def _embedding_scorer(emb: Callable[[], np.ndarray], offsets: dict[str, int]) -> Scorer:
+    @functools.cache
+    def unit() -> np.ndarray:  # made at the first call, as the walk of the PPR scorer
+        e = emb()
+        return e / np.maximum(np.linalg.norm(e, axis=1, keepdims=True), 1e-12)
 
     def score(st: str, dt: str, rel: str, s: np.ndarray, t: np.ndarray) -> np.ndarray:
+        e = unit()
         return (e[np.asarray(s) + offsets[st]] * e[np.asarray(t) + offsets[dt]]).sum(1)
 
     return score
@@ -115,7 +122,9 @@ def heuristic_scorers(pairs: PairFeatures, fastrp_emb: np.ndarray | None = None
     def col(i: int) -> Scorer:  # the neighbour counts only: not the three-path columns
         return lambda st, dt, rel, s, t: pairs.scores(st, dt, s, t, three=False)[:, i]
 
-    emb = fastrp_emb if fastrp_emb is not None else pairs.frp
+    def emb() -> np.ndarray:  # FastRP of a 1M-company graph: ~40 s and ~3 GB while made
+        return fastrp_emb if fastrp_emb is not None else pairs.frp
+
     return {
         "common_neighbours": col(0),
         "adamic_adar": col(1),

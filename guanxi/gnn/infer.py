@@ -28,6 +28,7 @@ from guanxi.gnn.evaluate import embed
 from guanxi.gnn.models import LinkModel
 from guanxi.gnn.pairs import PairFeatures
 from guanxi.gnn.similarity import lookalike_vectors
+from guanxi.graph.background import BackgroundWrites
 from guanxi.graph.gateway import Gateway
 from guanxi.graph.paging import keyset_pages
 
@@ -162,21 +163,28 @@ def write_intimacy(client: Gateway, model: LinkModel, graph: GraphData, pairs: P
     """Blend the learned intimacy into every existing ``INTIMACY`` between companies and
     persons, a keyset page of ``page_size`` source nodes at a time (``gnn.intimacy_page``:
     memory stays bounded, 7M relationships at 100k companies); the number of rows sent.
+    A page is written from one of two streams while the next is read and scored (each
+    relationship is in its source's page only, so the streams never meet on one).
     Without any ``INTIMACY`` (the scoring not run) nothing is read: paging through 4.2M
     nodes for nothing took minutes at 1M companies."""
     if not client.read("gnn.intimacy_count")[0]["n"]:
         log.info("no INTIMACY relationships yet: run the scoring first; nothing blended")
         return 0
     z = z if z is not None else embed(model, graph.data)
-    written = 0
-    for label in ("Company", "Person"):
-        text = client.library.text_for("gnn.intimacy_page", LABEL=label)
-        for page in keyset_pages(client, "gnn.intimacy_page", page_size, text=text):
-            if not page["rels"]:
-                continue
-            frame = pd.DataFrame(page["rels"], columns=_PAGE_COLUMNS).assign(source_label=label)
-            frame["gnn_score"] = learned_intimacy(model, graph, pairs, frame, z)
-            rows = frame[["rid", "source_id", "target_id", "gnn_score"]].to_dict("records")
-            written += client.write_batches("gnn.write_intimacy", rows, alpha=alpha,
-                                            run_id=run_id)  # fmt: skip
+    with BackgroundWrites(depth=3, streams=2) as writes:
+        for label in ("Company", "Person"):
+            text = client.library.text_for("gnn.intimacy_page", LABEL=label)
+            for page in keyset_pages(client, "gnn.intimacy_page", page_size, text=text):
+                if not page["rels"]:
+                    continue
+                frame = pd.DataFrame(page["rels"], columns=_PAGE_COLUMNS)
+                frame["source_label"] = label
+                frame["gnn_score"] = learned_intimacy(model, graph, pairs, frame, z)
+                rows = frame[["rid", "source_id", "target_id", "gnn_score"]].to_dict("records")
+                writes.submit(client.write_batches, "gnn.write_intimacy", rows, alpha=alpha,
+                              run_id=run_id)  # fmt: skip
+        written = writes.wait()
+    if writes.lock_retries:
+        log.info("learned intimacy: %d transactions retried after a deadlock",
+                 writes.lock_retries)  # fmt: skip
     return written

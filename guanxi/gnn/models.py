@@ -57,20 +57,27 @@ class _Sage(nn.Module):
 
 
 def _by_destination(
-    conv: nn.Module, h_src: Tensor, h_dst: Tensor, ei: Tensor, chunk: int
-) -> Tensor:
+    conv: nn.Module, h_src: Tensor, h_dst: Tensor, ei: Tensor, chunk: int,
+    into: Tensor | None = None,
+) -> Tensor:  # fmt: skip
     """``conv((h_src, h_dst), ei)`` computed for ``chunk`` destination nodes at a time (the
-    edges sorted by destination, stably, so each node sums its messages in the same order)."""
+    edges sorted by destination, stably, so each node sums its messages in the same order),
+    added in place to ``into`` when given (the sum over edge types, without a whole-graph
+    temporary per type)."""
     order = torch.argsort(ei[1], stable=True)
     ei = ei[:, order]
     n = h_dst.shape[0]
+    out = into if into is not None else h_dst.new_empty((n, conv.out_channels))
     cuts = torch.searchsorted(ei[1], torch.arange(0, n + chunk, chunk)).tolist()
-    parts = []
     for k, lo in enumerate(range(0, n, chunk)):
         e = ei[:, cuts[k] : cuts[k + 1]].clone()
         e[1] -= lo
-        parts.append(conv((h_src, h_dst[lo : lo + chunk]), e))
-    return torch.cat(parts) if parts else h_dst.new_zeros((0, conv.out_channels))
+        part = conv((h_src, h_dst[lo : lo + chunk]), e)
+        if into is None:
+            out[lo : lo + chunk] = part
+        else:
+            out[lo : lo + chunk] += part
+    return out
 
 
 class Encoder(nn.Module):
@@ -90,7 +97,8 @@ class Encoder(nn.Module):
         """What :meth:`forward` returns, one layer at a time over all nodes and each edge
         type's convolution over ``chunk`` destination nodes at a time: the messages of a
         whole-graph forward (one hidden vector per edge) took ~12 GB at 1M companies; this
-        holds the layer's node states and one chunk's messages."""
+        holds the input states, one layer's and the next's, and one chunk's messages (the
+        sums over edge types, the activation and the skip are made in place)."""
         net = self.net
         h0 = {t: torch.relu(net.inp[t](v)) for t, v in x.items()}
         h = h0
@@ -98,10 +106,15 @@ class Encoder(nn.Module):
             out: dict[str, Tensor] = {}
             for et, ei in edge_index.items():  # summed in to_hetero's order of edge types
                 src, _, dst = et
-                part = _by_destination(convs[edge_key(et)], h[src], h[dst], ei, chunk)
-                out[dst] = out[dst] + part if dst in out else part
-            h = {t: torch.relu(v) + v for t, v in out.items()} if i < len(net.convs) - 1 else out
-        return {t: h[t] + net.skip[t](h0[t]) for t in h}
+                out[dst] = _by_destination(convs[edge_key(et)], h[src], h[dst], ei, chunk,
+                                           out.get(dst))  # fmt: skip
+            if i < len(net.convs) - 1:
+                for v in out.values():
+                    v.add_(torch.relu(v))
+            h = out
+        for t, v in h.items():
+            v.add_(net.skip[t](h0[t]))
+        return h
 
 
 class LinkModel(nn.Module):

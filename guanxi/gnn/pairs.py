@@ -27,6 +27,7 @@ their own common neighbours); ``p3`` and ``ra3`` are corrected exactly (Notes).
 
 from __future__ import annotations
 
+import functools
 import logging
 
 import numpy as np
@@ -117,15 +118,20 @@ class PairFeatures:
         deg = np.asarray(a.sum(1)).ravel()
         self.degree = deg
         inv = np.where(deg > 0, 1 / np.maximum(deg, 1), 0)
-        with np.errstate(divide="ignore"):
-            self.adj_aa = (a @ sp.diags(np.where(deg > 1, 1 / np.log(np.maximum(deg, 2)), 0))
-                           ).tocsr()  # fmt: skip
-        self.adj_ra = (a @ sp.diags(inv)).tocsr()
+        a.sort_indices()  # looked up by column (``_shared``)
+        self._aa_weight = np.where(deg > 1, 1 / np.log(np.maximum(deg, 2)), 0)
+        self._ra_weight = inv
         nohub = (deg <= hub_degree).astype(np.float64)
         self._walk = {"p3": (a @ sp.diags(nohub)).tocsr(),
                       "ra3": (a @ sp.diags(nohub * inv)).tocsr()}  # fmt: skip
-        frp = fastrp(a, dim=64)
-        self.frp = frp / np.maximum(np.linalg.norm(frp, axis=1, keepdims=True), 1e-12)
+
+    @functools.cached_property
+    def frp(self) -> np.ndarray:
+        """Unit-length FastRP embeddings of the projection (the ``fastrp`` baseline), made
+        when first asked: no decoder input reads them, and at 1M companies they cost ~1 GB
+        kept and ~3 GB while made, for every projection (training and write-back alike)."""
+        frp = fastrp(self.adj, dim=64)
+        return frp / np.maximum(np.linalg.norm(frp, axis=1, keepdims=True), 1e-12)
 
     @property
     def columns(self) -> list[str]:
@@ -158,47 +164,109 @@ class PairFeatures:
         cut = np.zeros(len(u), dtype=bool)
         if leave_out and edge_type is not None:
             cut = (np.asarray(self.adj[u, v]).ravel() > 0) & (out[:, nb:].sum(1) == 0)
-        step = 4096
-        for i in range(0, len(u), step):
-            ub, vb, cb = u[i : i + step], v[i : i + step], cut[i : i + step]
-            au, av = self.adj[ub], self.adj[vb]
-            sl = slice(i, i + len(ub))
-            out[sl, 0] = np.asarray(au.multiply(av).sum(1)).ravel()
-            out[sl, 1] = np.asarray(au.multiply(self.adj_aa[vb]).sum(1)).ravel()
-            out[sl, 2] = np.asarray(au.multiply(self.adj_ra[vb]).sum(1)).ravel()
-            for col, name in ((3, "p3"), (4, "ra3")) if three else ():
-                out[sl, col] = self._three(self._walk[name], ub, vb, av, cb)
+        out[:, :3] = self._shared(u, v)
+        for col, name in ((3, "p3"), (4, "ra3")) if three else ():
+            out[:, col] = self._three(self._walk[name], self._walk["p3"], u, v, cut)
+        return out
+
+    def _shared(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """``cn``, ``aa``, ``ra`` per pair: the neighbours of the end with fewer are looked up
+        in the other end's row, so a hub's row is never copied (gathering it once per pair
+        took 49 of 50 s on a page of a 7,000-person hub's pairs at 1M companies)."""
+        a = self.adj
+        deg = np.diff(a.indptr)
+        swap = deg[u] < deg[v]
+        big, small = np.where(swap, v, u), np.where(swap, u, v)
+        per = deg[small]
+        first = a.indptr[small]
+        idx = np.repeat(first - np.cumsum(per) + per, per) + np.arange(per.sum())
+        w = a.indices[idx]
+        hit = np.asarray(a[np.repeat(big, per), w]).ravel() * a.data[idx]
+        rows = np.repeat(np.arange(len(u)), per)
+        out = np.empty((len(u), 3))
+        for j, weight in enumerate((None, self._aa_weight, self._ra_weight)):
+            out[:, j] = np.bincount(rows, weights=hit if weight is None else hit * weight[w],
+                                    minlength=len(u))  # fmt: skip
         return out
 
     @classmethod
-    def _three(cls, b: sp.csr_matrix, u: np.ndarray, v: np.ndarray, av: sp.csr_matrix,
+    def _three(cls, b: sp.csr_matrix, a: sp.csr_matrix, u: np.ndarray, v: np.ndarray,
                cut: np.ndarray, budget: int = 20_000_000) -> np.ndarray:  # fmt: skip
-        """:meth:`_three_rows` over groups of pairs whose 2-hop products hold at most about
-        ``budget`` entries together (a hub's row alone can hold millions: 4,096 pairs at once
-        took the training process past the machine's memory at 1M companies)."""
-        first = b[u]
-        first.data = np.ones_like(first.data)  # at most this many entries per row of b[u] @ b
-        cost = first @ np.diff(b.indptr).astype(np.float64)
+        """``(B[u] @ B) · A[v]`` per pair, ``cut`` pairs without their own edge (class doc),
+        in groups whose 2-hop products hold at most about ``budget`` entries together (a
+        hub's row alone can hold millions: 4,096 pairs at once took the training process
+        past the machine's memory at 1M companies).
+
+        A pair without a cut is the same read from either end (the weights sit on the middle
+        nodes), so it is expanded from the end that costs less: an end's 2-hop row is made
+        once for all its pairs, and each pair then looks up the other end's neighbours. The
+        evaluation scores 100 targets per source (MRR) and the write-back every pair of a
+        node; expanding every pair from its source took the write-back past an hour at 1M
+        companies, where a hub of 7,000 persons has a pair with each (docs/scaling.md).
+        ``a`` is read only where ``b`` has columns (the pattern of ``b`` serves)."""
         out = np.zeros(len(u))
-        lo = 0
-        while lo < len(u):
-            hi = lo + 1 + int(np.searchsorted(np.cumsum(cost[lo + 1 :]), budget))
-            out[lo:hi] = cls._three_rows(b, u[lo:hi], v[lo:hi], av[lo:hi], cut[lo:hi])
-            lo = hi
+        reach = np.diff(b.indptr).astype(np.float64)
+        k = np.flatnonzero(cut)
+        for lo, hi in cls._groups(cls._reach(b, u[k], reach), budget):
+            out[k[lo:hi]] = cls._three_cut(b, u[k[lo:hi]], v[k[lo:hi]], a[v[k[lo:hi]]])
+        f = np.flatnonzero(~cut)
+        if not len(f):
+            return out
+        u, v = u[f], v[f]
+        ends, at, pairs_of = np.unique(np.r_[u, v], return_inverse=True, return_counts=True)
+        r = cls._reach(b, ends, reach)[at]  # per distinct end: a hub's row is long
+        ru, rv = r[: len(u)], r[len(u) :]
+        near = np.diff(a.indptr)
+        swap = rv / pairs_of[at[len(u) :]] + near[u] < ru / pairs_of[at[: len(u)]] + near[v]
+        x, y, cost = np.where(swap, v, u), np.where(swap, u, v), np.where(swap, rv, ru)
+        order = np.argsort(x, kind="stable")
+        f, x, y, cost = f[order], x[order], y[order], cost[order]
+        cost[1:][x[1:] == x[:-1]] = 0.0  # a repeated end is expanded once
+        for lo, hi in cls._groups(cost, budget):
+            out[f[lo:hi]] = cls._three_free(b, x[lo:hi], a[y[lo:hi]])
         return out
 
     @staticmethod
-    def _three_rows(b: sp.csr_matrix, u: np.ndarray, v: np.ndarray, av: sp.csr_matrix,
-                    cut: np.ndarray) -> np.ndarray:  # fmt: skip
+    def _reach(b: sp.csr_matrix, u: np.ndarray, reach: np.ndarray) -> np.ndarray:
+        """Entries of each row of ``b[u] @ b`` at most (its size in a product)."""
         first = b[u]
-        k = np.flatnonzero(cut)
-        if len(k):
-            own = sp.csr_matrix((np.asarray(b[u[k], v[k]]).ravel(), (k, v[k])), shape=first.shape)
-            first = first - own
-        two = first @ b
+        first.data = np.ones_like(first.data)
+        return np.asarray(first @ reach).ravel()
+
+    @staticmethod
+    def _groups(cost: np.ndarray, budget: int) -> list[tuple[int, int]]:
+        """Consecutive ``[lo, hi)`` spans of at least one pair and about ``budget`` cost."""
+        total = np.cumsum(cost)
+        spans, lo = [], 0
+        while lo < len(cost):
+            hi = max(lo + 1, int(np.searchsorted(total, total[lo] + budget, side="right")))
+            spans.append((lo, hi))
+            lo = hi
+        return spans
+
+    @staticmethod
+    def _three_free(b: sp.csr_matrix, x: np.ndarray, last: sp.csr_matrix) -> np.ndarray:
+        """``(B[x] @ B) · last`` per row, each distinct ``x`` expanded once and only the
+        entries ``last`` holds looked up."""
+        ends, at = np.unique(x, return_inverse=True)
+        two = (b[ends] @ b).tocsr()
+        two.sort_indices()
+        per = np.diff(last.indptr)
+        hit = np.asarray(two[np.repeat(at, per), last.indices]).ravel()
+        rows = np.repeat(np.arange(len(x)), per)
+        val = np.bincount(rows, weights=hit * last.data, minlength=len(x))
+        return np.maximum(val, 0.0)
+
+    @staticmethod
+    def _three_cut(b: sp.csr_matrix, u: np.ndarray, v: np.ndarray, av: sp.csr_matrix
+                   ) -> np.ndarray:  # fmt: skip
+        """``(B'[u] @ B) · A[v] - (B'[u] @ B)[u]`` with the edge u-v out of ``B'[u]``."""
+        first = b[u]
+        own = sp.csr_matrix((np.asarray(b[u, v]).ravel(), (np.arange(len(u)), v)),
+                            shape=first.shape)  # fmt: skip
+        two = (first - own) @ b
         val = np.asarray(two.multiply(av).sum(1)).ravel()
-        if len(k):
-            val[k] -= np.asarray(two[k, u[k]]).ravel()
+        val -= np.asarray(two[np.arange(len(u)), u]).ravel()
         return np.maximum(val, 0.0)
 
     def features(self, src_type: str, dst_type: str, s: np.ndarray, t: np.ndarray,

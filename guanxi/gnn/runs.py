@@ -116,6 +116,7 @@ def train_and_publish(client: Gateway, home: Path, config: TrainConfig | None = 
         propensity = fit_propensity(x, customers)
         written["embeddings"] = write_embeddings(client, graph, emb, customers, result.run_id,
                                                  propensity=propensity)  # fmt: skip
+        del emb, close, x
         seconds["embeddings"] = time.perf_counter() - t0
         say("embeddings", 1, 1)
         t0 = time.perf_counter()

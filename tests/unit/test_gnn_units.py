@@ -266,14 +266,38 @@ def test_three_path_features_do_not_depend_on_the_memory_budget() -> None:
     u, v = rng.integers(0, n, 400), rng.integers(0, n, 400)
     u[:20] = 0
     cut = rng.random(400) < 0.3
-    av = pf.adj[v]
     for name in ("p3", "ra3"):
         b = pf._walk[name]
-        whole = pf._three(b, u, v, av, cut, budget=10**12)
-        assert np.allclose(pf._three(b, u, v, av, cut, budget=1), whole)
-        assert np.allclose(pf._three(b, u, v, av, cut, budget=500), whole)
+        whole = pf._three(b, pf.adj, u, v, cut, budget=10**12)
+        assert np.allclose(pf._three(b, pf.adj, u, v, cut, budget=1), whole)
+        assert np.allclose(pf._three(b, pf.adj, u, v, cut, budget=500), whole)
         assert whole.sum() > 0 and isinstance(b, sp.csr_matrix)
     full = pf.scores("company", "company", u, v)
     cheap = pf.scores("company", "company", u, v, three=False)
     assert np.array_equal(cheap[:, :3], full[:, :3]) and not cheap[:, 3:5].any()
     assert full[:, 3:5].any()
+
+
+def test_three_path_features_of_repeated_sources_match_the_dense_product() -> None:
+    """Pairs sharing a source (MRR's 100 targets per source, a node's pairs in the
+    write-back) reuse that source's 2-hop row; each value is still ``(B[u] @ B) · A[v]``,
+    checked against dense matrices, and FastRP is not made until the baseline asks."""
+    rng = np.random.default_rng(11)
+    n = 200
+    r = np.r_[rng.integers(0, n, 900), np.zeros(80, dtype=int)]  # node 0: a hub
+    c = np.r_[rng.integers(0, n, 900), rng.integers(1, n, 80)]
+    pf = PairFeatures({"company": n}, {("company", "x", "company"): np.stack([r, c])})
+    assert "frp" not in vars(pf)
+    u = np.repeat(rng.integers(0, n, 30), 40)
+    u[:40] = 0
+    v = rng.integers(0, n, len(u))
+    out = pf.scores("company", "company", u, v)
+    a = pf.adj.toarray()
+    for col, name in ((3, "p3"), (4, "ra3")):
+        b = pf._walk[name].toarray()
+        expect = np.maximum(((b[u] @ b) * a[v]).sum(1), 0.0)
+        assert np.allclose(out[:, col], expect) and expect.sum() > 0
+    base = heuristic_scorers(pf)
+    assert "frp" not in vars(pf)  # the baselines make it when the FastRP one is asked
+    assert base["fastrp"]("company", "company", "x", u[:5], v[:5]).shape == (5,)
+    assert pf.frp.shape == (n, 64) and "frp" in vars(pf)
