@@ -80,9 +80,8 @@ def mean_over(src: np.ndarray, dst: np.ndarray, values: np.ndarray, n: int) -> n
     >>> mean_over(np.array([0, 1]), np.array([2, 2]), np.array([[1.0], [3.0]]), 3)[:, 0]
     array([0., 0., 2.])
     """
-    # a sparse product, not ``np.add.at`` over ``values[src]``: at 1M companies that copied
-    # every holding's row and took most of the write-back's 101 s and its peak
-    # (docs/scaling.md)
+    # a sparse product, not ``np.add.at`` over ``values[src]``, which copied every holding's
+    # row: with it the lookalike vectors of 1M companies peaked at 15.3 GB (docs/gnn.md)
     pick = sp.csr_matrix((np.ones(len(src)), (dst, src)), shape=(n, len(values)))
     out = np.asarray(pick @ values, dtype=np.float64)
     out /= np.maximum(np.bincount(dst, minlength=n), 1)[:, None]
