@@ -201,8 +201,8 @@ class PairFeatures:
         nodes), so it is expanded from the end that costs less: an end's 2-hop row is made
         once for all its pairs, and each pair then looks up the other end's neighbours. The
         evaluation scores 100 targets per source (MRR) and the write-back every pair of a
-        node; expanding every pair from its source took the write-back past an hour at 1M
-        companies, where a hub of 7,000 persons has a pair with each (docs/scaling.md).
+        node; expanding every pair from its source left the write-back's first page at 1M
+        companies unfinished after 8.5 min (a hub of 7,165 persons, a pair with each).
         ``a`` is read only where ``b`` has columns (the pattern of ``b`` serves)."""
         out = np.zeros(len(u))
         reach = np.diff(b.indptr).astype(np.float64)
