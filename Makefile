@@ -18,8 +18,8 @@ setup: $(STAMP) $(NEO4J_STAMP) $(BROWSER_STAMP)
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[all]"
+	$(BIN)/pip install -q --no-cache-dir --upgrade pip
+	$(BIN)/pip install -q --no-cache-dir -e ".[all]"
 	@touch $@
 
 $(NEO4J_STAMP): neo4j/pom.xml
