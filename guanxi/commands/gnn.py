@@ -24,6 +24,10 @@ def train(
     max_steps: Annotated[
         int, typer.Option(min=0, help="Cap on optimiser steps over all epochs (0: no cap).")
     ] = 1200,
+    early_stop: Annotated[
+        bool,
+        typer.Option(help="Stop before the cap once the loss is flat (docs/gnn.md, Step budget)."),
+    ] = True,
     device: Annotated[
         str,
         typer.Option(help="cpu, cuda, cuda:N or auto (a GPU when one is visible)."),
@@ -37,6 +41,8 @@ def train(
     pick_device(device)  # a bad --device fails before the graph is read
     s = get_settings()
     cfg = TrainConfig(epochs=epochs, max_steps=max_steps or None, device=device)
+    if not early_stop:
+        cfg.plateau_window = 0
     bar = Progress("{task.description:<11}", BarColumn(), MofNCompleteColumn(),
                    TimeElapsedColumn(), console=err, disable=as_json)  # fmt: skip
     tasks: dict[str, Any] = {}
@@ -53,7 +59,8 @@ def train(
 
 def _show_training(res: dict[str, Any]) -> None:
     out.print(f"[bold]{res['run_id']}[/] saved in {res['model_dir']}")
-    out.print(f"loss {res['losses'][0]} → {res['losses'][-1]} in {res['train_seconds']} s")
+    out.print(f"loss {res['losses'][0]} → {res['losses'][-1]} in {res['train_seconds']} s "
+              f"({res['steps']} steps, stopped: {res['stopped']})")  # fmt: skip
     for name, m in res["metrics"].items():
         out.print(f"  {name}: " + ", ".join(f"{k} {v:.3f}" for k, v in m.items()))
     out.print(f"written: {res['written']}")

@@ -133,6 +133,7 @@ def train_and_publish(client: Gateway, home: Path, config: TrainConfig | None = 
         "export_seconds": round(seconds["export"], 2),
         "train_seconds": round(result.seconds, 2),
         "steps": result.steps,
+        "stopped": result.stopped,
         "seconds": {k: round(v, 1) for k, v in seconds.items()},
         "device": result.device,
         "written": written,

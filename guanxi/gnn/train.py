@@ -6,8 +6,10 @@ model cannot "see" the edge it predicts); the loaders sample ``fanout`` neighbou
 around each batch of supervision edges plus as many random negatives, and batches of the
 edge types are interleaved. ``max_steps`` caps the optimiser steps of the whole run (1 200 by
 default: 20 epochs of a 10k-company network, ~2 passes over a 100k one, where the loss is
-flat in the second pass; docs/gnn.md, Training). Seeds fix torch, numpy and the split;
-on CPU the run is deterministic. The trained model is saved with its card under
+flat in the second pass; docs/gnn.md, Training), and a run stops before it once the loss
+is flat (:class:`Plateau`: the mean of the last 200 steps less than 1 % below that of the
+200 before, from step 400; ``plateau_window`` 0 turns it off). Seeds fix torch, numpy and
+the split; on CPU the run is deterministic. The trained model is saved with its card under
 ``<GUANXI_HOME>/models/<run_id>/`` (``model.pt``, ``card.json``).
 """
 
@@ -34,7 +36,7 @@ from guanxi.gnn.models import LinkModel
 from guanxi.gnn.pairs import PairFeatures
 from guanxi.gnn.sampling import TorchNeighborSampler
 
-__all__ = ["TrainConfig", "TrainResult", "Progress", "train", "pick_device", "save"]
+__all__ = ["TrainConfig", "TrainResult", "Plateau", "Progress", "train", "pick_device", "save"]
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,10 @@ class TrainConfig:
     supervision_share: float = 0.3
     max_batches_per_epoch: int | None = None
     max_steps: int | None = 1200
+    #: stop early on a flat loss (:class:`Plateau`); ``plateau_window`` 0 turns it off
+    plateau_window: int = 200
+    plateau_tol: float = 0.01
+    min_steps: int = 400
     min_edges: int = 20
     fused: bool = True
     seed: int = 7
@@ -73,6 +79,30 @@ class TrainResult:
     run_id: str
     steps: int = 0
     device: str = "cpu"  # where the optimiser steps ran (sampling is on the CPU)
+    stopped: str = "epochs"  # why training ended: epochs, budget (max_steps) or plateau
+
+
+@dataclass
+class Plateau:
+    """Early stop on a flat training loss. Every ``window`` steps from ``min_steps`` on, the
+    mean batch loss of the last ``window`` steps is compared with that of the ``window``
+    before; when it fell by less than ``tol`` of the earlier mean, :meth:`add` says stop.
+    Comparing means of whole windows (the batches of every edge type, in turn) rather than
+    single batches keeps batch noise from stopping a run that still learns."""
+
+    window: int
+    tol: float
+    min_steps: int
+    losses: list[float] = field(default_factory=list)
+
+    def add(self, loss: float) -> bool:
+        self.losses.append(loss)
+        n, w = len(self.losses), self.window
+        if w <= 0 or n < max(self.min_steps, 2 * w) or n % w:
+            return False
+        last = float(np.mean(self.losses[-w:]))
+        before = float(np.mean(self.losses[-2 * w : -w]))
+        return before - last < self.tol * abs(before)
 
 
 def pick_device(requested: str | None = None) -> torch.device:
@@ -154,32 +184,39 @@ def train(graph: GraphData, config: TrainConfig | None = None,
     budget = cfg.max_steps if cfg.max_steps is not None else float("inf")
     per_epoch = cfg.max_batches_per_epoch or float("inf")
     total_steps = int(min(budget, cfg.epochs * min(per_epoch, sum(map(len, loaders.values())))))
-    done = 0
+    plateau = Plateau(cfg.plateau_window, cfg.plateau_tol, cfg.min_steps)
+    done, stopped = 0, "epochs"
     for epoch in range(cfg.epochs):
         total, count = 0.0, 0
         iters = {et: iter(ld) for et, ld in loaders.items()}
-        while iters and count < per_epoch and done < budget:
+        while iters and count < per_epoch and stopped == "epochs":
             for et in list(iters):
-                if count >= per_epoch or done >= budget:
+                if count >= per_epoch or stopped != "epochs":
                     break
                 batch = next(iters[et], None)
                 if batch is None:
                     del iters[et]
                     continue
-                total += _step(model, opt, batch, et, pairs, device)
+                loss = _step(model, opt, batch, et, pairs, device)
+                total += loss
                 count += 1
                 done += 1
                 if progress:
                     progress("train", 1, total_steps)
+                if plateau.add(loss):
+                    stopped = "plateau"
+                elif done >= budget:
+                    stopped = "budget"
         if count:
             losses.append(total / count)
             log.info("epoch %d: loss %.4f (%d batches)", epoch + 1, losses[-1], count)
-        if done >= budget:
-            log.info("step budget reached: %d optimiser steps in %d epochs", done, epoch + 1)
+        if stopped != "epochs":
+            log.info("stopped (%s) after %d optimiser steps in %d epochs", stopped, done, epoch + 1)
             break
     seconds = time.perf_counter() - start
     run_id = "gnn-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    return TrainResult(model.cpu(), cfg, losses, pairs, seconds, run_id, done, str(device))
+    return TrainResult(model.cpu(), cfg, losses, pairs, seconds, run_id, done, str(device),
+                       stopped)  # fmt: skip
 
 
 def _step(model: LinkModel, opt: torch.optim.Optimizer, batch: HeteroData, et: tuple,
@@ -218,6 +255,8 @@ def save(result: TrainResult, graph: GraphData, home: Path,
         "config": cfg,
         "losses": result.losses,
         "train_seconds": round(result.seconds, 2),
+        "steps": result.steps,
+        "stopped": result.stopped,
         "metrics": metrics or {},
     }
     (folder / "card.json").write_text(json.dumps(card, indent=2, default=str), "utf-8")

@@ -19,7 +19,7 @@ from guanxi.gnn.evaluate import (
 )
 from guanxi.gnn.features import FeatureSpec, company_features
 from guanxi.gnn.pairs import PairFeatures
-from guanxi.gnn.train import TrainConfig, train
+from guanxi.gnn.train import Plateau, TrainConfig, train
 
 
 def test_metrics_by_hand() -> None:
@@ -129,6 +129,39 @@ def test_step_budget_stops_training_and_reports_progress() -> None:
     assert seen == [("train", 1, 7)] * 7
     free = train(graph, TrainConfig(**{**cfg, "epochs": 2, "max_steps": None}))
     assert free.steps > 7 and len(free.losses) == 2
+
+
+def test_plateau_stops_on_a_flat_window_mean_only() -> None:
+    # falling by 5 % a window: never stops; flat after step 600: stops at the first check
+    # whose window mean fell by less than 1 %; nothing before min_steps, off with window 0
+    falling = Plateau(window=100, tol=0.01, min_steps=300)
+    assert not any(falling.add(1.0 * 0.95 ** (i // 100)) for i in range(1000))
+    flat = Plateau(window=100, tol=0.01, min_steps=300)
+    stops = [i + 1 for i in range(1000) if flat.add(0.5 ** min(i // 100, 5))]
+    assert stops and stops[0] == 700
+    early = Plateau(window=100, tol=0.01, min_steps=500)
+    assert [i + 1 for i in range(600) if early.add(0.3)] == [500, 600]
+    off = Plateau(window=0, tol=0.01, min_steps=0)
+    assert not any(off.add(0.3) for _ in range(500))
+    # one noisy batch does not stop a run whose windows still fall
+    noisy = Plateau(window=4, tol=0.01, min_steps=8)
+    assert not any(noisy.add(x) for x in [1.0, 1.0, 1.0, 1.0, 0.9, 0.9, 0.9, 1.2])
+
+
+def test_training_says_why_it_stopped() -> None:
+    torch.set_num_threads(1)
+    comps, persons, edges = _community_graph(60, seed=3)
+    graph = build_graph(comps, persons, edges)
+    cfg = dict(batch_size=16, hidden=16, out_dim=16, fanout=(3, 2), plateau_window=4,
+               min_steps=8)  # fmt: skip
+    # lr 0: the loss cannot fall, so the plateau stops the run at its first check
+    flat = train(graph, TrainConfig(**cfg, epochs=50, lr=0.0, plateau_tol=0.5))
+    assert (flat.stopped, flat.steps) == ("plateau", 8)
+    capped = train(graph, TrainConfig(**cfg, epochs=50, max_steps=6))
+    assert (capped.stopped, capped.steps) == ("budget", 6)
+    off = train(graph, TrainConfig(**{**cfg, "plateau_window": 0}, epochs=2, lr=0.0,
+                                   max_steps=None))  # fmt: skip
+    assert off.stopped == "epochs" and off.steps > 8 and len(off.losses) == 2
 
 
 def _two_type_pairs() -> PairFeatures:
