@@ -162,14 +162,17 @@ def write_embeddings(client: Gateway, graph: GraphData, emb: dict[str, np.ndarra
 
 def write_intimacy(client: Gateway, model: LinkModel, graph: GraphData, pairs: PairFeatures,
                    run_id: str, alpha: float = BLEND_ALPHA, page_size: int = 5000,
-                   z: dict[str, torch.Tensor] | None = None) -> int:  # fmt: skip
+                   z: dict[str, torch.Tensor] | None = None, batch_size: int | None = None
+                   ) -> int:  # fmt: skip
     """Blend the learned intimacy into every existing ``INTIMACY`` between companies and
     persons, a keyset page of ``page_size`` source nodes at a time (``gnn.intimacy_page``:
     memory stays bounded, 7M relationships at 100k companies); the number of rows sent.
     A page is written from one of two streams while the next is read and scored (each
-    relationship is in its source's page only, so the streams never meet on one).
-    Without any ``INTIMACY`` (the scoring not run) nothing is read: paging through 4.2M
-    nodes for nothing took minutes at 1M companies."""
+    relationship is in its source's page only, so the streams never meet on one), as parallel
+    lists of ``batch_size`` relationships a transaction (the settings' ``batch_size`` when
+    None; lists, not a map per relationship: ``gnn.write_intimacy``). Without any
+    ``INTIMACY`` (the scoring not run) nothing is read: paging through 4.2M nodes for
+    nothing took minutes at 1M companies."""
     if not client.read("gnn.intimacy_count")[0]["n"]:
         log.info("no INTIMACY relationships yet: run the scoring first; nothing blended")
         return 0
@@ -182,12 +185,27 @@ def write_intimacy(client: Gateway, model: LinkModel, graph: GraphData, pairs: P
                     continue
                 frame = pd.DataFrame(page["rels"], columns=_PAGE_COLUMNS)
                 frame["source_label"] = label
-                frame["gnn_score"] = learned_intimacy(model, graph, pairs, frame, z)
-                rows = frame[["rid", "source_id", "target_id", "gnn_score"]].to_dict("records")
-                writes.submit(client.write_batches, "gnn.write_intimacy", rows, alpha=alpha,
-                              run_id=run_id)  # fmt: skip
+                columns = {
+                    "rids": frame["rid"].tolist(),
+                    "sources": frame["source_id"].tolist(),
+                    "targets": frame["target_id"].tolist(),
+                    "scores": learned_intimacy(model, graph, pairs, frame, z).tolist(),
+                }
+                writes.submit(_write_blend, client, columns, alpha, run_id,
+                              batch_size or client.settings.batch_size)  # fmt: skip
         written = writes.wait()
     if writes.lock_retries:
         log.info("learned intimacy: %d transactions retried after a deadlock",
                  writes.lock_retries)  # fmt: skip
     return written
+
+
+def _write_blend(client: Gateway, columns: dict[str, list], alpha: float, run_id: str,
+                 batch_size: int) -> int:  # fmt: skip
+    """``gnn.write_intimacy`` for one page's parallel lists, ``batch_size`` relationships a
+    transaction; the number sent."""
+    n = len(columns["rids"])
+    for lo in range(0, n, batch_size):
+        part = {k: v[lo : lo + batch_size] for k, v in columns.items()}
+        client.write("gnn.write_intimacy", alpha=alpha, run_id=run_id, **part)
+    return n

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 import torch
 
@@ -158,7 +160,7 @@ def test_prospects_are_non_customers_per_branch(trained) -> None:
 def test_learned_intimacy_blends_into_every_intimacy(trained) -> None:
     """Paged write-back: every company / person INTIMACY gets the learned score and the
     documented blend, across several pages of source nodes."""
-    from guanxi.gnn.infer import BLEND_ALPHA, write_intimacy
+    from guanxi.gnn.infer import BLEND_ALPHA, learned_intimacy, write_intimacy
     from guanxi.gnn.pairs import PairFeatures
     from guanxi.scoring.batch import run_scoring
 
@@ -182,3 +184,14 @@ def test_learned_intimacy_blends_into_every_intimacy(trained) -> None:
     n, g, mine, err, lo, hi = rows
     assert n > 37 and sent == n == g == mine
     assert err < 1e-9 and 0.0 <= lo <= hi <= 1.0 and hi > lo
+    # each relationship holds its own pair's score (the lists are sent side by side)
+    stored = pd.DataFrame(
+        client.console(
+            "MATCH (a)-[i:INTIMACY]->(b) WHERE (a:Company OR a:Person) AND "
+            "(b:Company OR b:Person) RETURN a.id, labels(a)[0], b.id, labels(b)[0], i.gnn_score"
+        )["rows"],
+        columns=["source_id", "source_label", "target_id", "target_label", "gnn_score"],
+    )
+    expected = learned_intimacy(result.model, graph, pairs, stored)
+    assert len(set(stored["gnn_score"].round(6))) > 1
+    assert np.allclose(stored["gnn_score"].to_numpy(), expected, atol=1e-6)
