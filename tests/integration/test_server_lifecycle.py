@@ -12,6 +12,7 @@ import pytest
 from guanxi.config import Settings, get_settings
 from guanxi.graph.client import GraphClient
 from guanxi.graph.server import LocalServer
+from tests.integration.servers import free_port
 
 pytestmark = [
     pytest.mark.slow,
@@ -27,8 +28,8 @@ def server(tmp_path: Path):
     s = Settings(
         home=tmp_path / "gx",
         neo4j_dist=base.neo4j_dist,
-        bolt_port=7691,
-        http_port=7477,
+        bolt_port=free_port(),  # not fixed: a developer's own server may hold any one port
+        http_port=free_port(),
         heap="512m",
         pagecache="64m",
     )
