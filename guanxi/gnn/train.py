@@ -19,6 +19,7 @@ import json
 import logging
 import time
 import warnings
+from collections import deque
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -93,15 +94,19 @@ class Plateau:
     window: int
     tol: float
     min_steps: int
-    losses: list[float] = field(default_factory=list)
+    steps: int = 0
+
+    def __post_init__(self) -> None:
+        self._recent: deque[float] = deque(maxlen=2 * max(self.window, 1))  # all it reads
 
     def add(self, loss: float) -> bool:
-        self.losses.append(loss)
-        n, w = len(self.losses), self.window
+        self._recent.append(loss)
+        self.steps += 1
+        n, w = self.steps, self.window
         if w <= 0 or n < max(self.min_steps, 2 * w) or n % w:
             return False
-        last = float(np.mean(self.losses[-w:]))
-        before = float(np.mean(self.losses[-2 * w : -w]))
+        recent = list(self._recent)
+        last, before = float(np.mean(recent[w:])), float(np.mean(recent[:w]))
         return before - last < self.tol * abs(before)
 
 
