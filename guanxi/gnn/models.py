@@ -90,6 +90,36 @@ class Encoder(nn.Module):
     def forward(self, x: dict[str, Tensor], edge_index: dict[tuple, Tensor]) -> dict[str, Tensor]:
         return self.net(x, edge_index)
 
+    def trimmed(self, x: dict[str, Tensor], edge_index: dict[tuple, Tensor],
+                nodes_per_hop: dict[str, list[int]], edges_per_hop: dict[tuple, list[int]]
+                ) -> dict[str, Tensor]:  # fmt: skip
+        """:meth:`forward` on a sampled batch, for its seed nodes only (PyG's hierarchical
+        sampling idea, ``trim_to_layer``, carried one step further): the batch holds its
+        nodes per type in hop order (the seeds first) and its edges per type in the order
+        of the hop that drew them (``num_sampled_nodes`` / ``num_sampled_edges``). Layer
+        ``i`` of ``L`` only needs outputs for the nodes within ``L - 1 - i`` hops of a seed,
+        and only the edges drawn by those hops; the rest cannot reach a seed any more. With
+        fanout (10, 5) the last hop holds most of a batch's nodes, so the first layer
+        transforms ~1/5 of them and the last layer only the seeds. Returns, per node type,
+        the seeds' rows (the first ``nodes_per_hop[t][0]``), equal to ``forward``'s."""
+        net = self.net
+        depth = len(net.convs)
+        h0 = {t: torch.relu(net.inp[t](v)) for t, v in x.items()}
+        h = h0
+        for i, convs in enumerate(net.convs):
+            reach = depth - i  # hops 0 .. reach-1 of destinations stay
+            out: dict[str, Tensor] = {}
+            for et, ei in edge_index.items():  # summed in to_hetero's order of edge types
+                src, _, dst = et
+                n_dst = sum(nodes_per_hop[dst][:reach])
+                m = sum(edges_per_hop[et][:reach])
+                part = convs[edge_key(et)]((h[src], h[dst][:n_dst]), ei[:, :m])
+                out[dst] = part if dst not in out else out[dst] + part
+            if i < depth - 1:
+                out = {t: torch.relu(v) + v for t, v in out.items()}
+            h = out
+        return {t: v + net.skip[t](h0[t][: len(v)]) for t, v in h.items()}
+
     @torch.no_grad()
     def layerwise(
         self, x: dict[str, Tensor], edge_index: dict[tuple, Tensor], chunk: int = 262_144

@@ -11,6 +11,9 @@ per hop and per edge type, each frontier node of the destination type draws up t
 of its incoming edges uniformly. Nodes of higher degree draw ``k`` positions with
 replacement and keep the distinct ones, so a hub may yield slightly fewer than ``k``
 neighbours; draws come from torch's global generator, so a seeded run is deterministic.
+Like ``pyg-lib``'s, the output counts the nodes each hop added per type (the seeds first)
+and the edges each hop drew per edge type, in the order the batch holds them: what
+:meth:`guanxi.gnn.models.Encoder.trimmed` needs to skip the nodes a layer cannot reach.
 """
 
 from __future__ import annotations
@@ -72,8 +75,12 @@ class TorchNeighborSampler(NeighborSampler):
         edges: dict[str, list[Tensor]] = {r: [] for r in self.colptr_dict}
         # sampled nodes per type in local order: the seeds first, then each hop's new ones
         maps = {t: frontier.get(t, torch.empty(0, dtype=torch.long)) for t in self.node_types}
+        hops = self.num_neighbors.num_hops
+        # per hop: the nodes it added (hop 0: the seeds), the edges it drew
+        n_nodes = {t: [len(maps[t])] + [0] * hops for t in self.node_types}
+        n_edges = {r: [0] * hops for r in self.colptr_dict}
         fanouts = self.num_neighbors.get_mapped_values(self.edge_types)
-        for hop in range(self.num_neighbors.num_hops):
+        for hop in range(hops):
             new_front: dict[str, list[Tensor]] = {t: [] for t in self.node_types}
             for rel, colptr in self.colptr_dict.items():
                 src_t, _, dst_t = self.to_edge_type[rel]
@@ -93,6 +100,8 @@ class TorchNeighborSampler(NeighborSampler):
                 if fresh.numel():
                     maps[src_t] = torch.cat([known, fresh])
                     new_front[src_t].append(fresh)
+                    n_nodes[src_t][hop + 1] += fresh.numel()
+                n_edges[rel][hop] += pos.numel()
                 rows[rel].append(_lookup(maps[src_t], src))
                 cols[rel].append(_lookup(maps[dst_t], dst_global))
                 edges[rel].append(pos)
@@ -105,7 +114,10 @@ class TorchNeighborSampler(NeighborSampler):
         edge = {self.to_edge_type[r]: torch.cat(v) if v else empty for r, v in edges.items()}
         if self.sample_direction == "backward":
             row, col = col, row
-        return HeteroSamplerOutput(node=maps, row=row, col=col, edge=edge, batch=None)
+        return HeteroSamplerOutput(node=maps, row=row, col=col, edge=edge, batch=None,
+                                   num_sampled_nodes=n_nodes,
+                                   num_sampled_edges={self.to_edge_type[r]: v
+                                                      for r, v in n_edges.items()})  # fmt: skip
 
 
 def _lookup(table: Tensor, values: Tensor) -> Tensor:

@@ -229,7 +229,7 @@ def _step(model: LinkModel, opt: torch.optim.Optimizer, batch: HeteroData, et: t
     model.train()
     opt.zero_grad()
     batch = batch.to(device)
-    z = model.encoder(batch.x_dict, batch.edge_index_dict)
+    z = _encode(model, batch)
     eli, label = batch[et].edge_label_index, batch[et].edge_label.float()
     s_glob = batch[et[0]].n_id[eli[0]].cpu().numpy()
     t_glob = batch[et[2]].n_id[eli[1]].cpu().numpy()
@@ -241,6 +241,19 @@ def _step(model: LinkModel, opt: torch.optim.Optimizer, batch: HeteroData, et: t
     loss.backward()
     opt.step()
     return float(loss.detach())
+
+
+def _encode(model: LinkModel, batch: HeteroData) -> dict[str, torch.Tensor]:
+    """The encoder on a sampled batch: only towards its seeds (``Encoder.trimmed``) when the
+    sampler counted nodes and edges per hop (the pure-PyTorch one and ``pyg-lib`` do;
+    ``torch-sparse`` does not), else the whole batch."""
+    try:
+        nodes, edges = batch.num_sampled_nodes_dict, batch.num_sampled_edges_dict
+    except AttributeError:
+        nodes = edges = None
+    if nodes and edges and set(edges) >= set(batch.edge_index_dict):
+        return model.encoder.trimmed(batch.x_dict, batch.edge_index_dict, nodes, edges)
+    return model.encoder(batch.x_dict, batch.edge_index_dict)
 
 
 def save(result: TrainResult, graph: GraphData, home: Path,

@@ -330,6 +330,19 @@ def test_three_path_features_of_repeated_sources_match_the_dense_product() -> No
         b = pf._walk[name].toarray()
         expect = np.maximum(((b[u] @ b) * a[v]).sum(1), 0.0)
         assert np.allclose(out[:, col], expect) and expect.sum() > 0
+    # left out (training pairs): B'[u] = B[u] - b_uv e_v, then (B'[u] @ B) · A[v] less the
+    # walks that come back to u, made here densely, one pair at a time
+    cut = np.ones(len(u), dtype=bool)
+    for name in ("p3", "ra3"):
+        b = pf._walk[name].toarray()
+        expect = []
+        for x, y in zip(u, v, strict=True):
+            first = b[x].copy()
+            first[y] = 0.0
+            two = first @ b
+            expect.append(max(two @ a[y] - two[x], 0.0))
+        got = pf._three(pf._walk[name], pf.adj, u, v, cut)
+        assert np.allclose(got, expect) and not np.allclose(got, out[:, 3 if name == "p3" else 4])
     base = heuristic_scorers(pf)
     assert "frp" not in vars(pf)  # the baselines make it when the FastRP one is asked
     assert base["fastrp"]("company", "company", "x", u[:5], v[:5]).shape == (5,)
