@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -183,9 +184,30 @@ def message_graph(data: HeteroData, drop: dict[tuple, torch.Tensor] | None = Non
     return T.ToUndirected(merge=True)(out)
 
 
+_LABELS = ("Company", "Person")
+
+
+def _read_label(client: Gateway, label: str, batch_size: int
+                ) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:  # fmt: skip
+    """The node and outgoing-edge frames of one label, page by page."""
+    name = {"Company": "gnn.company_page", "Person": "gnn.person_page"}[label]
+    nodes: list[pd.DataFrame] = []
+    edges: list[pd.DataFrame] = []
+    for page in keyset_pages(client, name, batch_size):
+        nodes.append(pd.DataFrame(page["nodes"], columns=NODE_COLUMNS[label]))
+        if page["edges"]:
+            ef = pd.DataFrame(page["edges"], columns=_PAGE_EDGES)
+            ef["source_label"] = label
+            ef["target_label"] = np.where(ef["rel_type"] == "KNOWS", "Person", "Company")
+            edges.append(ef)
+    log.info("exported %d %s nodes", sum(len(f) for f in nodes), label)
+    return nodes, edges
+
+
 def export_graph(client: Gateway, batch_size: int = 50_000, spec: FeatureSpec | None = None
                  ) -> GraphData:  # fmt: skip
-    """Stream companies and persons (with their outgoing relationships) out of Neo4j.
+    """Stream companies and persons (with their outgoing relationships) out of Neo4j, the
+    two labels at once.
 
     Parameters
     ----------
@@ -194,17 +216,14 @@ def export_graph(client: Gateway, batch_size: int = 50_000, spec: FeatureSpec | 
     batch_size : int
         Nodes per page (one read transaction, one record each).
     """
-    nodes: dict[str, list[pd.DataFrame]] = {"Company": [], "Person": []}
-    edge_parts: list[pd.DataFrame] = []
-    for label, name in (("Company", "gnn.company_page"), ("Person", "gnn.person_page")):
-        for page in keyset_pages(client, name, batch_size):
-            nodes[label].append(pd.DataFrame(page["nodes"], columns=NODE_COLUMNS[label]))
-            if page["edges"]:
-                ef = pd.DataFrame(page["edges"], columns=_PAGE_EDGES)
-                ef["source_label"] = label
-                ef["target_label"] = np.where(ef["rel_type"] == "KNOWS", "Person", "Company")
-                edge_parts.append(ef)
-        log.info("exported %d %s nodes", sum(len(f) for f in nodes[label]), label)
+    # the two labels are read at once, each its own stream of pages: one paged query keeps
+    # one Neo4j core busy, and the edges are put together in label order afterwards, so the
+    # projection (and a seeded split of it) is the same as read one after the other
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="export") as pool:
+        parts = dict(zip(_LABELS, pool.map(lambda lb: _read_label(client, lb, batch_size),
+                                           _LABELS), strict=True))  # fmt: skip
+    nodes = {label: parts[label][0] for label in _LABELS}
+    edge_parts = [e for label in _LABELS for e in parts[label][1]]
     companies = pd.concat(nodes["Company"], ignore_index=True) if nodes["Company"] else \
         pd.DataFrame(columns=["id"])  # fmt: skip
     persons = pd.concat(nodes["Person"], ignore_index=True) if nodes["Person"] else \
