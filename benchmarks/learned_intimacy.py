@@ -72,7 +72,8 @@ def main() -> None:
             if i >= a.pages:
                 break
             frame = pd.DataFrame(page["rels"], columns=["rid", "source_id", "target_id",
-                                                        "target_label"])  # fmt: skip
+                                                        "target_label", "source_eid",
+                                                        "target_eid"])  # fmt: skip
             t0, rows = time.perf_counter(), 0
             for tl, part in frame.groupby("target_label"):
                 s = graph.index("company", part["source_id"].astype(str))

@@ -39,7 +39,7 @@ __all__ = ["normalised_embeddings", "lookalike_embeddings", "customer_similarity
 log = logging.getLogger(__name__)
 
 BLEND_ALPHA = 0.7
-_PAGE_COLUMNS = ["rid", "source_id", "target_id", "target_label"]
+_PAGE_COLUMNS = ["rid", "source_id", "target_id", "target_label", "source_eid", "target_eid"]
 
 
 def _unit(a: np.ndarray) -> np.ndarray:
@@ -187,8 +187,8 @@ def write_intimacy(client: Gateway, model: LinkModel, graph: GraphData, pairs: P
                 frame["source_label"] = label
                 columns = {
                     "rids": frame["rid"].tolist(),
-                    "sources": frame["source_id"].tolist(),
-                    "targets": frame["target_id"].tolist(),
+                    "sources": frame["source_eid"].tolist(),
+                    "targets": frame["target_eid"].tolist(),
                     "scores": learned_intimacy(model, graph, pairs, frame, z).tolist(),
                 }
                 writes.submit(_write_blend, client, columns, alpha, run_id,

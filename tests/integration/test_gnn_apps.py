@@ -195,3 +195,13 @@ def test_learned_intimacy_blends_into_every_intimacy(trained) -> None:
     expected = learned_intimacy(result.model, graph, pairs, stored)
     assert len(set(stored["gnn_score"].round(6))) > 1
     assert np.allclose(stored["gnn_score"].to_numpy(), expected, atol=1e-6)
+    # the guard: a relationship whose ends are not the ones read (replaced meanwhile) is
+    # skipped, the right ends are written
+    rid, a, b = client.console(
+        "MATCH (a:Company)-[i:INTIMACY]->(b) RETURN elementId(i), elementId(a), elementId(b) "
+        "LIMIT 1"
+    )["rows"][0]
+    for ends, n in (((b, a), 0), ((a, a), 0), ((a, b), 1)):
+        params = {"sources": [ends[0]], "targets": [ends[1]], "scores": [0.5]}
+        out = client.write("gnn.write_intimacy", rids=[rid], alpha=0.7, run_id="g", **params)
+        assert out[0]["written"] == n, ends

@@ -27,7 +27,7 @@ RETURN count(i) AS n
 // their outgoing INTIMACY to companies and persons, packed into one record.
 // Params: $after ('' for the first page), $limit. Returns one row: last (the page's last id;
 // null when the page is empty), rels (list of [elementId of the relationship, source id,
-// target id, target label]).
+// target id, target label, elementId of the source, elementId of the target]).
 MATCH (a:__LABEL__) WHERE a.id > $after
 WITH a ORDER BY a.id LIMIT $limit
 WITH collect(a) AS page
@@ -36,7 +36,8 @@ CALL (page) {
   MATCH (a)-[i:INTIMACY]->(b)
   WHERE b:Company OR b:Person
   RETURN collect([elementId(i), a.id, b.id,
-                  CASE WHEN b:Company THEN 'Company' ELSE 'Person' END]) AS rels
+                  CASE WHEN b:Company THEN 'Company' ELSE 'Person' END,
+                  elementId(a), elementId(b)]) AS rels
 }
 RETURN page[-1].id AS last, rels
 
@@ -45,11 +46,14 @@ RETURN page[-1].id AS last, rels
 // blended_score = $alpha · score + (1 − $alpha) · gnn_score. Params, one entry per
 // relationship in parallel lists (columns: at 1M companies 18.6M rows as maps cost ~139 s of
 // Python to build and pack, as four lists ~14 s): $rids (elementId from the page queries),
-// $sources, $targets (the end ids: a guard against a relationship replaced since it was
-// read), $scores; $alpha, $run_id. Returns: written.
+// $sources, $targets (the ends' elementIds: a guard against a relationship replaced since
+// it was read; read from the relationship record, where comparing the ends' `id`
+// properties read two nodes' property chains a relationship: ~2.5x slower on a cold page
+// cache at 100k companies), $scores; $alpha, $run_id. Returns: written.
 UNWIND range(0, size($rids) - 1) AS k
-MATCH (a)-[i:INTIMACY]->(b)
-WHERE elementId(i) = $rids[k] AND a.id = $sources[k] AND b.id = $targets[k]
+MATCH ()-[i:INTIMACY]->()
+WHERE elementId(i) = $rids[k] AND elementId(startNode(i)) = $sources[k]
+  AND elementId(endNode(i)) = $targets[k]
 SET i.gnn_score = $scores[k],
     i.blended_score = CASE WHEN i.score IS NULL THEN $scores[k]
                            ELSE $alpha * i.score + (1 - $alpha) * $scores[k] END,
