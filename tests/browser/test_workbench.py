@@ -48,7 +48,12 @@ def rm_b_key(server: tuple[str, str], settings: Settings, tmp_path: Path) -> str
 
 
 def _body(drv, name: str) -> str | None:  # noqa: ANN001
-    return drv.find_element(By.TAG_NAME, "body").get_attribute(name)
+    """An attribute of the current document's body, read in the page: no element handle
+    that a navigation can leave behind (Chrome 156 reported one as "Node with given id does
+    not belong to the document", a WebDriverException the waits do not ignore)."""
+    return drv.execute_script(
+        "return document.body ? document.body.getAttribute(arguments[0]) : null", name
+    )
 
 
 def _shot(drv, name: str) -> None:  # noqa: ANN001
