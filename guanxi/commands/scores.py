@@ -158,6 +158,13 @@ def score(
             "one is a forked worker: 2.6 GiB more at 1M companies). See docs/scaling.md.",
         ),
     ] = None,  # fmt: skip
+    break_lock: Annotated[
+        bool,
+        typer.Option(
+            help="Take the scoring lock from a run that died holding it (one run at a "
+            "time: two would delete each other's results)."
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Batch scoring: centrality, intimacy and key contacts, written with one run id."""
@@ -166,7 +173,8 @@ def score(
     t0 = time.perf_counter()
     with connect() as c:
         res = run_scoring(c, engine=engine, k=k, two_hop_min=two_hop_min,
-                          processes=processes, say=lambda m: err.print(m))  # fmt: skip
+                          processes=processes, break_lock=break_lock,
+                          say=lambda m: err.print(m))  # fmt: skip
     res["total_s"] = round(time.perf_counter() - t0, 3)
     print_result(res, as_json, _show_lines)
 

@@ -45,16 +45,18 @@ def write_contact_pages(
     run_id: str,
     page: int = 20_000,
     on_page: Callable[[int], None] | None = None,
+    fresh: bool = False,
 ) -> tuple[int, int]:
     """Write ranked companies' KEY_CONTACT a page of ``page`` companies at a time, each page
     on a second thread while the next is ranked; ``on_page(companies)`` after each page is
-    handed over. Returns the companies and the rows written."""
+    handed over (``fresh``: none exists yet, so they are created, not merged). Returns the
+    companies and the rows written."""
+    name = "scoring.create_key_contacts" if fresh else "scoring.write_key_contacts"
     n_co, it = 0, iter(ranked)
     with BackgroundWrites() as writes:
         while rows := list(itertools.islice(it, page)):
             n_co += len(rows)
-            writes.submit(client.write_batches, "scoring.write_key_contacts",
-                          list(contact_rows(rows)), run_id=run_id)  # fmt: skip
+            writes.submit(client.write_batches, name, list(contact_rows(rows)), run_id=run_id)
             if on_page:
                 on_page(len(rows))
         return n_co, writes.wait()
@@ -81,13 +83,15 @@ def rank_and_write(
     min_companies: int | None = None,
     connect: Callable[[], Gateway] | None = None,
     say: Say = lambda m: None,
+    fresh: bool = False,
 ) -> tuple[int, int]:
     """Rank every company of ``ranker`` and write its KEY_CONTACT under ``run_id``, in
     :func:`ranking_processes` processes: this one, writing through ``client``, and the
     others forked workers, each writing through ``connect()`` (default: a new client with
     ``client``'s settings); in one process, in the graph's order. Returns the companies
     with contacts and the rows written; a worker's error is raised as :class:`WorkerFailed`
-    with its traceback, and the other workers are stopped."""
+    with its traceback, and the other workers are stopped. ``fresh``: no KEY_CONTACT exists
+    (:func:`write_contact_pages`)."""
     companies = ranker.companies()
     n = ranking_processes(len(companies), processes, min_companies)
     done = [0]
@@ -97,7 +101,8 @@ def rank_and_write(
         say(f"key contacts: {done[0]} companies ranked")
 
     if n == 1:
-        return write_contact_pages(client, ranker.rank(companies), run_id, page, progress)
+        return write_contact_pages(client, ranker.rank(companies), run_id, page, progress,
+                                   fresh)  # fmt: skip
     settings = getattr(client, "settings", None)
     opener = connect or (lambda: GraphClient(settings))  # called in each worker
 
@@ -105,7 +110,7 @@ def rank_and_write(
         """Write ``ranked`` (``own``: through ``client``, else a new connection)."""
         c = client if own else opener()
         try:
-            return write_contact_pages(c, ranked, run_id, page, report)[1]
+            return write_contact_pages(c, ranked, run_id, page, report, fresh)[1]
         finally:
             if not own and (close := getattr(c, "close", None)):
                 close()

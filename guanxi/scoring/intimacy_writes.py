@@ -30,19 +30,24 @@ __all__ = ["score_and_write", "write_intimacy"]
 log = logging.getLogger(__name__)
 
 
-def write_intimacy(client: Gateway, pairs: pd.DataFrame, run_id: str) -> int:
+def write_intimacy(
+    client: Gateway, pairs: pd.DataFrame, run_id: str, *, fresh: bool = False
+) -> int:
     """Write intimacy rows (:func:`~guanxi.scoring.intimacy_arrays.iter_intimacy`'s frame),
     one labelled ``scoring.write_intimacy`` per pair of end labels; rows whose ends are no
-    party (label ``Unknown``) are left out, as a lookup by label would find nothing."""
+    party (label ``Unknown``) are left out, as a lookup by label would find nothing.
+    ``fresh``: no INTIMACY existed when this run took the scoring lock, so every pair is
+    new and is written with ``scoring.create_intimacy`` (no look for an existing one)."""
+    name = "scoring.create_intimacy" if fresh else "scoring.write_intimacy"
     cols = ["source_id", "target_id", "score", "evidence", "text"]
     written = 0
     for (sl, tl), rows in pairs.groupby(["source_label", "target_label"], sort=False):
         if sl not in PARTY_LABELS or tl not in PARTY_LABELS:
             log.warning("%d intimacy rows between %s and %s left out", len(rows), sl, tl)
             continue
-        q = client.library.text_for("scoring.write_intimacy", SOURCE=sl, TARGET=tl)
+        q = client.library.text_for(name, SOURCE=sl, TARGET=tl)
         written += client.write_batches(
-            "scoring.write_intimacy",
+            name,
             rows[cols].to_dict("records"),
             text=q,
             run_id=run_id,
@@ -56,14 +61,15 @@ def score_and_write(
     client: Gateway,
     run_id: str,
     *,
+    fresh: bool = False,
     progress: Callable[[int, int], None] = lambda done, total: None,
 ) -> tuple[int, int]:
     """Score every chunk of ``scorer`` and write its pairs under ``run_id``, a chunk written
-    from one of two streams while the next is scored; ``progress(done, total)`` in
-    candidate pairs. Returns the rows written and the transactions retried after a
-    deadlock."""
+    from one of two streams while the next is scored (``fresh``: :func:`write_intimacy`);
+    ``progress(done, total)`` in candidate pairs. Returns the rows written and the
+    transactions retried after a deadlock."""
     with BackgroundWrites(depth=3, streams=2) as writes:
         for lo, hi in scorer.spans:
-            writes.submit(write_intimacy, client, scorer.score(lo, hi), run_id)
+            writes.submit(write_intimacy, client, scorer.score(lo, hi), run_id, fresh=fresh)
             progress(hi, scorer.candidates)
         return writes.wait(), writes.lock_retries

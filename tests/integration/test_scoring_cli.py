@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from guanxi.cli import app
 from guanxi.graph.client import GraphClient
 from guanxi.scoring import contact_workers
-from guanxi.scoring.batch import run_scoring
+from guanxi.scoring.batch import ScoringBusy, run_scoring
 from guanxi.scoring.centrality import compute_centrality, gds_available
 from guanxi.scoring.projection import clear_cache
 
@@ -142,6 +142,51 @@ def test_score_writes_back_with_one_run_id(seeded: GraphClient) -> None:
     assert total == counts2["intimacy"]  # the earlier run's relationships are gone
     bad = runner.invoke(app, ["score", "--processes", "0"])
     assert bad.exit_code == 2 and "--processes" in bad.output
+
+
+INTIMACY_ROWS = (
+    "MATCH (a)-[i:INTIMACY]->(b) RETURN a.id, b.id, i.score, i.evidence, i.text ORDER BY a.id, b.id"
+)
+
+
+CONTACT_ROWS = (
+    "MATCH (p)-[k:KEY_CONTACT]->(c) RETURN c.id, p.id, k.rank, k.score, k.reasons "
+    "ORDER BY c.id, k.rank"
+)
+
+
+def test_first_scoring_creates_and_a_rescoring_merges_the_same_rows(seeded: GraphClient) -> None:
+    """A run that finds no INTIMACY creates its pairs (docs/scaling.md, *First scoring*); the
+    next run merges onto them: the same rows, one relationship per pair, no stale run left."""
+    first = run_scoring(seeded, engine="python")
+    assert first["created"] == {"intimacy": True, "key_contacts": True}
+    rows, contacts = seeded.console(INTIMACY_ROWS)["rows"], seeded.console(CONTACT_ROWS)["rows"]
+    assert len(rows) == first["intimacy"] > 10 and len(contacts) == first["key_contacts"] >= 3
+    assert len({(a, b) for a, b, *_ in rows}) == len(rows)
+    again = run_scoring(seeded, engine="python")
+    assert again["created"] == {"intimacy": False, "key_contacts": False}
+    assert (again["intimacy"], again["key_contacts"]) == (first["intimacy"], first["key_contacts"])
+    assert seeded.console(INTIMACY_ROWS)["rows"] == rows
+    assert seeded.console(CONTACT_ROWS)["rows"] == contacts
+    runs = seeded.console("MATCH ()-[i:INTIMACY|KEY_CONTACT]->() RETURN collect(DISTINCT i.run_id)")
+    assert runs["rows"][0][0] == [again["run_id"]]
+
+
+def test_one_scoring_run_at_a_time(seeded: GraphClient) -> None:
+    """A second run is refused while one holds the scoring lock, and writes nothing; the
+    lock is released when a run ends, and --break-lock takes it from a run that died."""
+    seeded.write("scoring.acquire_lock", run_id="score-died", force=False)
+    before = seeded.console("MATCH ()-[i:INTIMACY]->() RETURN count(i)")["rows"][0][0]
+    with pytest.raises(ScoringBusy, match="score-died.*--break-lock"):
+        run_scoring(seeded, engine="python")
+    assert seeded.console("MATCH ()-[i:INTIMACY]->() RETURN count(i)")["rows"][0][0] == before
+    busy = runner.invoke(app, ["score", "--engine", "python"])
+    assert busy.exit_code == ScoringBusy.exit_code and "score-died" in busy.output
+    out = cli_json("score", "--engine", "python", "--break-lock")
+    assert out["intimacy"] > 10
+    held = seeded.console("MATCH (m:GuanxiMeta {id: 'graph'}) RETURN m.scoring_run_id")
+    assert held["rows"][0][0] is None  # released at the end
+    assert run_scoring(seeded, engine="python")["intimacy"] == out["intimacy"]
 
 
 def test_key_contacts_written_page_by_page_are_the_same(seeded: GraphClient, monkeypatch) -> None:

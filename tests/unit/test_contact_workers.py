@@ -121,3 +121,21 @@ def test_processes_split_from_the_threshold_on() -> None:
     assert ranking_processes(PARALLEL_COMPANIES, 2) == 2
     assert ranking_processes(10, 3, min_companies=0) == 3
     assert ranking_processes(10**6, 1) == 1
+
+
+def test_a_run_collects_less_often_and_leaves_the_collector_as_it_found_it() -> None:
+    """run_scoring's garbage-collector settings (batch._lean_gc, docs/scaling.md): the
+    youngest generation collects less often and what a phase leaves is frozen, both undone
+    when the run ends, also when it fails."""
+    import gc
+
+    from guanxi.scoring import batch
+
+    before = gc.get_threshold()
+    kept = [{"party": i} for i in range(1000)]
+    with pytest.raises(RuntimeError), batch._lean_gc(young=12_345):
+        assert gc.get_threshold() == (12_345, *before[1:])
+        batch._release()
+        assert gc.get_freeze_count() >= len(kept)
+        raise RuntimeError("a phase failed")
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
