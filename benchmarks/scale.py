@@ -6,7 +6,10 @@
 Each step runs as its own ``guanxi`` process (or ``benchmarks/api.py`` for the API) against
 the configured database (``GUANXI_HOME``/``NEO4J_URI``; give each size its own home), while a
 sampler reads every 0.5 s the resident memory of that process tree and of the Neo4j JVM of
-this home; the peak of their sum is "everything together". Steps:
+this home; the peak of their sum is "everything together". A forked worker shares pages with
+its parent, which the tree's RSS counts twice: the proportional set size (PSS, each shared
+page split between its sharers) of the tree is recorded too (``peak_pss_*``), and so are the
+heap and page cache the home's Neo4j runs with (``neo4j_memory``). Steps:
 
 - ``generate``: ``guanxi generate -n N --seed 7`` into ``data/bench-N`` (skipped when the
   folder holds a generated network, unless ``--regenerate``);
@@ -69,6 +72,33 @@ def _rss(p: psutil.Process | None, tree: bool = False) -> int:
         return 0
 
 
+def _pss(p: psutil.Process | None) -> int:
+    """Proportional set size of ``p`` and its children: a page a forked worker shares with
+    its parent counts half to each, where RSS counts it twice."""
+    if p is None:
+        return 0
+    try:
+        return sum(x.memory_full_info().pss for x in [p, *p.children(recursive=True)])
+    except psutil.Error:
+        return 0
+
+
+def neo4j_memory() -> dict:
+    """The heap and page cache the configured home's Neo4j was started with (its
+    ``neo4j.conf``), recorded beside every step's memory figures."""
+    from guanxi.config import get_settings
+
+    conf = get_settings().home_dir / "neo4j" / "conf" / "neo4j.conf"
+    keys = {"server.memory.heap.max_size": "heap", "server.memory.pagecache.size": "page_cache"}
+    out = {}
+    if conf.exists():
+        for line in conf.read_text(encoding="utf-8").splitlines():
+            key, _, value = line.partition("=")
+            if key.strip() in keys:
+                out[keys[key.strip()]] = value.strip()
+    return out
+
+
 def run(args: list[str], env: dict | None = None) -> dict:
     """Run ``args`` (a guanxi sub-command, or a full command when it starts with a path),
     timing it and sampling memory; returns seconds, peaks and the process's stdout."""
@@ -82,15 +112,18 @@ def run(args: list[str], env: dict | None = None) -> dict:
         env={**os.environ, **(env or {})},
         cwd=ROOT,
     )
-    me, peak = psutil.Process(proc.pid), {"python": 0, "neo4j": 0, "together": 0}
+    me = psutil.Process(proc.pid)
+    peak = dict.fromkeys(("python", "neo4j", "together", "python_pss", "together_pss"), 0)
 
     def sample() -> None:
         while proc.poll() is None:
-            py, neo = _rss(me, tree=True), _rss(_neo4j())
+            py, neo, pss = _rss(me, tree=True), _rss(_neo4j()), _pss(me)
             peak.update(
                 python=max(peak["python"], py),
                 neo4j=max(peak["neo4j"], neo),
                 together=max(peak["together"], py + neo),
+                python_pss=max(peak["python_pss"], pss),
+                together_pss=max(peak["together_pss"], pss + neo),
             )
             time.sleep(0.5)
 
@@ -102,7 +135,12 @@ def run(args: list[str], env: dict | None = None) -> dict:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err[-3000:]}")
     return {
         "seconds": round(time.perf_counter() - t0, 1),
-        **{f"peak_rss_{k}_gib": round(v / GIB, 2) for k, v in peak.items()},
+        **{
+            f"peak_{'pss' if k.endswith('_pss') else 'rss'}_{k.removesuffix('_pss')}_gib": round(
+                v / GIB, 2
+            )
+            for k, v in peak.items()
+        },
         "_stdout": out,
     }
 
@@ -241,6 +279,28 @@ def chart(res: dict) -> None:
     fig.savefig(CHART)
 
 
+def _results() -> dict:
+    return json.loads(OUT.read_text(encoding="utf-8")) if OUT.exists() else {"sizes": {}}
+
+
+def record(companies: int, name: str, entry: dict) -> None:
+    """Store ``entry`` as the step's figure for ``companies``, the one it replaces moved to
+    the front of its ``earlier_runs``. The file is read again here, not at the start: a
+    1M step runs for most of an hour, and what was edited meanwhile stays."""
+    res = _results()
+    steps = res["sizes"].setdefault(str(companies), {})
+    if name in steps:
+        old = dict(steps[name])
+        entry["earlier_runs"] = [old, *old.pop("earlier_runs", [])]
+    steps[name] = entry
+    res["machine"] = {
+        "cpus": os.cpu_count(),
+        "memory_gib": round(psutil.virtual_memory().total / GIB, 1),
+        "python": platform.python_version(),
+    }
+    OUT.write_text(json.dumps(res, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--companies", type=int)
@@ -252,28 +312,23 @@ def main() -> None:
     ap.add_argument("--two-hop-min", type=float, help="the score step's --two-hop-min")
     ap.add_argument("--fit", action="store_true", help="only refit and redraw")
     a = ap.parse_args()
-    res = json.loads(OUT.read_text(encoding="utf-8")) if OUT.exists() else {"sizes": {}}
     if not a.fit:
         if not a.companies:
             ap.error("--companies is required unless --fit")
         data = ROOT / "data" / f"bench-{a.companies}"
-        entry = res["sizes"].setdefault(str(a.companies), {})
         for name in a.steps.split(","):
             print(f"[{a.companies}] {name}…", file=sys.stderr, flush=True)
             r = step(name.strip(), a.companies, data, a)
             r.pop("_stdout", None)
-            entry[name] = {
+            entry = {
                 **r,
+                "neo4j_memory": neo4j_memory(),
                 "load_avg_1m": round(os.getloadavg()[0], 1),
                 "at": time.strftime("%Y-%m-%dT%H:%M:%S"),
             }
-            print(json.dumps({name: entry[name]}, ensure_ascii=False), file=sys.stderr)
-            res["machine"] = {
-                "cpus": os.cpu_count(),
-                "memory_gib": round(psutil.virtual_memory().total / GIB, 1),
-                "python": platform.python_version(),
-            }
-            OUT.write_text(json.dumps(res, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            print(json.dumps({name: entry}, ensure_ascii=False), file=sys.stderr)
+            record(a.companies, name, entry)
+    res = _results()
     res["growth_order"] = fit(res)
     OUT.write_text(json.dumps(res, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     chart(res)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -66,16 +66,24 @@ def _sample(val: Positives, cap: int, seed: int) -> Positives:
     return out
 
 
+@dataclass(frozen=True)
+class WriteBack:
+    """What :func:`_write_back` wrote (``written``: embeddings, intimacy) and when each
+    write was done, in seconds from the write-back's start (``seconds``: embeddings,
+    intimacy, and write_back, the whole)."""
+
+    written: dict[str, int]
+    seconds: dict[str, float]
+
+
 def _write_back(client: Gateway, result: TrainResult, graph: GraphData,
-                num: dict[str, int], written: dict[str, int], seconds: dict[str, float],
-                say: Progress) -> None:  # fmt: skip
+                num: dict[str, int], say: Progress) -> WriteBack:  # fmt: skip
     """Embeddings, customer similarity and propensity, then the learned intimacy: the two
     writes overlap. A company's write waits on the vector index inside Neo4j (one core)
     while the blend is mostly Python scoring pairs (the other), so the embeddings go from a
     thread while the blend runs; one after the other they took 9.9 and 10.6 min at 1M
     companies. They never touch the same entity (node properties, relationship
-    properties). ``seconds``: ``embeddings`` and ``intimacy`` each from the write-back's
-    start, ``write_back`` the whole."""
+    properties)."""
     t0 = time.perf_counter()
     z_full = embed(result.model, graph.data)
     emb = normalised_embeddings(result.model, graph, z_full)
@@ -94,13 +102,20 @@ def _write_back(client: Gateway, result: TrainResult, graph: GraphData,
     # on an error in the blend, leaving the block still waits for the embeddings' thread
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embeddings") as pool:
         job = pool.submit(embeddings)
-        written["intimacy"] = write_intimacy(client, result.model, graph, full_pairs,
-                                             result.run_id, z=z_full)  # fmt: skip
-        seconds["intimacy"] = time.perf_counter() - t0
-        written["embeddings"], seconds["embeddings"] = job.result()
+        blended = write_intimacy(client, result.model, graph, full_pairs, result.run_id,
+                                 z=z_full)  # fmt: skip
+        blend_done = time.perf_counter() - t0
+        embedded, embed_done = job.result()
     say("embeddings", 1, 1)
     say("intimacy", 1, 1)
-    seconds["write_back"] = time.perf_counter() - t0
+    return WriteBack(
+        written={"embeddings": embedded, "intimacy": blended},
+        seconds={
+            "embeddings": embed_done,
+            "intimacy": blend_done,
+            "write_back": time.perf_counter() - t0,
+        },
+    )
 
 
 def train_and_publish(client: Gateway, home: Path, config: TrainConfig | None = None,
@@ -142,7 +157,8 @@ def train_and_publish(client: Gateway, home: Path, config: TrainConfig | None = 
     say("validate", 1, 1)
     written = {"embeddings": 0, "intimacy": 0}
     if write:
-        _write_back(client, result, graph, num, written, seconds, say)
+        done = _write_back(client, result, graph, num, say)
+        written, seconds = done.written, {**seconds, **done.seconds}
     return {
         "run_id": result.run_id,
         "model_dir": str(folder),

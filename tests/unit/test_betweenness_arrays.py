@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from guanxi.scoring.betweenness import betweenness_arrays, dependencies
+from guanxi.scoring.betweenness import betweenness_arrays, dag_levels, dependencies
 
 
 def _graph(seed: int, n: int = 120) -> sp.csr_matrix:
@@ -36,13 +36,26 @@ def test_hand_computed_path_and_square():
     assert np.allclose(dependencies(path, np.arange(4)), [0, 4, 4, 0])
     # the square 0-1-2-3-0 from 0: two shortest paths to 2 (via 1 and via 3), each half
     sq = sp.csr_matrix(nx.to_scipy_sparse_array(nx.cycle_graph(4)))
-    assert np.allclose(dependencies(sq, np.array([0]), batch=1), [0, 0.5, 0, 0.5])
+    assert np.allclose(dependencies(sq, np.array([0])), [0, 0.5, 0, 0.5])
 
 
-def test_batches_do_not_change_the_result():
-    m = _graph(3)
-    src = np.arange(40)
-    assert np.allclose(dependencies(m, src, batch=1), dependencies(m, src, batch=64))
+def test_dag_levels_are_the_shortest_path_arcs_of_each_hop():
+    """Each level holds exactly the arcs u → v with d(v) = d(u) + 1 from the source, and a
+    second component is never reached (its betweenness comes from its own pivots)."""
+    g = nx.union(nx.gnm_random_graph(60, 150, seed=4), nx.path_graph(5), rename=("a", "b"))
+    g = nx.convert_node_labels_to_integers(g)
+    m = sp.csr_matrix(nx.to_scipy_sparse_array(g, nodelist=range(len(g)), format="csr"))
+    ip, ix = m.indptr.astype(np.int64), m.indices.astype(np.int64)
+    dist, slot = np.empty(len(g), dtype=np.int32), np.empty(len(g), dtype=np.int64)
+    levels = dag_levels(ip, ix, 0, dist, slot)
+    ref = nx.single_source_shortest_path_length(g, 0)
+    assert {i: int(d) for i, d in enumerate(dist) if d >= 0} == ref
+    want = {(u, v) for u, v in g.to_directed().edges if v in ref and ref[v] == ref[u] + 1}
+    got = {(int(u), int(v)) for lu, lv in levels for u, v in zip(lu, lv, strict=True)}
+    assert got == want
+    assert all((dist[lu] == h).all() and (dist[lv] == h + 1).all()
+               for h, (lu, lv) in enumerate(levels))  # fmt: skip
+    assert (dist[60:] == -1).all()
 
 
 def test_sources_split_across_processes_sum_to_the_one_process_figure():
