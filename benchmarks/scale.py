@@ -62,25 +62,18 @@ def _neo4j() -> psutil.Process | None:
     return None
 
 
-def _rss(p: psutil.Process | None, tree: bool = False) -> int:
+def _memory(p: psutil.Process | None, tree: bool = False) -> tuple[int, int]:
+    """Resident (RSS) and proportional (PSS) set size of ``p``, and of its children when
+    ``tree``: a page a forked worker shares with its parent counts once to each in RSS,
+    half to each in PSS."""
     if p is None:
-        return 0
+        return 0, 0
     try:
         procs = [p, *p.children(recursive=True)] if tree else [p]
-        return sum(x.memory_info().rss for x in procs)
+        full = [x.memory_full_info() for x in procs]
     except psutil.Error:
-        return 0
-
-
-def _pss(p: psutil.Process | None) -> int:
-    """Proportional set size of ``p`` and its children: a page a forked worker shares with
-    its parent counts half to each, where RSS counts it twice."""
-    if p is None:
-        return 0
-    try:
-        return sum(x.memory_full_info().pss for x in [p, *p.children(recursive=True)])
-    except psutil.Error:
-        return 0
+        return 0, 0
+    return sum(m.rss for m in full), sum(m.pss for m in full)
 
 
 def neo4j_memory() -> dict:
@@ -113,18 +106,14 @@ def run(args: list[str], env: dict | None = None) -> dict:
         cwd=ROOT,
     )
     me = psutil.Process(proc.pid)
-    peak = dict.fromkeys(("python", "neo4j", "together", "python_pss", "together_pss"), 0)
+    keys = ("rss_python", "rss_neo4j", "rss_together", "pss_python", "pss_together")
+    peak = dict.fromkeys(keys, 0)
 
     def sample() -> None:
         while proc.poll() is None:
-            py, neo, pss = _rss(me, tree=True), _rss(_neo4j()), _pss(me)
-            peak.update(
-                python=max(peak["python"], py),
-                neo4j=max(peak["neo4j"], neo),
-                together=max(peak["together"], py + neo),
-                python_pss=max(peak["python_pss"], pss),
-                together_pss=max(peak["together_pss"], pss + neo),
-            )
+            (py, pss), (neo, _) = _memory(me, tree=True), _memory(_neo4j())
+            for k, v in zip(keys, (py, neo, py + neo, pss, pss + neo), strict=True):
+                peak[k] = max(peak[k], v)
             time.sleep(0.5)
 
     th = threading.Thread(target=sample, daemon=True)
@@ -135,12 +124,7 @@ def run(args: list[str], env: dict | None = None) -> dict:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err[-3000:]}")
     return {
         "seconds": round(time.perf_counter() - t0, 1),
-        **{
-            f"peak_{'pss' if k.endswith('_pss') else 'rss'}_{k.removesuffix('_pss')}_gib": round(
-                v / GIB, 2
-            )
-            for k, v in peak.items()
-        },
+        **{f"peak_{k}_gib": round(v / GIB, 2) for k, v in peak.items()},
         "_stdout": out,
     }
 

@@ -15,6 +15,8 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import scipy.sparse as sp
 
+from guanxi.scoring.csr import ranges
+
 __all__ = ["pivots", "dag_levels", "dependencies", "parallel_dependencies",
            "betweenness_arrays", "PARALLEL_WORK"]  # fmt: skip
 
@@ -43,11 +45,7 @@ def dag_levels(
     while len(frontier):
         start = indptr[frontier]
         count = indptr[frontier + 1] - start
-        total = int(count.sum())
-        if not total:
-            break
-        pos = np.repeat(start - (np.cumsum(count) - count), count) + np.arange(total)
-        v, u = indices[pos], np.repeat(frontier, count)
+        v, u = indices[ranges(start, count)], np.repeat(frontier, count)
         new = dist[v] == -1  # unreached before this level: every arc into it is a DAG arc
         u, v = u[new], v[new]
         if not len(v):

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from guanxi.scoring.csr import ranges
 from guanxi.scoring.nominees import is_nominee
 from guanxi.scoring.path_index_build import pair_csr, relative_key_contacts
 
@@ -160,7 +161,7 @@ class PathIndex:
         starts, ends = self.indptr[inner], self.indptr[inner + 1]
         counts = ends - starts
         x = np.repeat(inner, counts)
-        k = _ranges(starts, counts)
+        k = ranges(starts, counts)
         y = self.indices[k].astype(np.int64)
         w = self.strength[k]
         sel = (level[y] >= 0) & (~is_origin[x] | (x == t))
@@ -241,13 +242,4 @@ class PathIndex:
 
     def _neighbours(self, nodes: np.ndarray) -> np.ndarray:
         starts, ends = self.indptr[nodes], self.indptr[nodes + 1]
-        return self.indices[_ranges(starts, ends - starts)].astype(np.int64)
-
-
-def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Concatenated ``arange(s, s + c)`` for each pair, vectorised."""
-    total = int(counts.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
-    return np.arange(total, dtype=np.int64) + offsets
+        return self.indices[ranges(starts, ends - starts)].astype(np.int64)
