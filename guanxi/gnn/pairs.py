@@ -35,8 +35,6 @@ import scipy.sparse as sp
 import torch
 from torch import Tensor
 
-from guanxi.scoring.csr import ranges
-
 __all__ = ["PairFeatures", "fastrp", "BASE_COLUMNS"]
 
 log = logging.getLogger(__name__)
@@ -71,7 +69,10 @@ def _entries(m: sp.csr_matrix, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray
     """Positions in ``m.indices`` / ``m.data`` of the entries of ``rows``, and for each the
     index into ``rows`` it belongs to (no row is copied)."""
     per = np.diff(m.indptr)[rows]
-    return ranges(m.indptr[rows], per), np.repeat(np.arange(len(rows)), per)
+    first = m.indptr[rows]
+    return np.repeat(first - np.cumsum(per) + per, per) + np.arange(per.sum()), np.repeat(
+        np.arange(len(rows)), per
+    )
 
 
 def _undirected(r: np.ndarray, c: np.ndarray, n: int) -> sp.csr_matrix:

@@ -1,5 +1,5 @@
-"""Vectorised helpers on CSR arrays, shared by the path index, betweenness and the GNN's
-pair features."""
+"""Vectorised helpers on CSR arrays, shared by the path index and betweenness (the GNN,
+a layer below scoring, keeps its own in ``gnn.pairs._entries``)."""
 
 from __future__ import annotations
 
